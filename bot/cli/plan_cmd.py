@@ -1,0 +1,7 @@
+"""``python -m bot plan …`` — parse, import, show the committee's plan (issue: plan importer)."""
+
+from __future__ import annotations
+
+import typer
+
+app = typer.Typer(no_args_is_help=True)

@@ -1,0 +1,90 @@
+"""Settings of the bot, read once from environment variables and ``.env`` (pydantic-settings).
+
+Nothing below ``bot/`` reads the environment: values are passed down as arguments.
+"""
+
+from __future__ import annotations
+
+from datetime import date, time
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+#: Where the embedded SQLite database lives by default (relative to the working directory).
+DEFAULT_DATABASE_URL = "sqlite:///var/chien_dich_500.db"
+#: The plan shipped with the repository, imported by ``make run`` into an empty database.
+BUNDLED_PLAN = (
+    Path(__file__).resolve().parent.parent
+    / "data"
+    / "plan"
+    / ("ke_hoach_chien_dich_500_ngay_dem.txt")
+)
+
+
+class Settings(BaseSettings):
+    """All settings; every field maps to an upper-case environment variable of the same name.
+
+    Dates are calendar dates in ``timezone``; times are wall-clock times in ``timezone``.
+    """
+
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=False
+    )
+
+    database_url: str = Field(
+        DEFAULT_DATABASE_URL,
+        description="sqlite:///path or postgresql://user@host/db; the async driver is picked for you",
+    )
+    telegram_bot_token: SecretStr | None = None
+    telegram_api_base_url: str = "https://api.telegram.org/bot"
+    telegram_file_base_url: str | None = None
+    bot_username: str = "chiendich500_bot"
+    webhook_url: str | None = None
+    webhook_secret: SecretStr | None = None
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: int = 8443
+
+    timezone: str = "Asia/Ho_Chi_Minh"
+    # The plan does not state its start: 500 days before the end (DOMAIN.md).
+    campaign_start: date = date(2026, 3, 14)
+    campaign_end: date = date(2027, 7, 27)
+
+    send_time: time = time(8, 0)
+    office_hours_start: time = time(7, 30)
+    office_hours_end: time = time(17, 0)
+    invite_ttl_days: int = Field(14, ge=1)
+    dialog_timeout_minutes: int = Field(30, ge=1)
+    admin_chat_id: int | None = None
+    log_level: str = "INFO"
+
+    sandbox_host: str = "127.0.0.1"
+    sandbox_port: int = 8081
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+    @field_validator("campaign_end")
+    @classmethod
+    def _end_after_start(cls, value: date, info) -> date:  # type: ignore[no-untyped-def]
+        start = info.data.get("campaign_start")
+        if start is not None and value <= start:
+            raise ValueError("campaign_end must be after campaign_start")
+        return value
+
+    @property
+    def tz(self) -> ZoneInfo:
+        """The configured time zone as a ``ZoneInfo``."""
+        return ZoneInfo(self.timezone)
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read the settings once (environment, then ``.env``), with explicit overrides on top."""
+    return Settings(**overrides)  # type: ignore[arg-type]
