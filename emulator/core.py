@@ -58,6 +58,9 @@ class Emulator:
         self.stop_webhook()
         self._webhook_task = asyncio.get_running_loop().create_task(self._deliver_forever())
 
+    def webhook_running(self) -> bool:
+        return self._webhook_task is not None and not self._webhook_task.done()
+
     def stop_webhook(self) -> None:
         if self._webhook_task is not None:
             self._webhook_task.cancel()
