@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from http import HTTPStatus
 from typing import Any
 
 import aiohttp
@@ -117,7 +118,11 @@ class Emulator:
                 await response.read()
                 if 200 <= response.status < 300:
                     return None
-                return f"Wrong response from the webhook: {response.status} {response.reason}"
+                try:
+                    phrase = HTTPStatus(response.status).phrase
+                except ValueError:
+                    phrase = response.reason or ""
+                return f"Wrong response from the webhook: {response.status} {phrase}"
         except aiohttp.ClientConnectorError:
             return "Connection refused"
         except TimeoutError:
