@@ -22,7 +22,7 @@ from locales import _
 from plan.errors import TimelineError
 from plan.schema import Occurrence, Schedule
 from plan.spans import Span, list_occurrences
-from plan.text import fold_aligned, squash
+from plan.text import fold_aligned, nfc, squash
 
 _TOKEN = re.compile(r"\d+|[a-z]+|[/,;\-()]|\S")
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
@@ -52,7 +52,7 @@ class _Item:
 
 class _Parser:
     def __init__(self, text: str, campaign_start: date, campaign_end: date) -> None:
-        self.original = text
+        self.original = nfc(text)  # positions below index the NFC text
         folded = fold_aligned(text).replace("–", "-").replace("—", "-")
         self.tokens = [_Tok(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(folded)]
         self.pos = 0
