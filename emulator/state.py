@@ -100,7 +100,7 @@ class State:
         self.webhook_error: tuple[int, str] | None = None
         self._ids = itertools.count(1)
         self._update_event = asyncio.Event()
-        self._changed: dict[int, asyncio.Event] = {}  # chat id -> woken on its next change
+        self._changed: dict[int | None, asyncio.Event] = {}  # chat id (None: any) -> next change
 
     # -- identities -------------------------------------------------------------------------
     @property
@@ -206,12 +206,13 @@ class State:
         self.notify(chat.id)
 
     def notify(self, chat_id: int) -> None:
-        event = self._changed.pop(chat_id, None)
-        if event is not None:
-            event.set()
+        for key in (chat_id, None):
+            event = self._changed.pop(key, None)
+            if event is not None:
+                event.set()
 
-    async def changed(self, chat_id: int) -> None:
-        """Wait until the next change of the transcript of ``chat_id``."""
+    async def changed(self, chat_id: int | None = None) -> None:
+        """Wait until the next change of the transcript of ``chat_id`` (None: of any chat)."""
         event = self._changed.get(chat_id)
         if event is None:
             event = self._changed[chat_id] = asyncio.Event()

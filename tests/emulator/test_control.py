@@ -127,3 +127,17 @@ def test_python_dash_m_emulator_serves_ptb() -> None:
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+async def test_waiting_for_transcript_changes(
+    bot: Bot, telegram_emulator: TelegramEmulator
+) -> None:
+    state = telegram_emulator.emulator.state
+    await telegram_emulator.client.start(LAN)
+    any_chat = asyncio.ensure_future(state.changed())
+    lan_chat = asyncio.ensure_future(state.changed(LAN.id))
+    other_chat = asyncio.ensure_future(state.changed(MINH.id))
+    await bot.send_message(LAN.id, "x")
+    await asyncio.wait_for(asyncio.gather(any_chat, lan_chat), 5)
+    assert not other_chat.done()
+    other_chat.cancel()
