@@ -202,6 +202,15 @@ class EmulatorClient:
     async def unblock(self, user_id: int) -> None:
         await self._call("POST", "unblock", {"user_id": user_id})
 
+    async def remove_from_group(self, chat_id: int, user: UserLike | None = None) -> None:
+        """Someone removes the bot from a group (sends then get 403 "bot was kicked ...")."""
+        body: Json = {"chat_id": chat_id, "user": _user(user) if user is not None else None}
+        await self._call("POST", "kick", body)
+
+    async def add_to_group(self, chat_id: int, user: UserLike | None = None) -> None:
+        body: Json = {"chat_id": chat_id, "user": _user(user) if user is not None else None}
+        await self._call("POST", "add", body)
+
     async def migrate_group(self, chat_id: int, user: UserLike | None = None) -> int:
         """Upgrade a group to a supergroup; returns the supergroup's id."""
         body: Json = {"chat_id": chat_id, "user": _user(user) if user is not None else None}

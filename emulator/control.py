@@ -7,7 +7,8 @@ people on the other side of the bot, and how it reads what the bot did. Use it t
 - ``POST /control/callback`` ``{"user", "chat_id"?, "message_id", "data"}``
 - ``POST /control/document`` / ``/control/photo`` ``{"user", "chat"?, "content_b64",
   "file_name"?, "mime_type"?, "caption"?}``
-- ``POST /control/block`` / ``/control/unblock`` ``{"user_id"}``; ``POST /control/migrate``
+- ``POST /control/block`` / ``/control/unblock`` ``{"user_id"}``; ``POST /control/kick`` /
+  ``/control/add`` ``{"chat_id", "user"?}`` (the bot removed from / added back to a group); ``POST /control/migrate``
   ``{"chat_id", "user"?}`` → ``{"migrate_to_chat_id"}``
 - ``POST /control/reset``; ``POST /control/faults`` ``{"method", "count", "error_code",
   "description", "parameters"?}``; ``DELETE /control/faults``
@@ -33,7 +34,7 @@ from typing import Any
 from aiohttp import web
 
 from . import messages
-from .clock import ManualClock
+from .clock import ManualClock, SystemClock
 from .core import Emulator
 from .errors import ApiError
 from .params import Upload
@@ -64,6 +65,8 @@ def _chat_for(emu: Emulator, user: Json, spec: Json | None) -> Chat:
         chat = state.group_chat(spec)
     if chat.migrated_to is not None:
         raise ControlError(f"chat {chat.id} was migrated to {chat.migrated_to}")
+    if chat.kicked:
+        raise ControlError(f"the bot is not a member of chat {chat.id}")
     if chat.blocked:
         # Writing again ("Restart" in the app) unblocks the bot, as in Telegram clients.
         _set_blocked(emu, chat, user, False)
@@ -173,9 +176,15 @@ async def send_photo(emu: Emulator, body: Json) -> Json:
 
 
 def _set_blocked(emu: Emulator, chat: Chat, user: Json, blocked: bool) -> None:
-    if chat.blocked == blocked:
-        return
-    chat.blocked = blocked
+    """Block/unblock (private chat) or remove/add the bot (group), with ``my_chat_member``."""
+    if chat.type == "private":
+        if chat.blocked == blocked:
+            return
+        chat.blocked = blocked
+    else:
+        if chat.kicked == blocked:
+            return
+        chat.kicked = blocked
     bot = emu.state.bot_user
     old, new = ("member", "kicked") if blocked else ("kicked", "member")
     member = {
@@ -206,6 +215,20 @@ async def block(emu: Emulator, body: Json, blocked: bool = True) -> Json:
 
 async def unblock(emu: Emulator, body: Json) -> Json:
     return await block(emu, body, blocked=False)
+
+
+async def kick(emu: Emulator, body: Json, kicked: bool = True) -> Json:
+    """A group member removes the bot from the group (or adds it back with ``kicked=False``)."""
+    chat = emu.state.find_chat(body["chat_id"])
+    if chat.type == "private":
+        raise ControlError("the bot is removed from groups; users block it instead")
+    user = emu.state.remember_user(body["user"]) if body.get("user") else GROUP_ANONYMOUS_BOT
+    _set_blocked(emu, chat, user, kicked)
+    return {"kicked": kicked}
+
+
+async def add(emu: Emulator, body: Json) -> Json:
+    return await kick(emu, body, kicked=False)
 
 
 async def migrate(emu: Emulator, body: Json) -> Json:
@@ -240,14 +263,17 @@ async def add_fault(emu: Emulator, body: Json) -> Json:
 
 
 async def clock(emu: Emulator, body: Json) -> Json:
-    if body:
-        if not isinstance(emu.clock, ManualClock):
-            raise ControlError("the emulator runs on real time; its clock cannot be moved")
-        if "advance" in body:
-            emu.clock.advance(float(body["advance"]))
-        if "set" in body:
-            emu.clock.set(float(body["set"]))
-    return {"now": emu.clock.now(), "manual": isinstance(emu.clock, ManualClock)}
+    """Both clocks jump ahead with ``advance``; only a ManualClock can be ``set``."""
+    clock = emu.clock
+    if "advance" in body:
+        if not isinstance(clock, ManualClock | SystemClock):
+            raise ControlError("this clock cannot be moved")
+        clock.advance(float(body["advance"]))
+    if "set" in body:
+        if not isinstance(clock, ManualClock):
+            raise ControlError("only a manual clock can be set; advance the real-time one")
+        clock.set(float(body["set"]))
+    return {"now": clock.now(), "manual": isinstance(clock, ManualClock)}
 
 
 async def settings(emu: Emulator, body: Json) -> Json:
@@ -268,6 +294,8 @@ ACTIONS: dict[str, Action] = {
     "photo": send_photo,
     "block": block,
     "unblock": unblock,
+    "kick": kick,
+    "add": add,
     "migrate": migrate,
     "reset": reset,
     "faults": add_fault,

@@ -33,6 +33,7 @@ class Chat:
     api: Json
     blocked: bool = False  # private chats: the user blocked the bot
     migrated_to: int | None = None  # groups upgraded to a supergroup
+    kicked: bool = False  # groups: the bot was removed
     next_message_id: int = 1
     messages: dict[int, Json] = field(default_factory=dict)  # message_id -> Message
     bot_message_ids: list[int] = field(default_factory=list)  # in sending order
@@ -164,6 +165,8 @@ class State:
             raise errors.bad_request(errors.MIGRATED, {"migrate_to_chat_id": chat.migrated_to})
         if chat.blocked:
             raise errors.forbidden(errors.BLOCKED)
+        if chat.kicked:
+            raise errors.forbidden(f"bot was kicked from the {chat.type} chat")
         return chat
 
     def find_chat(self, chat_id: Any) -> Chat:
