@@ -84,7 +84,8 @@ def _user_message(emu: Emulator, body: Json, fields: Json) -> Json:
             raise ControlError(f"no message {reply_to} in chat {chat.id}")
         fields["reply_to_message"] = original
     message = state.new_message(chat, user, fields)
-    update = state.push_update("message", message)
+    # Updates are snapshots: a later edit must not change what a pending update says.
+    update = state.push_update("message", dict(message))
     return {"update_id": update["update_id"], "message": message}
 
 
@@ -133,7 +134,7 @@ async def press_button(emu: Emulator, body: Json) -> Json:
     query = {
         "id": query_id,
         "from": user,
-        "message": message,
+        "message": dict(message),
         "chat_instance": str(abs(chat.id) * 7919 % 10**18 + 1),
         "data": body["data"],
     }

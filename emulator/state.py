@@ -87,6 +87,9 @@ class State:
         self.reset()
 
     def reset(self) -> None:
+        previous: asyncio.Event | None = getattr(self, "_update_event", None)
+        if previous is not None:
+            previous.set()  # pending long polls return (empty) instead of hanging
         self.users: dict[int, Json] = {}
         self.chats: dict[int, Chat] = {}
         self.files: dict[str, StoredFile] = {}
@@ -100,7 +103,7 @@ class State:
         self.webhook: Json = {}
         self.webhook_error: tuple[int, str] | None = None
         self._ids = itertools.count(1)
-        self._update_event = asyncio.Event()
+        self._update_event: asyncio.Event = asyncio.Event()
         self._changed: dict[int | None, asyncio.Event] = {}  # chat id (None: any) -> next change
 
     # -- identities -------------------------------------------------------------------------

@@ -145,3 +145,20 @@ async def test_my_chat_member_on_block(bot: Bot, telegram_emulator: TelegramEmul
     assert member is not None
     assert (member.old_chat_member.status, member.new_chat_member.status) == ("member", "kicked")
     assert member.new_chat_member.user.id == 123456789
+
+
+async def test_updates_are_snapshots(bot: Bot, telegram_emulator: TelegramEmulator) -> None:
+    sent = await telegram_emulator.client.send_text(LAN, "trước")
+    await telegram_emulator.client.edit_text(LAN, sent["message_id"], "sau")
+    updates = await bot.get_updates()
+    assert updates[0].message is not None and updates[0].message.text == "trước"
+    assert updates[1].edited_message is not None and updates[1].edited_message.text == "sau"
+
+
+async def test_reset_releases_a_pending_long_poll(
+    bot: Bot, telegram_emulator: TelegramEmulator
+) -> None:
+    poll = asyncio.create_task(bot.get_updates(timeout=30))
+    await asyncio.sleep(0.05)  # let the request reach the emulator
+    await telegram_emulator.client.reset()
+    assert await asyncio.wait_for(poll, 5) == ()
