@@ -55,13 +55,16 @@ class Emulator:
         self._webhook_wake.set()
 
     def start_webhook(self) -> None:
+        """(Re)start the webhook sender task."""
         self.stop_webhook()
         self._webhook_task = asyncio.get_running_loop().create_task(self._deliver_forever())
 
     def webhook_running(self) -> bool:
+        """Whether the webhook sender task is alive."""
         return self._webhook_task is not None and not self._webhook_task.done()
 
     def stop_webhook(self) -> None:
+        """Stop the webhook sender task (the queue stays)."""
         if self._webhook_task is not None:
             self._webhook_task.cancel()
             self._webhook_task = None

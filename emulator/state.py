@@ -135,6 +135,7 @@ class State:
         return api
 
     def private_chat(self, user: Json) -> Chat:
+        """The private chat with ``user`` (created on first contact)."""
         chat = self.chats.get(user["id"])
         if chat is None:
             api: Json = {
@@ -145,6 +146,7 @@ class State:
         return chat
 
     def group_chat(self, spec: Json) -> Chat:
+        """The group or supergroup described by ``spec`` (created on first contact)."""
         chat_id = int(spec["id"])
         chat = self.chats.get(chat_id)
         if chat is None:
@@ -173,6 +175,7 @@ class State:
         return chat
 
     def find_chat(self, chat_id: Any) -> Chat:
+        """A known chat by id or ``@username``, else 400 chat not found."""
         chat: Chat | None = None
         if isinstance(chat_id, str) and chat_id.startswith("@"):
             name = chat_id[1:].lower()
@@ -251,6 +254,7 @@ class State:
 
     # -- faults --------------------------------------------------------------------------------
     def take_fault(self, method: str) -> ApiError | None:
+        """The injected error for this call of ``method`` (lower-case), if any."""
         queue = self.faults.get(method.lower())
         if not queue:
             return None
