@@ -162,3 +162,40 @@ async def test_reset_releases_a_pending_long_poll(
     await asyncio.sleep(0.05)  # let the request reach the emulator
     await telegram_emulator.client.reset()
     assert await asyncio.wait_for(poll, 5) == ()
+
+
+async def test_errors_reach_an_application_error_handler(
+    telegram_emulator: TelegramEmulator,
+) -> None:
+    """A handler's failing sends surface in the Application's error handler as PTB's own
+    exception types, as they would against Telegram."""
+    from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter
+
+    app = builder(telegram_emulator).build()
+    client = telegram_emulator.client
+    caught: asyncio.Queue[type[BaseException]] = asyncio.Queue()
+
+    async def fan_out(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        assert update.effective_message is not None
+        target = int(update.effective_message.text or "0")
+        await context.bot.send_message(target, "<b>thông báo</b>", parse_mode="HTML")
+
+    async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        assert context.error is not None
+        caught.put_nowait(type(context.error))
+
+    app.add_handler(MessageHandler(filters.TEXT, fan_out))
+    app.add_error_handler(on_error)
+    await client.start(MINH)
+    await client.block(MINH.id)
+    await client.send_text(LAN, "hi", chat=GROUP)
+    await client.migrate_group(GROUP.id)
+    await client.inject_fault(
+        "sendMessage", 429, "Too Many Requests: retry after 3", parameters={"retry_after": 3}
+    )
+    seen = []
+    async with polling(app, drop_pending_updates=True):
+        for target in (LAN.id, MINH.id, GROUP.id, 424242):
+            await client.send_text(LAN, str(target))
+            seen.append(await asyncio.wait_for(caught.get(), 5))
+    assert seen == [RetryAfter, Forbidden, ChatMigrated, BadRequest]
