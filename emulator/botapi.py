@@ -49,6 +49,7 @@ async def get_updates(emu: Emulator, p: Params) -> list[Json]:
         state.allowed_updates = [str(kind) for kind in allowed]
     if offset is not None:
         state.confirm(offset)
+    state.expire()
     if emu.poller is not None and not emu.poller.done():
         emu.poller.set_result(None)  # the older request is the one terminated
     loop = asyncio.get_running_loop()
@@ -91,7 +92,7 @@ async def set_webhook(emu: Emulator, p: Params) -> bool:
     if secret is not None and not _SECRET.fullmatch(secret):
         raise bad_request("secret token contains unallowed characters")
     if p.flag("drop_pending_updates"):
-        state.updates.clear()
+        state.drop_pending()
     allowed = p.obj("allowed_updates")
     if isinstance(allowed, list):
         state.allowed_updates = [str(kind) for kind in allowed]
@@ -117,7 +118,7 @@ async def delete_webhook(emu: Emulator, p: Params) -> bool:
     emu.state.webhook = {}
     emu.state.webhook_error = None
     if p.flag("drop_pending_updates"):
-        emu.state.updates.clear()
+        emu.state.drop_pending()
     return True
 
 

@@ -77,6 +77,7 @@ class Emulator:
         attempts = 0
         while True:
             state = self.state
+            state.expire()
             if not state.updates:
                 self._webhook_wake.clear()
                 await self._webhook_wake.wait()
@@ -86,14 +87,14 @@ class Emulator:
             if error is None:
                 attempts = 0
                 if state.updates and state.updates[0] is update:
-                    state.updates.popleft()
+                    state.confirm(update["update_id"] + 1)
                 continue
             attempts += 1
             state.webhook_error = (state.now(), error)
             if attempts >= self.settings.webhook_max_attempts:
                 attempts = 0
                 if state.updates and state.updates[0] is update:
-                    state.updates.popleft()
+                    state.confirm(update["update_id"] + 1)
                 continue
             timer = self.clock.timer(self.settings.webhook_retry_delay)
             try:

@@ -95,6 +95,7 @@ class State:
         self.files: dict[str, StoredFile] = {}
         self.files_by_path: dict[str, StoredFile] = {}
         self.updates: deque[Json] = deque()
+        self.update_times: dict[int, float] = {}  # update_id -> when it was queued (clock)
         self.next_update_id = 1
         self.allowed_updates: list[str] = []
         self.callbacks: dict[str, PendingCallback] = {}
@@ -230,11 +231,12 @@ class State:
     # -- updates -------------------------------------------------------------------------------
     def push_update(self, kind: str, payload: Json) -> Json:
         """Queue an update of ``kind`` (unless ``allowed_updates`` excludes it); returns it."""
-        update = {"update_id": self.next_update_id, kind: payload}
+        update: Json = {"update_id": self.next_update_id, kind: payload}
         self.next_update_id += 1
         allowed = self.allowed_updates
         if (kind in allowed) if allowed else (kind not in NOT_BY_DEFAULT):
             self.updates.append(update)
+            self.update_times[update["update_id"]] = self.clock.now()
             self._update_event.set()
             self._update_event = asyncio.Event()
             self.on_update()
@@ -247,10 +249,24 @@ class State:
         """Drop the updates before ``offset`` (negative: keep only the last ``-offset``)."""
         if offset < 0:
             while len(self.updates) > -offset:
-                self.updates.popleft()
+                self._drop_first()
             return
         while self.updates and self.updates[0]["update_id"] < offset:
-            self.updates.popleft()
+            self._drop_first()
+
+    def expire(self) -> None:
+        """Forget updates older than ``update_retention`` (Telegram keeps them 24 hours)."""
+        oldest = self.clock.now() - self.settings.update_retention
+        while self.updates and self.update_times.get(self.updates[0]["update_id"], oldest) < oldest:
+            self._drop_first()
+
+    def drop_pending(self) -> None:
+        """``drop_pending_updates``: forget every queued update."""
+        self.updates.clear()
+        self.update_times.clear()
+
+    def _drop_first(self) -> None:
+        self.update_times.pop(self.updates.popleft()["update_id"], None)
 
     # -- faults --------------------------------------------------------------------------------
     def take_fault(self, method: str) -> ApiError | None:

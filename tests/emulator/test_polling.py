@@ -199,3 +199,14 @@ async def test_errors_reach_an_application_error_handler(
             await client.send_text(LAN, str(target))
             seen.append(await asyncio.wait_for(caught.get(), 5))
     assert seen == [RetryAfter, Forbidden, ChatMigrated, BadRequest]
+
+
+async def test_unconfirmed_updates_expire_after_24_hours(
+    bot: Bot, telegram_emulator: TelegramEmulator
+) -> None:
+    await telegram_emulator.client.send_text(LAN, "old")
+    telegram_emulator.clock.advance(12 * 3600)
+    await telegram_emulator.client.send_text(LAN, "newer")
+    telegram_emulator.clock.advance(12 * 3600 + 1)  # "old" is now 24 h 1 s old, "newer" 12 h 1 s
+    updates = await bot.get_updates()
+    assert [u.message.text for u in updates if u.message] == ["newer"]
