@@ -128,5 +128,10 @@ async def running(
 def run(host: str = "127.0.0.1", port: int = 8081, settings: Settings | None = None) -> None:
     """Serve until interrupted, on real time (blocking)."""
     web.run_app(
-        create_app(settings), host=host, port=port, access_log=None, handler_cancellation=True
+        create_app(settings),
+        host=host,
+        port=port,
+        access_log=None,
+        handler_cancellation=True,
+        print=None,  # our own banner says where we listen
     )
