@@ -15,7 +15,7 @@ that contact at the sending time of the day its snooze ends.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from scheduler.calendar import WorkingCalendar
@@ -132,32 +132,40 @@ class _Planner:
     def run(self) -> list[Reminder]:
         current = [i for i in self.items if i.day == self.today and i.key not in self.snap.sent]
         result = [self._reminder(item) for item in current]
-        result += self._status_checks(current)
+        checks, absorbed = self._status_checks(current)
+        # Stale items left out of the status check (a current reminder of the agency speaks for
+        # them) are recorded as covered by that reminder, so a later run does not fold them.
+        for index, reminder in enumerate(result):
+            extra = absorbed.pop(reminder.agency_id, None)
+            if extra and reminder.kind != ReminderKind.ESCALATION:
+                result[index] = replace(reminder, covers=tuple(sorted(extra)))
+        result += checks
         result += self._snooze_wakeups(current)
         result.sort(key=lambda r: r.sort_key)
         return result
 
-    def _status_checks(self, current: list[Item]) -> list[Reminder]:
+    def _status_checks(self, current: list[Item]) -> tuple[list[Reminder], dict[int, list[str]]]:
+        """One status check per agency with stale items, and per agency the stale keys that a
+        current reminder of its own speaks for instead."""
         own_subjects = {(i.agency_id, i.subject) for i in current if i.to == TO_AGENCY}
         own_tasks = {(i.agency_id, t) for i in current if i.to == TO_AGENCY for t in i.task_ids}
         stale: dict[int, list[Item]] = defaultdict(list)
+        absorbed: dict[int, list[str]] = defaultdict(list)
         for item in self.items:
-            if (
-                item.day < self.today
-                and item.foldable
-                and item.key not in self.snap.sent
-                and (item.agency_id, item.subject) not in own_subjects
-            ):
-                stale[item.agency_id].append(item)
+            if item.day < self.today and item.foldable and item.key not in self.snap.sent:
+                if (item.agency_id, item.subject) in own_subjects:
+                    absorbed[item.agency_id].append(item.key)
+                else:
+                    stale[item.agency_id].append(item)
         result = []
         for agency_id, items in stale.items():
             task_ids = sorted(
                 {t for i in items for t in i.task_ids if (agency_id, t) not in own_tasks},
                 key=lambda t: self.tasks[t].position,
             )
-            adhoc = sorted({(i.subject, i.due) for i in items if i.kind == ReminderKind.ADHOC or (
-                i.period and i.period.startswith("adhoc:"))})  # fmt: skip
+            adhoc = sorted({(i.subject, i.due) for i in items if not i.task_ids})
             if not task_ids and not adhoc:
+                absorbed[agency_id].extend(i.key for i in items)
                 continue
             key = f"{ReminderKind.STATUS_CHECK}:a{agency_id}:{self.today.isoformat()}"
             lines = [
@@ -172,7 +180,7 @@ class _Planner:
                     covers=tuple(sorted(i.key for i in items)),
                 )
             )  # fmt: skip
-        return result
+        return result, absorbed
 
     def _snooze_wakeups(self, current: list[Item]) -> list[Reminder]:
         by_key = {i.key: i for i in self.items}

@@ -34,7 +34,8 @@ def preview_entries(
         for t in snapshot.tasks
     }
     groups: dict[tuple[str, str, str | None, str | None], dict[str, Any]] = {}
-    for reminder in sorted(reminders, key=lambda r: r.sort_key):
+    # Leader copies before the standing office's, so an entry lists the leader's contacts first.
+    for reminder in sorted(reminders, key=lambda r: (r.sort_key[:3], r.leader is None, r.key)):
         if reminder.kind == ReminderKind.ESCALATION and reminder.leader is None:
             # The standing office's copy joins the entry of each task's leader in charge.
             by_leader: dict[str | None, list[str]] = {}

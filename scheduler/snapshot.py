@@ -107,8 +107,8 @@ class PlanSnapshot:
     - ``answered``: (task id, agency id, period id) an agency replied for (any status).
     - ``adhoc_answered``: (ad-hoc request id, agency id) replied (``ProgressReport.period`` =
       ``adhoc:<request id>``).
-    - ``sent``: reminder keys already in the outbox (any status), plus the keys a status check in
-      the outbox folded ("what was already sent").
+    - ``sent``: reminder keys already in the outbox (any status), plus the stale keys an outbox
+      row covered (a status check's folded items; "what was already sent").
     - ``overrides``: the standing office's calendar days (True = working day).
     """
 
@@ -220,7 +220,7 @@ async def load_snapshot(session: AsyncSession, plan_id: int) -> PlanSnapshot:
     )
     for key, kind, payload in outbox_rows:
         sent.add(key)
-        if kind == "status_check" and isinstance(payload, dict):
+        if isinstance(payload, dict):
             sent.update(str(k) for k in payload.get("covers", ()))
 
     snoozes = tuple(
