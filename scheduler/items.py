@@ -115,7 +115,10 @@ class ItemBuilder:
                 cal.on_or_before(due - timedelta(days=n)) for n in rules.deadline_days_before
             }
             if first is not None:
-                pre_days = {max(day, first) for day in pre_days if first <= due}
+                # An activation is announced at its first sending time; earlier reminders move there.
+                pre_days = (
+                    {max(day, first) for day in pre_days} | {first} if first <= due else set()
+                )
             for agency in task.leads:
                 if (task.id, agency, occ) in self.snapshot.done:
                     continue

@@ -218,7 +218,7 @@ async def load_snapshot(session: AsyncSession, plan_id: int) -> PlanSnapshot:
         .where(OutboxMessage.plan_id == plan_id)
         .distinct()
     )
-    for key, kind, payload in outbox_rows:
+    for key, _kind, payload in outbox_rows:
         sent.add(key)
         if isinstance(payload, dict):
             sent.update(str(k) for k in payload.get("covers", ()))
