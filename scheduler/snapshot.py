@@ -10,7 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -212,14 +212,20 @@ async def load_snapshot(session: AsyncSession, plan_id: int) -> PlanSnapshot:
 
     adhoc = await _load_adhoc(session, plan_id, tuple(agencies))
 
-    sent: set[str] = set()
-    outbox_rows = await session.execute(
-        select(OutboxMessage.key, OutboxMessage.kind, OutboxMessage.payload)
-        .where(OutboxMessage.plan_id == plan_id)
-        .distinct()
+    sent: set[str] = set(
+        await session.scalars(
+            select(OutboxMessage.key).where(OutboxMessage.plan_id == plan_id).distinct()
+        )
     )
-    for key, _kind, payload in outbox_rows:
-        sent.add(key)
+    # Covered keys are the same in every recipient's copy: read one row per key.
+    first_rows = (
+        select(func.min(OutboxMessage.id))
+        .where(OutboxMessage.plan_id == plan_id)
+        .group_by(OutboxMessage.key)
+    )
+    for payload in await session.scalars(
+        select(OutboxMessage.payload).where(OutboxMessage.id.in_(first_rows))
+    ):
         if isinstance(payload, dict):
             sent.update(str(k) for k in payload.get("covers", ()))
 
