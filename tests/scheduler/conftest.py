@@ -7,10 +7,13 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from scheduler.planner import Reminder, plan_reminders
 from scheduler.preview import preview_entries
 from scheduler.rules import ReminderRules
 from scheduler.snapshot import PlanSnapshot
+from tests.scheduler import handplan
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 RULES = ReminderRules()
@@ -61,3 +64,19 @@ def simulate(snapshot: PlanSnapshot, first: str, last: str) -> dict[str, list[Re
             sent.update(reminder.covers)
         day += timedelta(days=1)
     return result
+
+
+@pytest.fixture(params=["imported", "hand"])
+def plan_source(request: pytest.FixtureRequest) -> str:
+    """Run a planner test on the real plan imported by plan.importer, then on the hand-written
+    plan (the same document, read by hand) — both must give the hand-worked answers."""
+    handplan.SOURCE["name"] = request.param
+    return str(request.param)
+
+
+def shown(lines: tuple[str, ...]) -> list[tuple[str, str | None]]:
+    """(task code, deadline phrase) of a reminder's lines — the title in between is left out."""
+    return [
+        (line.split(". ", 1)[0], line.rsplit(" — ", 1)[1] if " — " in line else None)
+        for line in lines
+    ]

@@ -14,10 +14,12 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+import pytest
+
 from scheduler.calendar import WorkingCalendar
 from scheduler.rules import ReminderRules
 from scheduler.snapshot import AdhocPlan, SnoozeRef
-from tests.scheduler.conftest import TZ, at, brief, entries, run, simulate
+from tests.scheduler.conftest import TZ, at, brief, entries, run, shown, simulate
 from tests.scheduler.handplan import (
     BCHQS,
     NGOAI_VU,
@@ -26,15 +28,15 @@ from tests.scheduler.handplan import (
     VHTTDL,
     Y_TE,
     snapshot,
-    tasks,
 )
+
+pytestmark = pytest.mark.usefixtures("plan_source")
 
 BCH = "Bộ Chỉ huy Quân sự tỉnh"
 NV = "Sở Nội vụ"
 YT = "Sở Y tế"
 NGV = "Sở Ngoại vụ"
 VH = "Sở Văn hóa, Thể thao và Du lịch"
-SNAP = snapshot()
 # Tasks active in 2026-11 (data 15/10–14/11/2026), per agency, from the document: ongoing (1a, 1c,
 # 2, 8a, 9b), windows overlapping it (5a, 6a, 6c), deadlines before it not reported done (all of
 # May–August 2026). 10b (30/11) and 10c (7/2027) are not active yet; 4b is on-event.
@@ -50,23 +52,25 @@ MONTHLY_2026_11 = [
 
 
 def test_monthly_2026_11() -> None:
-    assert brief(entries(SNAP, "2026-11-12 08:00"), ("period",)) == MONTHLY_2026_11
-    assert brief(entries(SNAP, "2026-11-13 08:00"), ("period",)) == []
-    assert brief(entries(SNAP, "2026-11-16 08:00"), ("period",)) == []
-    assert brief(entries(SNAP, "2026-11-17 08:00"), ("period",)) == MONTHLY_2026_11
+    assert brief(entries(snapshot(), "2026-11-12 08:00"), ("period",)) == MONTHLY_2026_11
+    assert brief(entries(snapshot(), "2026-11-13 08:00"), ("period",)) == []
+    assert brief(entries(snapshot(), "2026-11-16 08:00"), ("period",)) == []
+    assert brief(entries(snapshot(), "2026-11-17 08:00"), ("period",)) == MONTHLY_2026_11
     overdue = [(a, "overdue", p, t) for a, _k, p, t in MONTHLY_2026_11]
-    assert brief(entries(SNAP, "2026-11-18 08:00"), ("overdue",)) == overdue
-    assert brief(entries(SNAP, "2026-11-19 08:00"), ("overdue",)) == []
-    assert brief(entries(SNAP, "2026-11-20 08:00"), ("overdue",)) == overdue
-    assert run(SNAP, "2026-11-24 08:00") == []  # a holiday
-    escalations = brief(entries(SNAP, "2026-11-25 08:00"), ("escalation",))
+    assert brief(entries(snapshot(), "2026-11-18 08:00"), ("overdue",)) == overdue
+    assert brief(entries(snapshot(), "2026-11-19 08:00"), ("overdue",)) == []
+    assert brief(entries(snapshot(), "2026-11-20 08:00"), ("overdue",)) == overdue
+    assert run(snapshot(), "2026-11-24 08:00") == []  # a holiday
+    escalations = brief(entries(snapshot(), "2026-11-25 08:00"), ("escalation",))
     # Sở Y tế's tasks: 3b under the Phó Trưởng ban Thường trực, 6a–6c under the Trưởng Ban; the
     # standing office's copy joins both entries.
     assert [e for e in escalations if e[0] == YT] == [
         (YT, "escalation", "2026-11", ["3b"], "Phó Trưởng ban Thường trực Ban Chỉ đạo tỉnh", [2002, 1001]),
         (YT, "escalation", "2026-11", ["6a", "6b", "6c"], "Trưởng Ban Chỉ đạo tỉnh", [2001, 1001]),
     ]  # fmt: skip
-    [text] = [r for r in run(SNAP, "2026-11-12 08:00") if r.key == "period:2026-11:a3:2026-11-12"]
+    [text] = [
+        r for r in run(snapshot(), "2026-11-12 08:00") if r.key == "period:2026-11:a3:2026-11-12"
+    ]
     assert text.header == "Báo cáo định kỳ kỳ 2026-11 — hạn 17/11/2026, còn 5 ngày"
 
 
@@ -84,7 +88,7 @@ def test_answers_remove_tasks_and_agencies_from_the_period() -> None:
 
 
 def test_december_is_asked_once_as_the_year_2026() -> None:
-    rows = brief(entries(SNAP, "2026-12-11 08:00"), ("period",))
+    rows = brief(entries(snapshot(), "2026-12-11 08:00"), ("period",))
     # 10b (due 30/11/2026) has a deadline inside 15/12/2025–14/12/2026: active in "2026".
     assert [(a, p, t) for a, _k, p, t in rows] == [
         (BCH, "2026", [*BCH_2026_11, "10b"]),
@@ -93,9 +97,9 @@ def test_december_is_asked_once_as_the_year_2026() -> None:
         (VH, "2026", ["2"]),
         (YT, "2026", ["3b", "6a", "6b", "6c"]),
     ]
-    assert len(brief(entries(SNAP, "2026-12-16 08:00"), ("period",))) == 5
-    assert len(brief(entries(SNAP, "2026-12-17 08:00"), ("overdue",))) == 5
-    assert len(brief(entries(SNAP, "2026-12-21 08:00"), ("overdue",))) == 5
+    assert len(brief(entries(snapshot(), "2026-12-16 08:00"), ("period",))) == 5
+    assert len(brief(entries(snapshot(), "2026-12-17 08:00"), ("overdue",))) == 5
+    assert len(brief(entries(snapshot(), "2026-12-21 08:00"), ("overdue",))) == 5
     # A reply given for "2026-12" answers the year report too (same cut-off).
     answered = frozenset({(TASK_ID["2"], VHTTDL, "2026-12")})
     rows = brief(entries(snapshot(answered=answered), "2026-12-16 08:00"), ("period",))
@@ -103,50 +107,51 @@ def test_december_is_asked_once_as_the_year_2026() -> None:
 
 
 def test_period_around_tet_2027() -> None:
-    assert brief(entries(SNAP, "2027-02-10 08:00")) == []  # Tết
-    rows = brief(entries(SNAP, "2027-02-11 08:00"), ("period",))
+    assert brief(entries(snapshot(), "2027-02-10 08:00")) == []  # Tết
+    rows = brief(entries(snapshot(), "2027-02-11 08:00"), ("period",))
     assert [(a, p) for a, _k, p, _t in rows] == [
         (BCH, "2027-02"), (NGV, "2027-02"), (NV, "2027-02"), (VH, "2027-02"), (YT, "2027-02"),
     ]  # fmt: skip
-    assert brief(entries(SNAP, "2027-02-12 08:00"), ("period",)) == []
-    assert len(brief(entries(SNAP, "2027-02-16 08:00"), ("period",))) == 5
-    assert len(brief(entries(SNAP, "2027-02-17 08:00"), ("overdue",))) == 5
-    assert len(brief(entries(SNAP, "2027-02-19 08:00"), ("overdue",))) == 5
-    assert {e[2] for e in brief(entries(SNAP, "2027-02-23 08:00"), ("escalation",))} == {"2027-02"}
+    assert brief(entries(snapshot(), "2027-02-12 08:00"), ("period",)) == []
+    assert len(brief(entries(snapshot(), "2027-02-16 08:00"), ("period",))) == 5
+    assert len(brief(entries(snapshot(), "2027-02-17 08:00"), ("overdue",))) == 5
+    assert len(brief(entries(snapshot(), "2027-02-19 08:00"), ("overdue",))) == 5
+    assert {e[2] for e in brief(entries(snapshot(), "2027-02-23 08:00"), ("escalation",))} == {
+        "2027-02"
+    }
 
 
 def test_activated_on_event_task_around_tet_2027() -> None:
     # 4b "Khi có hướng dẫn của Trung ương": silent until activated.
-    assert [r for r in run(SNAP, "2027-02-01 08:00") if "4b" in r.tasks] == []
+    assert [r for r in run(snapshot(), "2027-02-01 08:00") if "4b" in r.tasks] == []
     activated = tuple(
         t if t.code != "4b" else t.__class__(**{**t.__dict__, "activated_due": date(2027, 2, 8),
             "activated_at": datetime(2027, 1, 27, 10, 0, tzinfo=TZ)})
-        for t in tasks()
+        for t in snapshot().tasks
     )  # fmt: skip
     snap = snapshot(tasks=activated)
 
     # The clock moves day by day from the activation (everything planned is sent).
     days = simulate(snap, "2027-01-27", "2027-02-16")
 
-    def fourb(day: str) -> list[tuple[str, str, tuple[str, ...]]]:
+    def fourb(day: str) -> list[tuple[str, str, tuple[tuple[str, str | None], ...]]]:
         return [
-            (r.agency, str(r.kind), r.lines)
+            (r.agency, str(r.kind), tuple(shown(r.lines)))
             for r in days[day]
             if "4b" in r.tasks and r.kind in ("deadline", "overdue", "escalation")
         ]
 
-    title = "4b. Góp ý văn bản quy phạm pháp luật"
     # Activated Wed 27/1 10:00 → first sending time Thu 28/1. Due Mon 8/2/2027, inside Tết:
     # 7 days before = Mon 1/2; 3 days (Fri 5/2), 1 day (Sun 7/2) and the day itself (Mon 8/2)
     # are off → the previous working day, Wed 3/2 (4/2 is 29 Tết, off).
     assert {day for day in days if fourb(day)} == {
         "2027-01-28", "2027-02-01", "2027-02-03", "2027-02-11", "2027-02-15",
     }  # fmt: skip
-    assert fourb("2027-01-28") == [(NV, "deadline", (f"{title} — hạn 08/02/2027, còn 11 ngày",))]
-    assert fourb("2027-02-01") == [(NV, "deadline", (f"{title} — hạn 08/02/2027, còn 7 ngày",))]
-    assert fourb("2027-02-03") == [(NV, "deadline", (f"{title} — hạn 08/02/2027, còn 5 ngày",))]
+    assert fourb("2027-01-28") == [(NV, "deadline", (("4b", "hạn 08/02/2027, còn 11 ngày"),))]
+    assert fourb("2027-02-01") == [(NV, "deadline", (("4b", "hạn 08/02/2027, còn 7 ngày"),))]
+    assert fourb("2027-02-03") == [(NV, "deadline", (("4b", "hạn 08/02/2027, còn 5 ngày"),))]
     # Overdue: 1st working day after 8/2 = Thu 11/2; 3rd = Mon 15/2 (Fri 12/2 the 2nd).
-    assert fourb("2027-02-11") == [(NV, "overdue", (f"{title} — hạn 08/02/2027, quá hạn 3 ngày",))]
+    assert fourb("2027-02-11") == [(NV, "overdue", (("4b", "hạn 08/02/2027, quá hạn 3 ngày"),))]
     assert [k for _a, k, _l in fourb("2027-02-15")] == ["overdue"]
     # 5th = Wed 17/2: to its leader (Phó Trưởng Ban) and to the standing office.
     rows = [e for e in brief(entries(snap, "2027-02-17 08:00"), ("escalation",)) if "4b" in e[3]]
@@ -211,7 +216,7 @@ def test_snooze_moves_an_item_to_the_next_working_days_sending_time() -> None:
     [again] = [r for r in run(snap, "2026-11-25 08:00") if r.key.startswith("deadline:10b")]
     assert again.key == "deadline:10b#1:a2:2026-11-23~2026-11-25"
     assert [c.chat_id for c in again.recipients] == [1000 + NOI_VU]
-    assert again.lines == ("10b. Sơ kết “Chiến dịch 500 ngày đêm” — hạn 30/11/2026, còn 5 ngày",)
+    assert shown(again.lines) == [("10b", "hạn 30/11/2026, còn 5 ngày")]
     unsent = snapshot(snoozes=(SnoozeRef(NOI_VU, key, until),))
     [planned] = [r for r in run(unsent, "2026-11-23 10:00") if r.key == key]
     assert planned.recipients == ()  # the only contact of Sở Nội vụ snoozed it
@@ -229,7 +234,7 @@ def test_standing_office_added_holiday_and_workday() -> None:
     # Also making Sat 28/11 a working day: the 1-day reminder (Sun 29/11) lands on Sat 28/11.
     both = snapshot(overrides={date(2026, 11, 27): False, date(2026, 11, 28): True})
     [sat] = [r for r in run(both, "2026-11-28 08:00") if r.key == "deadline:10b#1:a1:2026-11-28"]
-    assert sat.lines == ("10b. Sơ kết “Chiến dịch 500 ngày đêm” — hạn 30/11/2026, còn 2 ngày",)
+    assert shown(sat.lines) == [("10b", "hạn 30/11/2026, còn 2 ngày")]
     assert [r.key for r in run(both, "2026-11-26 08:00") if r.kind == "deadline"] == [
         "deadline:10b#1:a1:2026-11-26",
         "deadline:10b#1:a2:2026-11-26",
@@ -249,7 +254,9 @@ def test_fresh_import_asks_each_agency_once() -> None:
         {"at": "2026-11-27T08:00+07:00", "agency": YT, "contacts": [], "kind": "status_check", "tasks": ["3b", "6a", "6b", "6c"], "period": None},
     ]  # fmt: skip
     # The same whatever day the plan was imported: the rule reads only sending times and now.
-    [check] = [r for r in run(SNAP, "2026-11-27 08:00") if r.key == "status_check:a5:2026-11-27"]
+    [check] = [
+        r for r in run(snapshot(), "2026-11-27 08:00") if r.key == "status_check:a5:2026-11-27"
+    ]
     assert check.header == "Đề nghị Sở Ngoại vụ xác nhận tình trạng của các nội dung sau"
-    assert check.lines == ("7. Hội đàm, ký biên bản ghi nhớ với các tỉnh của Lào",)
+    assert shown(check.lines) == [("7", None)]
     assert [c.chat_id for c in check.recipients] == [1000 + NGOAI_VU]
