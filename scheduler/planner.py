@@ -85,11 +85,13 @@ def plan_reminders(
 ) -> list[Reminder]:
     """The reminders due at ``now`` (aware), sorted by ``Reminder.sort_key``.
 
-    ``calendar`` defaults to the VN calendar with the snapshot's overrides. Raises ``ValueError``
-    for a naive ``now``.
+    ``rules`` are the bot's settings; the plan's own settings in the snapshot override them
+    (``ReminderRules.with_plan_settings``). ``calendar`` defaults to the VN calendar with the
+    snapshot's overrides. Raises ``ValueError`` for a naive ``now``.
     """
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
+    rules = rules.with_plan_settings(snapshot.settings)
     cal = calendar if calendar is not None else WorkingCalendar(snapshot.overrides)
     today = rules.current_sending_day(now, cal)
     if today is None:

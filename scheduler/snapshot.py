@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -19,6 +20,7 @@ from models.plan import (
     Agency,
     AgencyGroupMember,
     LeaderPosition,
+    PlanSetting,
     Task,
     TaskAssignment,
     TaskRole,
@@ -110,6 +112,7 @@ class PlanSnapshot:
     - ``sent``: reminder keys already in the outbox (any status), plus the stale keys an outbox
       row covered (a status check's folded items; "what was already sent").
     - ``overrides``: the standing office's calendar days (True = working day).
+    - ``settings``: the plan's stored settings (JSON values; see ``ReminderRules.with_plan_settings``).
     """
 
     plan_id: int
@@ -125,6 +128,7 @@ class PlanSnapshot:
     snoozes: tuple[SnoozeRef, ...] = ()
     overrides: dict[date, bool] = field(default_factory=dict)
     standing_office_chat_id: int | None = None
+    settings: dict[str, Any] = field(default_factory=dict)
 
     @property
     def standing_office_id(self) -> int | None:
@@ -252,6 +256,12 @@ async def load_snapshot(session: AsyncSession, plan_id: int) -> PlanSnapshot:
             BoundChat.unreachable_at.is_(None),
         )
     )
+    settings = {
+        key: value
+        for key, value in await session.execute(
+            select(PlanSetting.key, PlanSetting.value).where(PlanSetting.plan_id == plan_id)
+        )
+    }
     return PlanSnapshot(
         plan_id=plan_id,
         agencies=agencies,
@@ -266,6 +276,7 @@ async def load_snapshot(session: AsyncSession, plan_id: int) -> PlanSnapshot:
         snoozes=snoozes,
         overrides=overrides,
         standing_office_chat_id=office_chat,
+        settings=settings,
     )
 
 

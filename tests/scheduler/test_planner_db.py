@@ -25,6 +25,7 @@ from models.reminders import OutboxMessage, Snooze
 from scheduler.outbox import run_planner
 from scheduler.rules import ReminderRules
 from scheduler.snapshot import load_snapshot
+from tests.conftest import PLAN_TXT
 from tests.scheduler.conftest import at
 from tests.scheduler.handplan import insert_plan, snapshot
 
@@ -202,3 +203,39 @@ def test_cli_preview_calendar_and_activation(plan_db: str, monkeypatch: pytest.M
     assert result.exit_code == 1
     assert "not on-event" in result.stderr
     assert date(2027, 2, 8)  # the due date given above
+
+
+def test_cli_preview_on_the_real_plan_freshly_imported(
+    sqlite_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`python -m bot plan import` of the document, then the preview at Fri 27/11/2026 08:00: the
+    10b reminder (due Mon 30/11; 3 days and 1 day before merge on Fri 27/11) and one status check
+    per lead agency for everything passed; no contact bound yet. Worked out by hand (see
+    test_planner_periods.test_fresh_import_asks_each_agency_once)."""
+    monkeypatch.setenv("DATABASE_URL", sqlite_url)
+    runner = CliRunner()
+    assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
+    result = runner.invoke(app, ["plan", "import", str(PLAN_TXT)])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(
+        app, ["reminders", "preview", "--at", "2026-11-27T08:00+07:00", "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    at_ = "2026-11-27T08:00+07:00"
+    bch = ["1a", "1b", "1c", "3a", "3b", "3c", "4a", "5a", "5b", "5c", "6a", "6b", "6c", "7", "8a", "8b", "9a", "9b", "10a"]  # fmt: skip
+    nv = ["3a", "3b", "3c", "4a", "5b", "5c", "6a", "6b", "6c", "7", "9b"]
+    assert json.loads(result.stdout) == [
+        {"at": at_, "agency": "Bộ Chỉ huy Quân sự tỉnh", "contacts": [], "kind": "deadline", "tasks": ["10b"], "period": None},
+        {"at": at_, "agency": "Bộ Chỉ huy Quân sự tỉnh", "contacts": [], "kind": "status_check", "tasks": bch, "period": None},
+        {"at": at_, "agency": "Sở Ngoại vụ", "contacts": [], "kind": "status_check", "tasks": ["7"], "period": None},
+        {"at": at_, "agency": "Sở Nội vụ", "contacts": [], "kind": "deadline", "tasks": ["10b"], "period": None},
+        {"at": at_, "agency": "Sở Nội vụ", "contacts": [], "kind": "status_check", "tasks": nv, "period": None},
+        {"at": at_, "agency": "Sở Văn hóa, Thể thao và Du lịch", "contacts": [], "kind": "status_check", "tasks": ["2"], "period": None},
+        {"at": at_, "agency": "Sở Y tế", "contacts": [], "kind": "status_check", "tasks": ["3b", "6a", "6b", "6c"], "period": None},
+    ]  # fmt: skip
+    # The plan's own setting wins over the bot's: no 7-day reminder when the office keeps 3 and 1.
+    assert runner.invoke(app, ["plan", "set", "reminder_offsets_days", "3,1"]).exit_code == 0
+    result = runner.invoke(
+        app, ["reminders", "preview", "--at", "2026-11-23T08:00+07:00", "--json"]
+    )
+    assert [e["kind"] for e in json.loads(result.stdout) if "10b" in e["tasks"]] == []
