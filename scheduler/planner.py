@@ -130,9 +130,17 @@ class _Planner:
             for item in ItemBuilder(snapshot, rules, calendar, today).all()
             if item.expires is None or item.expires >= today
         ]
+        sent = snapshot.sent
+        # Each key is built once: the fresh-import run handles tens of thousands of items.
+        self.unsent = [(item, key) for item in self.items if (key := item.key) not in sent]
+        self.recipient = {c.id: _recipient(c) for c in snapshot.contacts}
+        self.agency_recipients = {
+            agency: tuple(self.recipient[c.id] for c in contacts)
+            for agency, contacts in self.by_agency.items()
+        }
 
     def run(self) -> list[Reminder]:
-        current = [i for i in self.items if i.day == self.today and i.key not in self.snap.sent]
+        current = [i for i, _key in self.unsent if i.day == self.today]
         result = [self._reminder(item) for item in current]
         checks, absorbed = self._status_checks(current)
         # Stale items left out of the status check (a current reminder of the agency speaks for
@@ -151,23 +159,24 @@ class _Planner:
         current reminder of its own speaks for instead."""
         own_subjects = {(i.agency_id, i.subject) for i in current if i.to == TO_AGENCY}
         own_tasks = {(i.agency_id, t) for i in current if i.to == TO_AGENCY for t in i.task_ids}
-        stale: dict[int, list[Item]] = defaultdict(list)
+        stale: dict[int, list[tuple[Item, str]]] = defaultdict(list)
         absorbed: dict[int, list[str]] = defaultdict(list)
-        for item in self.items:
-            if item.day < self.today and item.foldable and item.key not in self.snap.sent:
+        for item, key in self.unsent:
+            if item.day < self.today and item.foldable:
                 if (item.agency_id, item.subject) in own_subjects:
-                    absorbed[item.agency_id].append(item.key)
+                    absorbed[item.agency_id].append(key)
                 else:
-                    stale[item.agency_id].append(item)
+                    stale[item.agency_id].append((item, key))
         result = []
-        for agency_id, items in stale.items():
+        for agency_id, pairs in stale.items():
+            items = [item for item, _key in pairs]
             task_ids = sorted(
                 {t for i in items for t in i.task_ids if (agency_id, t) not in own_tasks},
                 key=lambda t: self.tasks[t].position,
             )
             adhoc = sorted({(i.subject, i.due) for i in items if not i.task_ids})
             if not task_ids and not adhoc:
-                absorbed[agency_id].extend(i.key for i in items)
+                absorbed[agency_id].extend(key for _item, key in pairs)
                 continue
             key = f"{ReminderKind.STATUS_CHECK}:a{agency_id}:{self.today.isoformat()}"
             lines = [
@@ -179,12 +188,14 @@ class _Planner:
                 self._make(
                     key, ReminderKind.STATUS_CHECK, agency_id, tuple(task_ids), None, None,
                     self._agency_recipients(agency_id, key), None, lines,
-                    covers=tuple(sorted(i.key for i in items)),
+                    covers=tuple(sorted(key for _item, key in pairs)),
                 )
             )  # fmt: skip
         return result, absorbed
 
     def _snooze_wakeups(self, current: list[Item]) -> list[Reminder]:
+        if not self.wake_today:
+            return []
         by_key = {i.key: i for i in self.items}
         own = {(i.agency_id, i.subject) for i in current}
         contacts = {c.id: c for c in self.snap.contacts}
@@ -195,7 +206,7 @@ class _Planner:
             if item is None or contact is None or (item.agency_id, item.subject) in own:
                 continue  # fulfilled, expired, or superseded by today's own reminder
             again = f"{key}~{self.today.isoformat()}"
-            result.append(self._reminder(item, key=again, recipients=(_recipient(contact),)))
+            result.append(self._reminder(item, key=again, recipients=(self.recipient[contact.id],)))
         return result
 
     # -- building reminders ---------------------------------------------------------------------
@@ -264,11 +275,14 @@ class _Planner:
                 found.append(Recipient(self.snap.standing_office_chat_id, "", None))
             return tuple(found)
         leader = item.leader_position_id or 0
-        return tuple(_recipient(c) for c in self.by_leader[leader])
+        return tuple(self.recipient[c.id] for c in self.by_leader[leader])
 
     def _agency_recipients(self, agency_id: int, key: str) -> tuple[Recipient, ...]:
         snoozed = self.snoozed_now.get(key, set())
-        return tuple(_recipient(c) for c in self.by_agency[agency_id] if c.id not in snoozed)
+        everyone = self.agency_recipients.get(agency_id, ())
+        if not snoozed:
+            return everyone
+        return tuple(r for r in everyone if r.contact_id not in snoozed)
 
 
 def _recipient(contact: ContactRef) -> Recipient:
