@@ -1,0 +1,91 @@
+"""ReminderRules: sending times, snooze, plan settings. Dates worked out by hand (holidays==0.108:
+Tue 24/11/2026 off; Sat 22/8/2026 a working day; Tết 2027 Thu 4/2 – Wed 10/2)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from scheduler.calendar import WorkingCalendar
+from scheduler.planner import plan_reminders
+from scheduler.rules import ReminderRules
+from scheduler.snapshot import AdhocPlan
+from tests.scheduler.handplan import BCHQS, Y_TE, snapshot
+
+TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+CAL = WorkingCalendar()
+RULES = ReminderRules()
+
+
+def local(text: str) -> datetime:
+    return datetime.fromisoformat(text).replace(tzinfo=TZ)
+
+
+@pytest.mark.parametrize(
+    ("moment", "expected"),
+    [
+        ("2026-11-23 07:00", "2026-11-23 08:00"),  # before today's sending time: today
+        ("2026-11-23 08:00", "2026-11-23 08:00"),
+        ("2026-11-23 08:01", "2026-11-25 08:00"),  # Tue 24/11 is off
+        ("2026-08-21 10:00", "2026-08-22 08:00"),  # Sat 22/8/2026 is a working day
+        ("2027-02-03 09:00", "2027-02-11 08:00"),  # Tết
+    ],
+)
+def test_next_sending_time(moment: str, expected: str) -> None:
+    assert RULES.next_sending_time(local(moment), CAL) == local(expected)
+
+
+def test_snooze_until_next_working_day() -> None:
+    assert RULES.snooze_until(local("2026-11-27 15:00"), CAL) == local("2026-11-30 08:00")
+    assert RULES.snooze_until(local("2027-02-03 08:30"), CAL) == local("2027-02-11 08:00")
+
+
+def test_current_sending_day_is_a_working_day_within_office_hours() -> None:
+    assert RULES.current_sending_day(local("2026-11-27 08:00"), CAL) == date(2026, 11, 27)
+    assert RULES.current_sending_day(local("2026-11-27 07:59"), CAL) is None
+    assert RULES.current_sending_day(local("2026-11-24 09:00"), CAL) is None
+    # An aware UTC clock: 01:30 UTC is 08:30 in Hà Tĩnh.
+    utc = datetime(2026, 11, 27, 1, 30, tzinfo=ZoneInfo("UTC"))
+    assert RULES.current_sending_day(utc, CAL) == date(2026, 11, 27)
+    later = ReminderRules(send_time=time(9, 30))
+    assert later.current_sending_day(local("2026-11-27 09:00"), CAL) is None
+
+
+def test_plan_settings_override_the_rules() -> None:
+    rules = RULES.with_plan_settings(
+        {
+            "campaign_start": "2026-04-01",
+            "report_due_working_days": 3,
+            "reminder_offsets_days": [5, 2],
+            "report_header": {},
+        }
+    )
+    assert rules.campaign_start == date(2026, 4, 1)
+    assert rules.period_due_working_days == 3
+    assert rules.deadline_days_before == (5, 2, 0)
+    assert RULES.with_plan_settings({}) is RULES
+
+
+def test_naive_now_is_refused() -> None:
+    with pytest.raises(ValueError, match="aware"):
+        plan_reminders(snapshot(), RULES, datetime(2026, 11, 27, 8, 0))
+
+
+def test_an_unanswered_adhoc_request_folds_into_the_status_check() -> None:
+    # Asked Mon 2/11/2026 09:00 → first sent Tue 3/11; due Fri 6/11: 3 working days before is
+    # Tue 3/11, the due day Fri 6/11; overdue Mon 9/11 and Wed 11/11. On Thu 12/11 (the 2026-11
+    # report's first reminder) nothing of it was ever sent: the status check names it.
+    request = AdhocPlan(
+        7, "Số liệu mộ chưa xác định", date(2026, 11, 6), local("2026-11-02 09:00"), (Y_TE,)
+    )
+    reminders = plan_reminders(snapshot(adhoc=(request,)), RULES, local("2026-11-12 08:00"))
+    [check] = [r for r in reminders if r.kind == "status_check" and r.agency_id == Y_TE]
+    assert check.lines[-1] == "*. Số liệu mộ chưa xác định — hạn 06/11/2026, quá hạn 6 ngày"
+    # The request's own reminders before the due date expired with it: only the overdue fold.
+    assert sorted(k for k in check.covers if "adhoc:7" in k) == [
+        "overdue:adhoc:7:a3:2026-11-09",
+        "overdue:adhoc:7:a3:2026-11-11",
+    ]
+    assert all(r.agency_id != BCHQS or r.period != "adhoc:7" for r in reminders)
