@@ -42,7 +42,7 @@ def db_current() -> None:
 
 
 def up() -> None:
-    """What ``make run`` calls: migrate, import the bundled plan into an empty database, show it."""
+    """Migrate, import the bundled plan into an empty database and show it (what `make run` does)."""
     from bot.cli.common import database, run
     from bot.settings import BUNDLED_PLAN
     from bot.startup import ensure_plan

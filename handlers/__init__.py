@@ -1,0 +1,1 @@
+"""Telegram adapters: one module per dialog or command family, each exposing its handlers."""
