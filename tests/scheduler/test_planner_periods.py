@@ -62,12 +62,14 @@ def test_monthly_2026_11() -> None:
     assert brief(entries(snapshot(), "2026-11-20 08:00"), ("overdue",)) == overdue
     assert run(snapshot(), "2026-11-24 08:00") == []  # a holiday
     escalations = brief(entries(snapshot(), "2026-11-25 08:00"), ("escalation",))
-    # Sở Y tế's tasks: 3b under the Phó Trưởng ban Thường trực, 6a–6c under the Trưởng Ban; the
-    # standing office's copy joins both entries.
+    # Sở Y tế's tasks: 3b under the Phó Trưởng ban Thường trực, 6a–6c under the Trưởng Ban: one
+    # entry naming both (plan order), their contacts, then the standing office's.
     assert [e for e in escalations if e[0] == YT] == [
-        (YT, "escalation", "2026-11", ["3b"], "Phó Trưởng ban Thường trực Ban Chỉ đạo tỉnh", [2002, 1001]),
-        (YT, "escalation", "2026-11", ["6a", "6b", "6c"], "Trưởng Ban Chỉ đạo tỉnh", [2001, 1001]),
+        (YT, "escalation", "2026-11", ["3b", "6a", "6b", "6c"],
+         "Phó Trưởng ban Thường trực Ban Chỉ đạo tỉnh; Trưởng Ban Chỉ đạo tỉnh", [2002, 2001, 1001]),
     ]  # fmt: skip
+    # One entry per (agency, kind, period).
+    assert len({(a, k, p) for a, k, p, *_ in escalations}) == len(escalations) == 5
     [text] = [
         r for r in run(snapshot(), "2026-11-12 08:00") if r.key == "period:2026-11:a3:2026-11-12"
     ]
