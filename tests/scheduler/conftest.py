@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -67,11 +68,12 @@ def simulate(snapshot: PlanSnapshot, first: str, last: str) -> dict[str, list[Re
 
 
 @pytest.fixture(params=["imported", "hand"])
-def plan_source(request: pytest.FixtureRequest) -> str:
+def plan_source(request: pytest.FixtureRequest) -> Iterator[str]:
     """Run a planner test on the real plan imported by plan.importer, then on the hand-written
     plan (the same document, read by hand) — both must give the hand-worked answers."""
     handplan.SOURCE["name"] = request.param
-    return str(request.param)
+    yield str(request.param)
+    handplan.SOURCE["name"] = "hand"
 
 
 def shown(lines: tuple[str, ...]) -> list[tuple[str, str | None]]:

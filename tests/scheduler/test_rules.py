@@ -89,3 +89,15 @@ def test_an_unanswered_adhoc_request_folds_into_the_status_check() -> None:
         "overdue:adhoc:7:a3:2026-11-11",
     ]
     assert all(r.agency_id != BCHQS or r.period != "adhoc:7" for r in reminders)
+
+
+def test_message_html_escapes_and_lists_items() -> None:
+    from scheduler.texts import render_html
+
+    reminders = plan_reminders(snapshot(), RULES, local("2026-11-27 08:00"))
+    [deadline] = [r for r in reminders if r.key == "deadline:10b#1:a2:2026-11-27"]
+    text = render_html([deadline.payload(), {"header": "A < B", "lines": ["x & y"]}])
+    assert text.splitlines()[0] == "<b>Nhắc việc: nội dung sắp đến hạn của Sở Nội vụ</b>"
+    assert text.splitlines()[1].startswith("• 10b. Sơ kết")
+    assert text.splitlines()[1].endswith("— hạn 30/11/2026, còn 3 ngày")
+    assert text.splitlines()[-2:] == ["<b>A &lt; B</b>", "• x &amp; y"]
