@@ -8,6 +8,8 @@ exchange, Tue 1/9 and Wed 2/9 National Day off, Thu 3/9 back to work.
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from tests.scheduler.conftest import brief, entries, run, shown, simulate
@@ -23,6 +25,18 @@ PHO_TT = "Phó Trưởng ban Thường trực Ban Chỉ đạo tỉnh"
 
 def task_entries(moment: str, code: str, kinds: tuple[str, ...]) -> list[tuple[object, ...]]:
     return [row for row in brief(entries(snapshot(), moment), kinds) if code in row[3]]
+
+
+def test_10b_is_the_soket_task_due_monday_30_11_2026() -> None:
+    # The document: "b) Sơ kết “Chiến dịch 500 ngày đêm …”", Thời gian "Tháng 11/2026" (the
+    # month's last day, Monday 30/11/2026), chủ trì "Bộ Chỉ huy Quân sự tỉnh, Sở Nội vụ",
+    # Thủ trưởng phụ trách "Trưởng Ban Chỉ đạo tỉnh".
+    [tenb] = [t for t in snapshot().tasks if t.code == "10b"]
+    assert tenb.title.startswith("Sơ kết “Chiến dịch 500 ngày đêm")
+    assert tenb.deadlines == ((1, date(2026, 11, 30)),)
+    assert date(2026, 11, 30).weekday() == 0
+    assert tenb.leads == (BCHQS, NOI_VU)
+    assert snapshot().leaders[tenb.leader_position_id or 0] == TRUONG_BAN
 
 
 def test_10b_seven_days_before_on_monday_23_11() -> None:
