@@ -19,13 +19,16 @@ class AgencyRef:
 
 @dataclass(frozen=True)
 class ContactRef:
-    """A bound, unrevoked contact: Telegram id (= private chat id), name, agency, leader position."""
+    """A bound, unrevoked contact: Telegram id (= private chat id), name, agency, leader position;
+    ``standing_office`` when the contact holds the standing-office role (it then receives the
+    office's copy of escalations even if bound to no agency)."""
 
     id: int
     telegram_id: int
     name: str
     agency_id: int | None = None
     leader_position_id: int | None = None
+    standing_office: bool = False
 
 
 @dataclass(frozen=True)

@@ -134,6 +134,7 @@ class _Planner:
         # Each key is built once: the fresh-import run handles tens of thousands of items.
         self.unsent = [(item, key) for item in self.items if (key := item.key) not in sent]
         self.recipient = {c.id: _recipient(c) for c in snapshot.contacts}
+        self.office_role = [self.recipient[c.id] for c in snapshot.contacts if c.standing_office]
         self.agency_recipients = {
             agency: tuple(self.recipient[c.id] for c in contacts)
             for agency, contacts in self.by_agency.items()
@@ -271,6 +272,7 @@ class _Planner:
         if item.to == TO_OFFICE:
             office = self.snap.standing_office_id
             found = list(self._agency_recipients(office, key)) if office is not None else []
+            found += [r for r in self.office_role if r not in found]
             if self.snap.standing_office_chat_id is not None:
                 found.append(Recipient(self.snap.standing_office_chat_id, "", None))
             return tuple(found)

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from models.people import BoundChat, Contact
+from models.people import BoundChat, Contact, ContactRole, Role
 from models.plan import (
     Agency,
     AgencyGroupMember,
@@ -94,8 +94,22 @@ async def load_snapshot(session: AsyncSession, plan_id: int) -> PlanSnapshot:
     for task in task_rows:
         tasks.append(_task_plan(task, members))
 
+    office_role = set(
+        await session.scalars(
+            select(ContactRole.contact_id)
+            .join(Contact, Contact.id == ContactRole.contact_id)
+            .where(Contact.plan_id == plan_id, ContactRole.role == Role.STANDING_OFFICE)
+        )
+    )
     contacts = tuple(
-        ContactRef(c.id, c.telegram_user_id, c.full_name, c.agency_id, c.leader_position_id)
+        ContactRef(
+            c.id,
+            c.telegram_user_id,
+            c.full_name,
+            c.agency_id,
+            c.leader_position_id,
+            c.id in office_role,
+        )
         for c in await session.scalars(
             select(Contact)
             .where(Contact.plan_id == plan_id, Contact.revoked_at.is_(None))

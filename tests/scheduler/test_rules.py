@@ -3,6 +3,7 @@ Tue 24/11/2026 off; Sat 22/8/2026 a working day; Tết 2027 Thu 4/2 – Wed 10/2
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
@@ -101,3 +102,21 @@ def test_message_html_escapes_and_lists_items() -> None:
     assert text.splitlines()[1].startswith("• 10b. Sơ kết")
     assert text.splitlines()[1].endswith("— hạn 30/11/2026, còn 3 ngày")
     assert text.splitlines()[-2:] == ["<b>A &lt; B</b>", "• x &amp; y"]
+
+
+def test_office_copy_of_an_escalation_reaches_office_role_and_bound_chat() -> None:
+    from scheduler.snapshot import ContactRef
+
+    snap = snapshot()
+    office_person = ContactRef(99, 3099, "Trực ban", None, None, standing_office=True)
+    snap = replace(snap, contacts=(*snap.contacts, office_person), standing_office_chat_id=-100500)
+    reminders = plan_reminders(snap, RULES, local("2026-12-07 08:00"))
+    # 10b: Sở Nội vụ (agency 2) late on Mon 7/12 → leader copy and office copy.
+    [office] = [r for r in reminders if r.key == "escalation:10b#1:a2:office:2026-12-07"]
+    assert [(r.chat_id, r.contact_id) for r in office.recipients] == [
+        (1001, 1),  # the standing office agency's contact
+        (3099, 99),  # a contact holding the standing-office role
+        (-100500, None),  # the office's bound group chat
+    ]
+    # The standing office late itself: no office copy at all.
+    assert [r for r in reminders if r.key.startswith("escalation:10b#1:a1:office")] == []
