@@ -9,7 +9,8 @@ sends nothing twice (DESIGN.md decision 1).
 Staleness (issue 5): items scheduled for today go out as themselves; every unexpired item scheduled
 on an earlier day and never sent folds into one status check per agency, leaving out the subjects
 and tasks that have a current item of their own. A snoozed item ("Nhắc lại sau") goes out again to
-that contact at the sending time of the day its snooze ends.
+that contact at the sending time of the day its snooze ends (a snooze whose day passed while no
+planner ran is not replayed late; a snoozed status check is not replayed: its items were asked).
 """
 
 from __future__ import annotations
@@ -97,6 +98,10 @@ def plan_reminders(
     if today is None:
         return []
     return _Planner(snapshot, rules, cal, now, today).run()
+
+
+#: Separates a snoozed item's key from the day it goes out again (``…:2026-11-23~2026-11-25``).
+WAKE_SEPARATOR = "~"
 
 
 class _Planner:
@@ -202,11 +207,13 @@ class _Planner:
         contacts = {c.id: c for c in self.snap.contacts}
         result = []
         for contact_id, key in self.wake_today:
-            item = by_key.get(key)
+            # A woken item snoozed again carries its wake-up suffix: find the original.
+            base = key.split(WAKE_SEPARATOR, 1)[0]
+            item = by_key.get(base)
             contact = contacts.get(contact_id)
             if item is None or contact is None or (item.agency_id, item.subject) in own:
                 continue  # fulfilled, expired, or superseded by today's own reminder
-            again = f"{key}~{self.today.isoformat()}"
+            again = f"{base}{WAKE_SEPARATOR}{self.today.isoformat()}"
             result.append(self._reminder(item, key=again, recipients=(self.recipient[contact.id],)))
         return result
 

@@ -219,6 +219,14 @@ def test_snooze_moves_an_item_to_the_next_working_days_sending_time() -> None:
     assert again.key == "deadline:10b#1:a2:2026-11-23~2026-11-25"
     assert [c.chat_id for c in again.recipients] == [1000 + NOI_VU]
     assert shown(again.lines) == [("10b", "hạn 30/11/2026, còn 5 ngày")]
+    # Snoozed again on 25/11 → Thu 26/11 08:00: it comes back once more.
+    again_key = "deadline:10b#1:a2:2026-11-23~2026-11-25"
+    twice = snapshot(
+        snoozes=(SnoozeRef(NOI_VU, again_key, at("2026-11-26 08:00")),),
+        sent=frozenset({key, again_key}),
+    )
+    [third] = [r for r in run(twice, "2026-11-26 08:00") if r.key.startswith("deadline:10b")]
+    assert third.key == "deadline:10b#1:a2:2026-11-23~2026-11-26"
     unsent = snapshot(snoozes=(SnoozeRef(NOI_VU, key, until),))
     [planned] = [r for r in run(unsent, "2026-11-23 10:00") if r.key == key]
     assert planned.recipients == ()  # the only contact of Sở Nội vụ snoozed it
