@@ -90,7 +90,10 @@ class ItemBuilder:
         return found
 
     def all(self) -> Iterator[Item]:
-        """Deadline, FYI, period and ad-hoc items with ``day`` ≤ ``until``, unfulfilled ones only."""
+        """Deadline, FYI, period and ad-hoc items with ``day`` ≤ ``until``, unfulfilled ones only
+        (done, answered). Left out as well, being of no use on ``until``: pre-deadline items past
+        their deadline, and — unless a snooze may wake one — escalations and FYIs of earlier days
+        (never sent late, never folded)."""
         for task in self.snapshot.tasks:
             yield from self._task_items(task)
         for period in asked_periods(self.rules.campaign_start, self.rules.campaign_end):
