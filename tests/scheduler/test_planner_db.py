@@ -239,3 +239,42 @@ def test_cli_preview_on_the_real_plan_freshly_imported(
         app, ["reminders", "preview", "--at", "2026-11-23T08:00+07:00", "--json"]
     )
     assert [e["kind"] for e in json.loads(result.stdout) if "10b" in e["tasks"]] == []
+
+
+def test_adhoc_requests_and_group_members_are_read(plan_db: str) -> None:
+    from models.plan import AgencyGroup, AgencyGroupMember
+    from models.reminders import AdhocRequest, AdhocRequestAgency
+
+    async def body(session):  # type: ignore[no-untyped-def]
+        plan_id = await session.scalar(select(func.min(Task.plan_id)))
+        names = {a.name: a.id for a in await session.scalars(select(Agency))}
+        group = await session.scalar(select(AgencyGroup))
+        # The office binds Sở Y tế to the catch-all group: it now supports the group's tasks.
+        session.add(AgencyGroupMember(group_id=group.id, agency_id=names["Sở Y tế"]))
+        requested = at("2026-08-21 10:00").astimezone(UTC)
+        everyone = AdhocRequest(plan_id=plan_id, subject="Tất cả", due=date(2026, 9, 2), all_agencies=True, requested_at=requested)  # fmt: skip
+        chosen = AdhocRequest(plan_id=plan_id, subject="Một cơ quan", due=date(2026, 9, 2), requested_at=requested)  # fmt: skip
+        session.add_all([everyone, chosen])
+        await session.flush()
+        session.add(AdhocRequestAgency(request_id=chosen.id, agency_id=names["Sở Ngoại vụ"]))
+        tenb = await session.scalar(select(Task).where(Task.code == "10b"))
+        session.add(
+            ProgressReport(plan_id=plan_id, task_id=tenb.id, agency_id=names["Sở Ngoại vụ"], occurrence=0,
+                           period=f"adhoc:{chosen.id}", status=ProgressStatus.IN_PROGRESS, confirmed_at=requested)
+        )  # fmt: skip
+        await session.flush()
+        return await load_snapshot(session, plan_id), names, chosen.id
+
+    snap, names, chosen_id = _with_session(plan_db, body)
+    everyone, chosen = snap.adhoc
+    assert sorted(everyone.agency_ids) == sorted(names.values())
+    assert chosen.agency_ids == (names["Sở Ngoại vụ"],)
+    assert chosen.requested_at == at("2026-08-21 10:00")
+    assert (chosen_id, names["Sở Ngoại vụ"]) in snap.adhoc_answered
+    [tenb] = [t for t in snap.tasks if t.code == "10b"]
+    assert tenb.supports == (names["Sở Y tế"],)
+    [two] = [t for t in snap.tasks if t.code == "2"]  # its supports are agencies, no group
+    assert [snap.agencies[a].name for a in two.supports] == [
+        "Ban Tuyên giáo và Dân vận Tỉnh ủy",
+        "Báo và Phát thanh, Truyền hình Hà Tĩnh",
+    ]

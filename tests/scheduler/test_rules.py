@@ -120,3 +120,26 @@ def test_office_copy_of_an_escalation_reaches_office_role_and_bound_chat() -> No
     ]
     # The standing office late itself: no office copy at all.
     assert [r for r in reminders if r.key.startswith("escalation:10b#1:a1:office")] == []
+
+
+def test_fyi_to_a_support_agency_three_days_before() -> None:
+    # Sở Y tế bound to 10b's group of coordinators: one FYI 3 days before Mon 30/11 = Fri 27/11.
+    tasks = tuple(replace(t, supports=(Y_TE,)) if t.code == "10b" else t for t in snapshot().tasks)
+    snap = snapshot(tasks=tasks)
+
+    def fyi(day: str) -> list[tuple[str, tuple[str, ...], str]]:
+        return [
+            (r.agency, r.tasks, r.key)
+            for r in plan_reminders(snap, RULES, local(f"{day} 08:00"))
+            if r.kind == "fyi"
+        ]
+
+    assert fyi("2026-11-26") == []
+    assert fyi("2026-11-27") == [("Sở Y tế", ("10b",), "fyi:10b#1:a3:2026-11-27")]
+    assert fyi("2026-11-30") == []
+    # No escalation or overdue for a support agency.
+    assert [
+        r
+        for r in plan_reminders(snap, RULES, local("2026-12-07 08:00"))
+        if r.agency == "Sở Y tế" and "10b" in r.tasks
+    ] == []
