@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import typer
 
-from bot.cli import agency_cmd, core, plan_cmd
+from bot.cli import agency_cmd, calendar_cmd, core, plan_cmd, reminders_cmd, task_cmd
 
 app = typer.Typer(
     name="bot",
@@ -21,6 +21,11 @@ app = typer.Typer(
 core.register(app)
 app.add_typer(plan_cmd.app, name="plan", help="Read, import and show the committee's plan.")
 app.add_typer(agency_cmd.app, name="agency", help="The agency registry (names and aliases).")
+app.add_typer(reminders_cmd.app, name="reminders", help="Preview the reminders the planner sends.")
+app.add_typer(
+    calendar_cmd.app, name="calendar", help="The standing office's days off/working days."
+)
+app.add_typer(task_cmd.app, name="task", help="Activate on-event tasks.")
 
 
 def main() -> None:
