@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from models.people import BoundChat, Contact, ContactRole, Invite, Role
-from models.plan import Agency, LeaderPosition
+from models.plan import Agency, AgencyAlias, LeaderPosition
 
 #: Purpose of the standing office's bound group chat (``BoundChat.purpose``).
 STANDING_OFFICE_CHAT = "standing_office"
@@ -396,3 +396,33 @@ async def standing_office_chat(session: AsyncSession, plan_id: int) -> BoundChat
             BoundChat.plan_id == plan_id, BoundChat.purpose == STANDING_OFFICE_CHAT
         )
     )
+
+
+async def find_agency_by_name(session: AsyncSession, plan_id: int, name: str) -> Agency:
+    """The agency whose name or an alias equals ``name`` once folded ("so noi vu" → Sở Nội vụ),
+    the way the importer stores ``name_folded``/``alias_folded``.
+
+    Raises ``AccessError`` naming up to five agencies that contain the words when none matches.
+    """
+    wanted = fold(name)
+    agency = await session.scalar(
+        select(Agency).where(Agency.plan_id == plan_id, Agency.name_folded == wanted)
+    )
+    if agency is None:
+        agency = await session.scalar(
+            select(Agency)
+            .join(AgencyAlias, AgencyAlias.agency_id == Agency.id)
+            .where(Agency.plan_id == plan_id, AgencyAlias.alias_folded == wanted)
+        )
+    if agency is not None:
+        return agency
+    near = (
+        await session.scalars(
+            select(Agency.name)
+            .where(Agency.plan_id == plan_id, Agency.name_folded.contains(wanted))
+            .order_by(Agency.name)
+            .limit(5)
+        )
+    ).all()
+    hint = f" (did you mean: {'; '.join(near)}?)" if near else ""
+    raise AccessError(f"no agency named {name!r}{hint}")
