@@ -76,13 +76,13 @@ class ChatSession:
             "callback", {"user": self.user, "message_id": button.message_id, "data": button.data}
         )
 
-    async def send_file(self, path: Path, caption: str | None = None) -> None:
-        """Send the file at ``path`` as a document."""
+    async def send_file(self, where: str, caption: str | None = None) -> None:
+        """Send the file at ``where`` (``~`` expanded) as a document."""
+        path = Path(where)
+        content = await asyncio.to_thread(lambda: path.expanduser().read_bytes())
         body: dict[str, Any] = {
             "user": self.user,
-            "content_b64": base64.b64encode(await asyncio.to_thread(path.read_bytes)).decode(
-                "ascii"
-            ),
+            "content_b64": base64.b64encode(content).decode("ascii"),
             "file_name": path.name,
             "mime_type": mimetypes.guess_type(path.name)[0] or "application/octet-stream",
         }
