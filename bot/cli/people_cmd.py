@@ -13,6 +13,7 @@ import typer
 from sqlalchemy import select
 
 from bot.agency_file import AgencyFileError, read_agency_file
+from bot.cli import agency_cmd
 from bot.cli.common import PlanOption, database, fail, get_settings, run
 from bot.settings import Settings
 from models import access
@@ -25,7 +26,6 @@ from models.repositories import PlanLookupError, get_plan
 contacts_app = typer.Typer(
     help="Bound people: list, revoke, hand an agency over.", no_args_is_help=True
 )
-agency_app = typer.Typer(help="Agencies of the plan (bulk import).", no_args_is_help=True)
 
 
 class InviteRole(StrEnum):
@@ -223,7 +223,6 @@ def contacts_transfer(
         typer.echo(line)
 
 
-@agency_app.command("import")
 def agency_import(
     file: Path = FileArgument,
     plan: str | None = PlanOption,
@@ -248,7 +247,8 @@ def agency_import(
 
 
 def register(app: typer.Typer) -> None:
-    """Add ``invite``, ``contacts`` and ``agency`` to the root CLI."""
+    """Add ``invite`` and ``contacts`` to the root CLI, and ``import`` to the ``agency`` family
+    (``bot.cli.agency_cmd``, registered before this)."""
     app.command("invite")(invite)
     app.add_typer(contacts_app, name="contacts")
-    app.add_typer(agency_app, name="agency")
+    agency_cmd.app.command("import")(agency_import)
