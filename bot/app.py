@@ -31,7 +31,7 @@ from handlers import all_handlers
 from handlers.context import BotContext, BotData, Clock
 from handlers.menu import bot_commands, sync_menu
 from locales import _
-from models import access
+from models import access, directory
 from models.db import create_engine, create_session_factory
 from models.repositories import get_plan
 
@@ -88,7 +88,7 @@ def build_application(
             async with data.session_factory.begin() as session:
                 plan = await get_plan(session, settings.plan_key)
                 data.plan_id = plan.id
-                contacts = await access.list_contacts(session, plan.id)
+                contacts = await directory.list_contacts(session, plan.id)
                 menus = [(c.telegram_user_id, access.roles_of(c)) for c in contacts]
         except LookupError as exc:
             raise StartupError(str(exc)) from exc

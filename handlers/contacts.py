@@ -20,7 +20,7 @@ from handlers.context import BotContext
 from handlers.menu import roles_for
 from handlers.render import chunks, moment, role_names
 from locales import _
-from models import access
+from models import access, directory
 from models.access import AccessError
 from models.people import Role
 
@@ -48,7 +48,7 @@ async def list_contacts(update: Update, context: BotContext, actor: Actor) -> No
     assert update.effective_message is not None
     tz = context.settings.tz
     async with context.session_factory.begin() as session:
-        contacts = await access.list_contacts(session, context.plan_id)
+        contacts = await directory.list_contacts(session, context.plan_id)
         lines = [_("<b>Cán bộ đã liên kết ({count}):</b>").format(count=len(contacts))]
         for c in contacts:
             where = (
@@ -106,7 +106,7 @@ async def make_invite(update: Update, context: BotContext, actor: Actor) -> None
                 )
             elif leader_title(words) is not None:
                 title = leader_title(words) or ""
-                position = await access.find_leader_position(session, context.plan_id, title)
+                position = await directory.find_leader_position(session, context.plan_id, title)
                 target = position.title
                 invite = await access.create_invite(
                     session,
@@ -118,7 +118,7 @@ async def make_invite(update: Update, context: BotContext, actor: Actor) -> None
                     created_by_contact_id=actor.contact_id,
                 )
             else:
-                agency = await access.find_agency_by_name(session, context.plan_id, text)
+                agency = await directory.find_agency_by_name(session, context.plan_id, text)
                 target = agency.name
                 invite = await access.create_invite(
                     session,

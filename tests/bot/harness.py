@@ -18,7 +18,7 @@ from telegram.ext import Application
 from bot.app import build_application
 from bot.settings import Settings
 from emulator.pytest_plugin import TelegramEmulator
-from models import access
+from models import access, directory
 from models.people import Role
 
 
@@ -78,8 +78,10 @@ async def make_invite(
         from models.repositories import get_plan
 
         plan = await get_plan(s)
-        agency_id = (await access.find_agency_by_name(s, plan.id, agency)).id if agency else None
-        leader_id = (await access.find_leader_position(s, plan.id, leader)).id if leader else None
+        agency_id = (await directory.find_agency_by_name(s, plan.id, agency)).id if agency else None
+        leader_id = (
+            (await directory.find_leader_position(s, plan.id, leader)).id if leader else None
+        )
         invite = await access.create_invite(
             s, plan.id, role, now=now, ttl=ttl, agency_id=agency_id, leader_position_id=leader_id
         )

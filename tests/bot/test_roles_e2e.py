@@ -10,7 +10,7 @@ from telegram import BotCommandScopeChat
 
 from emulator.client import TgGroup, TgUser
 from emulator.pytest_plugin import TelegramEmulator
-from models import access
+from models import access, directory
 from models.people import Role
 from models.repositories import get_plan
 from tests.bot.harness import emulator_clock, make_invite, running_bot, texts
@@ -146,8 +146,8 @@ async def test_another_agency_revoke_transfer_and_group(
         now = emulator_clock(emu)()
         async with session_factory.begin() as s:
             plan = await get_plan(s)
-            agency = await access.find_agency_by_name(s, plan.id, "Sở Y tế")
-            result = await access.transfer_agency(
+            agency = await directory.find_agency_by_name(s, plan.id, "Sở Y tế")
+            result = await directory.transfer_agency(
                 s, plan.id, agency.id, now=now, ttl=timedelta(days=14)
             )
             assert [c.telegram_user_id for c in result.revoked] == [OTHER.id]
@@ -165,6 +165,6 @@ async def test_another_agency_revoke_transfer_and_group(
             plan = await get_plan(s)
             chat = await access.standing_office_chat(s, plan.id)
             assert chat is not None and (chat.chat_id, chat.title) == (-5001, "Thường trực BCĐ")
-            bound = [c.telegram_user_id for c in await access.list_contacts(s, plan.id)]
+            bound = [c.telegram_user_id for c in await directory.list_contacts(s, plan.id)]
         assert sorted(bound) == [OFFICE.id, NO_USERNAME.id]
         assert await _menu(app, NO_USERNAME) == ["start", "nhiemvu", "trogiup", "huy"]
