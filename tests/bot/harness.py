@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import SecretStr
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from telegram.ext import Application
+from telegram.ext import Application, BaseHandler
 
 from bot.app import build_application
 from bot.settings import Settings
@@ -22,9 +22,9 @@ from models import access, directory
 from models.people import Role
 
 
-def bot_settings(emu: TelegramEmulator, db_url: str) -> Settings:
+def bot_settings(emu: TelegramEmulator, db_url: str, **overrides: Any) -> Settings:
     """Settings pointing the bot at the emulator (as the sandbox does) and at ``db_url``."""
-    return Settings(
+    values: dict[str, Any] = dict(
         telegram_bot_token=SecretStr(emu.token),
         telegram_api_base_url=emu.base_url,
         telegram_file_base_url=emu.base_file_url,
@@ -33,6 +33,8 @@ def bot_settings(emu: TelegramEmulator, db_url: str) -> Settings:
         webhook_url=None,
         admin_chat_id=None,
     )
+    values.update(overrides)
+    return Settings(**values)
 
 
 def emulator_clock(emu: TelegramEmulator) -> Any:
@@ -42,12 +44,18 @@ def emulator_clock(emu: TelegramEmulator) -> Any:
 
 @asynccontextmanager
 async def running_bot(
-    emu: TelegramEmulator, db_url: str, factory: async_sessionmaker[AsyncSession]
+    emu: TelegramEmulator,
+    db_url: str,
+    factory: async_sessionmaker[AsyncSession],
+    extra_handlers: list[BaseHandler[Any, Any, Any]] = (),  # type: ignore[assignment]
+    **settings: Any,
 ) -> AsyncIterator[Application[Any, Any, Any, Any, Any, Any]]:
-    """The bot polling the emulator until the block exits."""
+    """The bot polling the emulator until the block exits (``extra_handlers`` added last)."""
     app = build_application(
-        bot_settings(emu, db_url), clock=emulator_clock(emu), session_factory=factory
+        bot_settings(emu, db_url, **settings), clock=emulator_clock(emu), session_factory=factory
     )
+    for handler in extra_handlers:
+        app.add_handler(handler)
     async with app:
         # run_polling() calls post_init/post_shutdown around initialize/shutdown; do the same.
         assert app.post_init is not None and app.post_shutdown is not None
