@@ -1,0 +1,1 @@
+"""Time: the working-day calendar, report periods, the reminder planner, the outbox sender."""
