@@ -13,7 +13,8 @@ Every method is a coroutine. Messages are Bot API ``Message`` dicts; transcript 
 ``{"kind": "message"|"document"|"photo"|"edit"|"delete"|"callback_answer"|"chat_action",
 "date": <unix seconds>, ...}`` with ``message_id``/``message`` for sends and edits,
 ``reply_keyboard`` when a reply keyboard was sent, and the answer fields for callback answers.
-Errors of the control API raise :class:`ControlApiError`.
+Errors of the control API raise :class:`ControlApiError`. :func:`message_html` renders a
+message's text and entities back to Telegram HTML for assertions.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 import aiohttp
+
+from .text import to_html
 
 Json = dict[str, Any]
 
@@ -51,6 +54,14 @@ class TgGroup:
 
     def as_json(self) -> Json:
         return asdict(self)
+
+
+def message_html(message: Json) -> str:
+    """A message's text (or caption) with its entities rendered back as Telegram HTML, e.g.
+    ``"<b>Hạn</b> 5 ngày"`` — to assert on formatting without comparing offsets."""
+    if "text" in message:
+        return to_html(message["text"], message.get("entities"))
+    return to_html(message.get("caption", ""), message.get("caption_entities"))
 
 
 class ControlApiError(RuntimeError):

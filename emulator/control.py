@@ -325,11 +325,7 @@ def add_routes(router: web.UrlDispatcher, emu: Emulator) -> None:
         count = int(request.query.get("count", "1"))
         timeout = float(request.query.get("timeout", "5"))
 
-        def ready() -> bool:
-            chat = emu.state.chats.get(chat_id)
-            return chat is not None and len(chat.transcript) >= count
-
-        ok = await emu.wait_for(ready, timeout)
+        ok = await emu.wait_for_chat(chat_id, count, timeout)
         chat = emu.state.chats.get(chat_id)
         body = chat_view(emu, chat) if chat is not None else {"transcript": [], "messages": []}
         return reply(body, 200 if ok else 408)

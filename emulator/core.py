@@ -8,7 +8,6 @@ import asyncio
 import contextlib
 import logging
 from http import HTTPStatus
-from typing import Any
 
 import aiohttp
 
@@ -85,11 +84,9 @@ class Emulator:
                 attempts = 0
                 if state.updates and state.updates[0] is update:
                     state.updates.popleft()
-                state.notify()
                 continue
             attempts += 1
             state.webhook_error = (state.now(), error)
-            state.notify()
             if attempts >= self.settings.webhook_max_attempts:
                 attempts = 0
                 if state.updates and state.updates[0] is update:
@@ -134,14 +131,20 @@ class Emulator:
         if self._webhook_task is not None:
             self.wake_webhook()
 
-    async def wait_for(self, predicate: Any, within: float) -> bool:
-        """Wait (real time, a safety net for tests) until ``predicate()`` is true."""
+    async def wait_for_chat(self, chat_id: int, count: int, within: float) -> bool:
+        """Wait (real time, a safety net for tests) until the transcript of ``chat_id`` has
+        ``count`` entries; False if ``within`` seconds passed first."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + within
-        while not predicate():
+
+        def ready() -> bool:
+            chat = self.state.chats.get(chat_id)
+            return chat is not None and len(chat.transcript) >= count
+
+        while not ready():
             remaining = deadline - loop.time()
             if remaining <= 0:
                 return False
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self.state.changed(), remaining)
+                await asyncio.wait_for(self.state.changed(chat_id), remaining)
         return True

@@ -10,9 +10,10 @@ import mimetypes
 from typing import TYPE_CHECKING, Any
 
 from .errors import bad_request
+from .html_parse import parse_html
 from .params import Params, Upload
 from .state import Chat, Json, StoredFile
-from .text import check_entities, finalize, parse_html, utf16_len
+from .text import check_entities, finalize, utf16_len
 
 if TYPE_CHECKING:
     from .core import Emulator

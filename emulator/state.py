@@ -100,7 +100,7 @@ class State:
         self.webhook_error: tuple[int, str] | None = None
         self._ids = itertools.count(1)
         self._update_event = asyncio.Event()
-        self._changed = asyncio.Event()
+        self._changed: dict[int, asyncio.Event] = {}  # chat id -> woken on its next change
 
     # -- identities -------------------------------------------------------------------------
     @property
@@ -201,17 +201,21 @@ class State:
         return message
 
     def record(self, chat: Chat, kind: str, payload: Json) -> None:
-        """Append to the chat's transcript of what the bot did and wake waiting readers."""
+        """Append to the chat's transcript of what the bot did and wake its readers."""
         chat.transcript.append({"kind": kind, "date": self.now(), **payload})
-        self.notify()
+        self.notify(chat.id)
 
-    def notify(self) -> None:
-        self._changed.set()
-        self._changed = asyncio.Event()
+    def notify(self, chat_id: int) -> None:
+        event = self._changed.pop(chat_id, None)
+        if event is not None:
+            event.set()
 
-    async def changed(self) -> None:
-        """Wait until the next transcript change."""
-        await self._changed.wait()
+    async def changed(self, chat_id: int) -> None:
+        """Wait until the next change of the transcript of ``chat_id``."""
+        event = self._changed.get(chat_id)
+        if event is None:
+            event = self._changed[chat_id] = asyncio.Event()
+        await event.wait()
 
     # -- updates -------------------------------------------------------------------------------
     def push_update(self, kind: str, payload: Json) -> Json:

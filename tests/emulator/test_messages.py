@@ -11,6 +11,7 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden
 
+from emulator.client import message_html
 from emulator.pytest_plugin import TelegramEmulator
 from tests.emulator.conftest import GROUP, LAN, MINH
 
@@ -27,6 +28,8 @@ async def test_send_message_result_carries_what_ptb_needs(
     sent = await bot.send_message(LAN.id, "<b>Chào</b> anh", parse_mode=ParseMode.HTML)
     assert sent.message_id == 2  # the user's /start was message 1 of this chat
     assert sent.text == "Chào anh"
+    transcript = await telegram_emulator.client.transcript(LAN.id)
+    assert message_html(transcript[0]["message"]) == "<b>Chào</b> anh"
     assert [(e.type, e.offset, e.length) for e in sent.entities] == [("bold", 0, 4)]
     assert sent.from_user is not None and sent.from_user.is_bot
     assert sent.chat.id == LAN.id and sent.chat.type == "private"
