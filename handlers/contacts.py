@@ -13,7 +13,7 @@ from datetime import timedelta
 
 from telegram import Update
 from telegram.constants import ParseMode
-from telegram.ext import BaseHandler, CommandHandler
+from telegram.ext import BaseHandler, CommandHandler, filters
 
 from handlers.auth import Actor, requires
 from handlers.context import BotContext
@@ -154,4 +154,9 @@ async def make_invite(update: Update, context: BotContext, actor: Actor) -> None
 
 def handlers() -> list[BaseHandler[Update, BotContext, object]]:
     """The contact-management handlers, for ``handlers.all_handlers``."""
-    return [CommandHandler("lienhe", list_contacts), CommandHandler("moi", make_invite)]
+    # Private chats only: the contact list and fresh invite codes are not for a group's eyes.
+    private = filters.ChatType.PRIVATE
+    return [
+        CommandHandler("lienhe", list_contacts, filters=private),
+        CommandHandler("moi", make_invite, filters=private),
+    ]

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram.ext import Application, BaseHandler
 
 from bot.app import build_application
+from bot.run import webhook_options
 from bot.settings import Settings
 from emulator.pytest_plugin import TelegramEmulator
 from models import access, directory
@@ -50,10 +51,10 @@ async def running_bot(
     extra_handlers: list[BaseHandler[Any, Any, Any]] = (),  # type: ignore[assignment]
     **settings: Any,
 ) -> AsyncIterator[Application[Any, Any, Any, Any, Any, Any]]:
-    """The bot polling the emulator until the block exits (``extra_handlers`` added last)."""
-    app = build_application(
-        bot_settings(emu, db_url, **settings), clock=emulator_clock(emu), session_factory=factory
-    )
+    """The bot polling the emulator until the block exits (``extra_handlers`` added last); with
+    ``webhook_url`` in ``settings``, in webhook mode instead, as ``bot.run`` starts it."""
+    config = bot_settings(emu, db_url, **settings)
+    app = build_application(config, clock=emulator_clock(emu), session_factory=factory)
     for handler in extra_handlers:
         app.add_handler(handler)
     async with app:
@@ -62,7 +63,11 @@ async def running_bot(
         await app.post_init(app)
         await app.start()
         assert app.updater is not None
-        await app.updater.start_polling(poll_interval=0.0, timeout=1)
+        webhook = webhook_options(config)
+        if webhook is None:
+            await app.updater.start_polling(poll_interval=0.0, timeout=1)
+        else:
+            await app.updater.start_webhook(**webhook)
         try:
             yield app
         finally:

@@ -141,6 +141,13 @@ async def test_another_agency_revoke_transfer_and_group(
             "✅ Nhóm này đã được liên kết để nhận thông báo của Cơ quan Thường trực. Việc báo cáo "
             "vẫn làm trong tin nhắn riêng với bot."
         ]
+        # Personal commands stay private: /lienhe in the group is ignored (updates are handled
+        # in order, so the next thing the group sees is the answer to /trogiup).
+        emu.clock.advance(60)
+        await emu.client.send_command(OFFICE, "lienhe", chat=group)
+        await emu.client.send_command(OFFICE, "trogiup", chat=group)
+        after = texts(await emu.client.wait_for(group.id, 2))
+        assert after[1].startswith("Các lệnh bạn dùng được:")
 
         # Transfer Sở Y tế: Cường is revoked, loses his menu, and gets the unbound refusal.
         now = emulator_clock(emu)()
