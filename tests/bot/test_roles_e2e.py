@@ -96,6 +96,9 @@ async def test_standing_office_and_leader_menus_and_moi(
             "cán bộ đầu mối — hoạt động gần nhất: 01/01/2026 08:00",
             "• Phạm Thu (@—, id 2002) — Sở Y tế — cán bộ đầu mối — hoạt động gần nhất: "
             "01/01/2026 07:00",
+            "",
+            "Thu hồi một người: /lienhe thuhoi ID",
+            "Chuyển giao một cơ quan cho người mới: /lienhe chuyen TÊN CƠ QUAN",
         ]
         await emu.client.send_command(OFFICE, "moi", "Sở Tài chính")
         assert texts(await emu.client.wait_for(OFFICE.id, 4))[3].startswith(
@@ -175,3 +178,58 @@ async def test_another_agency_revoke_transfer_and_group(
             bound = [c.telegram_user_id for c in await directory.list_contacts(s, plan.id)]
         assert sorted(bound) == [OFFICE.id, NO_USERNAME.id]
         assert await _menu(app, NO_USERNAME) == ["start", "nhiemvu", "trogiup", "huy"]
+
+
+async def test_office_revokes_and_hands_over_in_chat(
+    telegram_emulator: TelegramEmulator,
+    db_url: str,
+    session_factory: async_sessionmaker[AsyncSession],
+) -> None:
+    emu = telegram_emulator
+    async with session_factory.begin() as s:
+        await make_small_plan(s)
+    office = await make_invite(session_factory, emu, Role.STANDING_OFFICE, agency="Bộ CHQS tỉnh")
+    y_te = await make_invite(session_factory, emu, Role.CONTACT, agency="Sở Y tế")
+    noi_vu = await make_invite(session_factory, emu, Role.CONTACT, agency="Sở Nội vụ")
+    async with running_bot(emu, db_url, session_factory) as app:
+        await emu.client.start(OFFICE, office)
+        await emu.client.start(OTHER, y_te)
+        await emu.client.start(NO_USERNAME, noi_vu)
+        await emu.client.wait_for(OFFICE.id, 1)
+        await emu.client.wait_for(OTHER.id, 1)
+        await emu.client.wait_for(NO_USERNAME.id, 1)
+        assert await _menu(app, OTHER) == ["start", "nhiemvu", "trogiup", "huy"]
+
+        emu.clock.advance(60)
+        await emu.client.send_command(OFFICE, "lienhe", f"thuhoi {OTHER.id}")
+        (entry,) = (await emu.client.wait_for(OFFICE.id, 2))[1:]
+        question = entry["message"]
+        assert question["text"] == "Thu hồi liên kết của Đặng Văn Cường (id 2004)?"
+        buttons = question["reply_markup"]["inline_keyboard"][0]
+        assert [(b["text"], b["callback_data"]) for b in buttons] == [
+            ("Xác nhận", "lh:v1:revoke:2004"),
+            ("Hủy", "lh:v1:cancel"),
+        ]
+        await emu.client.press_button(OFFICE, question["message_id"], "lh:v1:revoke:2004")
+        edited = (await emu.client.wait_for(OFFICE.id, 4))[-1]
+        assert edited["kind"] == "edit"
+        assert edited["message"]["text"] == "Đã thu hồi liên kết của Đặng Văn Cường (id 2004)."
+        assert await _menu(app, OTHER) == []  # back to the default menu
+
+        # Hand Sở Nội vụ over: its contact is revoked, a new code is shown.
+        emu.clock.advance(60)
+        await emu.client.send_command(OFFICE, "lienhe", "chuyen so noi vu")
+        question = (await emu.client.wait_for(OFFICE.id, 5))[-1]["message"]
+        assert question["text"].startswith("Chuyển giao Sở Nội vụ cho người mới?")
+        await emu.client.press_button(
+            OFFICE,
+            question["message_id"],
+            question["reply_markup"]["inline_keyboard"][0][0]["callback_data"],
+        )
+        outcome = (await emu.client.wait_for(OFFICE.id, 7))[-1]["message"]["text"].split("\n")
+        assert outcome[0] == "Đã chuyển giao Sở Nội vụ; thu hồi 1 người."
+        assert outcome[1].startswith("Mã mời cho Sở Nội vụ: ")
+        async with session_factory.begin() as s:
+            plan = await get_plan(s)
+            bound = [c.telegram_user_id for c in await directory.list_contacts(s, plan.id)]
+        assert bound == [OFFICE.id]
