@@ -13,7 +13,9 @@ from pathlib import Path
 import pytest
 from pydantic import SecretStr
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from typer.testing import CliRunner
 
+from bot.cli import app
 from bot.run import webhook_options
 from bot.sandbox import SANDBOX_TOKEN, start_emulator
 from bot.settings import Settings
@@ -95,13 +97,23 @@ def _run(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_run_fails_fast_with_clear_messages(sandbox_emulator: int, tmp_path: Path) -> None:
+def test_run_refuses_a_missing_token_and_a_bad_setting(tmp_path: Path) -> None:
+    env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}", "TELEGRAM_BOT_TOKEN": ""}
+    no_token = CliRunner().invoke(app, ["run"], env=env)
+    assert no_token.exit_code == 1
+    assert "TELEGRAM_BOT_TOKEN is not set" in no_token.stderr
+    bad = CliRunner().invoke(app, ["run"], env={**env, "INVITE_TTL_DAYS": "0"})
+    assert bad.exit_code == 1
+    assert "INVITE_TTL_DAYS: Input should be greater than or equal to 1" in bad.stderr
+
+
+def test_run_fails_fast_on_an_empty_database_or_a_refused_token(
+    sandbox_emulator: int, tmp_path: Path
+) -> None:
+    # A subprocess: run_polling owns its event loop and signal handlers, as in production.
     url = f"sqlite:///{tmp_path / 'empty.db'}"
     migrate.upgrade(url)
     api = f"http://127.0.0.1:{sandbox_emulator}/bot"
-    no_token = _run({"DATABASE_URL": url, "TELEGRAM_BOT_TOKEN": ""})
-    assert no_token.returncode == 1
-    assert "TELEGRAM_BOT_TOKEN is not set" in no_token.stderr
     no_plan = _run(
         {"DATABASE_URL": url, "TELEGRAM_BOT_TOKEN": SANDBOX_TOKEN, "TELEGRAM_API_BASE_URL": api}
     )
@@ -112,6 +124,3 @@ def test_run_fails_fast_with_clear_messages(sandbox_emulator: int, tmp_path: Pat
     )
     assert bad_token.returncode == 1
     assert f"error: cannot use the Bot API at {api}" in bad_token.stderr
-    bad_setting = _run({"DATABASE_URL": url, "INVITE_TTL_DAYS": "0"})
-    assert bad_setting.returncode == 1
-    assert "INVITE_TTL_DAYS" in bad_setting.stderr
