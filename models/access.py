@@ -15,7 +15,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -128,6 +128,20 @@ async def _usable_invite(session: AsyncSession, plan_id: int, code: str, now: da
     return invite
 
 
+async def _claim(session: AsyncSession, invite: Invite, now: datetime) -> None:
+    # A conditional UPDATE, not a read-then-write: two people tapping the same link at once must
+    # not both get in (PostgreSQL runs READ COMMITTED; the loser sees 0 rows and is refused).
+    result = await session.execute(
+        update(Invite)
+        .where(Invite.id == invite.id, Invite.used_at.is_(None))
+        .values(used_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if getattr(result, "rowcount", 1) != 1:
+        raise InviteError(InviteRefusal.USED)
+    invite.used_at = now
+
+
 def _aware(value: datetime) -> datetime:
     # SQLite hands back naive datetimes even for timezone-aware columns; they were stored as UTC.
     return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
@@ -197,6 +211,7 @@ async def redeem_invite(
         and contact.agency_id != invite.agency_id
     ):
         raise InviteError(InviteRefusal.OTHER_AGENCY)
+    await _claim(session, invite, now)
     if contact is None:
         contact = Contact(plan_id=plan_id, telegram_user_id=telegram_user_id, roles=[])
         session.add(contact)
@@ -212,7 +227,6 @@ async def redeem_invite(
         contact.leader_position_id = invite.leader_position_id
     grant_role(contact, invite.role)
     await session.flush()
-    invite.used_at = now
     invite.used_by_contact_id = contact.id
     await session.flush()
     reloaded = await get_contact(session, plan_id, telegram_user_id)
@@ -252,7 +266,7 @@ async def bind_group_chat(
     chat.chat_id = chat_id
     chat.title = title
     chat.unreachable_at = None
-    invite.used_at = now
+    await _claim(session, invite, now)
     invite.used_by_contact_id = sender.id
     await session.flush()
     return chat

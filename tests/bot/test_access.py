@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 import pytest
@@ -210,3 +211,35 @@ async def test_revoke_and_transfer(session_factory: async_sessionmaker[AsyncSess
         assert moved.invite is None
         assert [c.telegram_user_id for c in moved.revoked] == [21]
         assert [c.telegram_user_id for c in await directory.list_contacts(s, p.plan.id)] == [30]
+
+
+async def test_two_people_racing_for_one_code(
+    session_factory: async_sessionmaker[AsyncSession],
+) -> None:
+    async with session_factory.begin() as s:
+        p = await make_small_plan(s)
+        invite = await access.create_invite(
+            s, p.plan.id, Role.CONTACT, now=NOW, ttl=TTL, agency_id=p.agencies["Sở Y tế"].id
+        )
+        plan_id, code = p.plan.id, invite.code
+
+    async def redeem(user_id: int) -> str:
+        try:
+            async with session_factory.begin() as s:
+                await access.redeem_invite(
+                    s,
+                    plan_id,
+                    code,
+                    telegram_user_id=user_id,
+                    full_name=str(user_id),
+                    username=None,
+                    now=NOW,
+                )
+            return "bound"
+        except InviteError as exc:
+            return exc.reason.value
+
+    results = await asyncio.gather(redeem(41), redeem(42))
+    assert sorted(results) == ["bound", "used"]
+    async with session_factory.begin() as s:
+        assert len(await directory.list_contacts(s, plan_id)) == 1
