@@ -55,13 +55,16 @@ class Emulator:
         self._webhook_wake.set()
 
     def start_webhook(self) -> None:
+        """(Re)start the webhook sender task."""
         self.stop_webhook()
         self._webhook_task = asyncio.get_running_loop().create_task(self._deliver_forever())
 
     def webhook_running(self) -> bool:
+        """Whether the webhook sender task is alive."""
         return self._webhook_task is not None and not self._webhook_task.done()
 
     def stop_webhook(self) -> None:
+        """Stop the webhook sender task (the queue stays)."""
         if self._webhook_task is not None:
             self._webhook_task.cancel()
             self._webhook_task = None
@@ -74,6 +77,7 @@ class Emulator:
         attempts = 0
         while True:
             state = self.state
+            state.expire()
             if not state.updates:
                 self._webhook_wake.clear()
                 await self._webhook_wake.wait()
@@ -83,14 +87,14 @@ class Emulator:
             if error is None:
                 attempts = 0
                 if state.updates and state.updates[0] is update:
-                    state.updates.popleft()
+                    state.confirm(update["update_id"] + 1)
                 continue
             attempts += 1
             state.webhook_error = (state.now(), error)
             if attempts >= self.settings.webhook_max_attempts:
                 attempts = 0
                 if state.updates and state.updates[0] is update:
-                    state.updates.popleft()
+                    state.confirm(update["update_id"] + 1)
                 continue
             timer = self.clock.timer(self.settings.webhook_retry_delay)
             try:

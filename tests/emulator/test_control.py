@@ -127,3 +127,31 @@ def test_python_dash_m_emulator_serves_ptb() -> None:
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+async def test_waiting_for_transcript_changes(
+    bot: Bot, telegram_emulator: TelegramEmulator
+) -> None:
+    state = telegram_emulator.emulator.state
+    await telegram_emulator.client.start(LAN)
+    any_chat = asyncio.ensure_future(state.changed())
+    lan_chat = asyncio.ensure_future(state.changed(LAN.id))
+    other_chat = asyncio.ensure_future(state.changed(MINH.id))
+    await bot.send_message(LAN.id, "x")
+    await asyncio.wait_for(asyncio.gather(any_chat, lan_chat), 5)
+    assert not other_chat.done()
+    other_chat.cancel()
+
+
+async def test_the_sandbox_clock_flows_and_can_jump_ahead() -> None:
+    from emulator.clock import SystemClock
+
+    clock = SystemClock()
+    async with running(Settings(), clock) as server, EmulatorClient(server.url) as client:
+        before = await client.now()
+        timer = clock.timer(3600)  # would fire in an hour of real time
+        after = await client.advance_clock(7200)
+        assert after - before >= 7200
+        await asyncio.wait_for(timer, 5)  # the jump passed its deadline
+        with pytest.raises(ControlApiError, match="only a manual clock can be set"):
+            await client._call("POST", "clock", {"set": 0})
