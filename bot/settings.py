@@ -40,6 +40,8 @@ class Settings(BaseSettings):
         description="sqlite:///path or postgresql://user@host/db; the async driver is picked for you",
     )
     telegram_bot_token: SecretStr | None = None
+    #: Which plan the bot serves; needed only when the database holds several.
+    plan_key: str | None = None
     telegram_api_base_url: str = "https://api.telegram.org/bot"
     telegram_file_base_url: str | None = None
     bot_username: str = "chiendich500_bot"
@@ -70,6 +72,14 @@ class Settings(BaseSettings):
 
     sandbox_host: str = "127.0.0.1"
     sandbox_port: int = 8081
+
+    @field_validator(
+        "telegram_bot_token", "webhook_url", "webhook_secret", "plan_key", mode="before"
+    )
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        # `TELEGRAM_BOT_TOKEN=` in a .env means "no token" (the sandbox), not an empty token.
+        return None if isinstance(value, str) and not value.strip() else value
 
     @field_validator("timezone")
     @classmethod

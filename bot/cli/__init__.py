@@ -7,7 +7,16 @@ from __future__ import annotations
 
 import typer
 
-from bot.cli import agency_cmd, calendar_cmd, core, plan_cmd, reminders_cmd, task_cmd
+from bot.cli import (
+    agency_cmd,
+    calendar_cmd,
+    core,
+    people_cmd,
+    plan_cmd,
+    reminders_cmd,
+    run_cmd,
+    task_cmd,
+)
 
 app = typer.Typer(
     name="bot",
@@ -26,6 +35,8 @@ app.add_typer(
     calendar_cmd.app, name="calendar", help="The standing office's days off/working days."
 )
 app.add_typer(task_cmd.app, name="task", help="Activate on-event tasks.")
+people_cmd.register(app)  # invite, contacts, agency import
+run_cmd.register(app)  # run, chat
 
 
 def main() -> None:

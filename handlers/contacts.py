@@ -1,0 +1,167 @@
+"""The standing office's people commands: ``/lienhe`` (who is bound, last activity; with
+``thuhoi ID`` / ``chuyen TÊN CƠ QUAN`` it revokes or hands over, see ``handlers.contact_admin``) and
+``/moi`` (make an invite code and deep link in chat).
+
+``/moi TÊN CƠ QUAN`` — a contact invite for that agency ("so noi vu" works: names are folded like the
+importer stores them); ``/moi thuongtruc`` — a standing-office invite (new office staff, or to bind
+the office's group chat); ``/moi lanhdao CHỨC DANH`` — a leader invite.
+"""
+
+from __future__ import annotations
+
+import html
+from datetime import timedelta
+
+from telegram import Update
+from telegram.constants import ParseMode
+from telegram.ext import BaseHandler, CommandHandler, filters
+
+from handlers import contact_admin
+from handlers.auth import Actor, requires
+from handlers.context import BotContext
+from handlers.menu import roles_for
+from handlers.render import chunks, moment, role_names
+from locales import _
+from models import access, directory
+from models.access import AccessError
+from models.people import Role
+
+#: Keywords of ``/moi`` (folded), for the standing office and leader invites.
+OFFICE_WORDS = {"thuongtruc", "thuong truc", "co quan thuong truc"}
+LEADER_WORDS = ("lanhdao ", "lanh dao ")
+
+
+def leader_title(folded: str) -> str | None:
+    """The position named after ``lanhdao`` in a folded ``/moi`` argument, else None."""
+    for word in LEADER_WORDS:
+        if folded.startswith(word):
+            return folded[len(word) :]
+    return None
+
+
+@requires(roles_for("lienhe"))
+async def list_contacts(update: Update, context: BotContext, actor: Actor) -> None:
+    """``/lienhe``: every bound person, grouped by agency, with roles and last activity;
+    ``/lienhe thuhoi ID`` and ``/lienhe chuyen TÊN`` go to ``contact_admin.ask``."""
+    assert update.effective_message is not None
+    if context.args:
+        text = " ".join(context.args)
+        words, _sep, rest = text.partition(" ")
+        if not await contact_admin.ask(update, context, access.fold(words), rest):
+            await update.effective_message.reply_text(lienhe_usage())
+        return
+    tz = context.settings.tz
+    async with context.session_factory.begin() as session:
+        contacts = await directory.list_contacts(session, context.plan_id)
+        lines = [_("<b>Cán bộ đã liên kết ({count}):</b>").format(count=len(contacts))]
+        for c in contacts:
+            where = (
+                c.agency.name
+                if c.agency
+                else (c.leader_position.title if c.leader_position else "—")
+            )
+            last = moment(c.last_active_at, tz) if c.last_active_at else _("chưa hoạt động")
+            lines.append(
+                _(
+                    "• {name} (@{username}, id {user_id}) — {where} — {roles} — hoạt động gần nhất: {last}"
+                ).format(
+                    name=html.escape(c.full_name),
+                    username=html.escape(c.username or "—"),
+                    user_id=c.telegram_user_id,
+                    where=html.escape(where),
+                    roles=role_names(access.roles_of(c)),
+                    last=last,
+                )
+            )
+    lines += ["", lienhe_usage()]
+    for piece in chunks("\n".join(lines)):
+        await update.effective_message.reply_text(piece, parse_mode=ParseMode.HTML)
+
+
+def lienhe_usage() -> str:
+    """How to revoke or hand over from chat."""
+    return _(
+        "Thu hồi một người: /lienhe thuhoi ID\nChuyển giao một cơ quan cho người mới: "
+        "/lienhe chuyen TÊN CƠ QUAN"
+    )
+
+
+@requires(roles_for("moi"))
+async def make_invite(update: Update, context: BotContext, actor: Actor) -> None:
+    """``/moi …``: create a single-use code and show it with its deep link and expiry."""
+    message = update.effective_message
+    assert message is not None
+    text = " ".join(context.args or [])
+    if not text:
+        await message.reply_text(
+            _(
+                "Cách dùng:\n/moi TÊN CƠ QUAN — mã mời cán bộ đầu mối của cơ quan\n"
+                "/moi thuongtruc — mã mời cán bộ Cơ quan Thường trực (hoặc để liên kết nhóm)\n"
+                "/moi lanhdao CHỨC DANH — mã mời lãnh đạo (xem báo cáo)"
+            )
+        )
+        return
+    settings = context.settings
+    now = context.now()
+    ttl = timedelta(days=settings.invite_ttl_days)
+    words = access.fold(text)
+    async with context.session_factory.begin() as session:
+        try:
+            if words in OFFICE_WORDS:
+                target = _("Cơ quan Thường trực")
+                invite = await access.create_invite(
+                    session,
+                    context.plan_id,
+                    Role.STANDING_OFFICE,
+                    now=now,
+                    ttl=ttl,
+                    created_by_contact_id=actor.contact_id,
+                )
+            elif leader_title(words) is not None:
+                title = leader_title(words) or ""
+                position = await directory.find_leader_position(session, context.plan_id, title)
+                target = position.title
+                invite = await access.create_invite(
+                    session,
+                    context.plan_id,
+                    Role.LEADER,
+                    now=now,
+                    ttl=ttl,
+                    leader_position_id=position.id,
+                    created_by_contact_id=actor.contact_id,
+                )
+            else:
+                agency = await directory.find_agency_by_name(session, context.plan_id, text)
+                target = agency.name
+                invite = await access.create_invite(
+                    session,
+                    context.plan_id,
+                    Role.CONTACT,
+                    now=now,
+                    ttl=ttl,
+                    agency_id=agency.id,
+                    created_by_contact_id=actor.contact_id,
+                )
+        except AccessError:
+            await message.reply_text(
+                _(
+                    "Không tìm thấy “{name}” trong Kế hoạch. Hãy kiểm tra lại tên (có thể gõ không dấu)."
+                ).format(name=text)
+            )
+            return
+        code, expires = invite.code, invite.expires_at
+    await message.reply_text(
+        contact_admin.invite_text(settings, target, code, expires),
+        parse_mode=ParseMode.HTML,
+        disable_web_page_preview=True,
+    )
+
+
+def handlers() -> list[BaseHandler[Update, BotContext, object]]:
+    """The contact-management handlers, for ``handlers.all_handlers``."""
+    # Private chats only: the contact list and fresh invite codes are not for a group's eyes.
+    private = filters.ChatType.PRIVATE
+    return [
+        CommandHandler("lienhe", list_contacts, filters=private),
+        CommandHandler("moi", make_invite, filters=private),
+    ]

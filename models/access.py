@@ -1,0 +1,289 @@
+"""Access rules: invites, binding a Telegram account to a contact, roles, revoke, transfer.
+
+Plain functions over a session (they flush, never commit) and an explicit ``now`` (aware UTC), so
+the CLI, the handlers and the tests share one implementation. Rules come from DESIGN.md decision 5
+and issue 4: a code is single-use and expires; a person belongs to at most one agency; an agency may
+have several contacts; revoked rows are kept because replies point at them.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+import secrets
+import unicodedata
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from models.people import BoundChat, Contact, ContactRole, Invite, Role
+
+#: Purpose of the standing office's bound group chat (``BoundChat.purpose``).
+STANDING_OFFICE_CHAT = "standing_office"
+#: Telegram deep-link payloads allow ``A-Za-z0-9_-`` and up to 64 characters; 12 random bytes give
+#: a 16-character code that is short enough to type and impossible to guess.
+CODE_BYTES = 12
+
+
+class InviteRefusal(enum.StrEnum):
+    """Why a code cannot be redeemed."""
+
+    UNKNOWN = "unknown"
+    USED = "used"
+    EXPIRED = "expired"
+    OTHER_AGENCY = "other_agency"  # the person already acts for another agency
+    NOT_FOR_GROUP = "not_for_group"  # only a standing-office code binds a group chat
+    NOT_A_MEMBER = "not_a_member"  # a group is bound only by a standing-office member
+
+
+class InviteError(Exception):
+    """A code was refused; ``reason`` says why (shown to the person in Vietnamese)."""
+
+    def __init__(self, reason: InviteRefusal, detail: str = "") -> None:
+        super().__init__(f"{reason.value}: {detail}" if detail else reason.value)
+        self.reason = reason
+
+
+class AccessError(LookupError):
+    """A contact, agency or leader position named by the caller does not exist in the plan."""
+
+
+@dataclass(frozen=True)
+class Redeemed:
+    """Result of redeeming a code: the contact and the roles it gained."""
+
+    contact: Contact
+    role: Role
+
+
+def fold(text: str) -> str:
+    """Case-, spacing- and diacritic-insensitive form ("Trưởng Ban" → "truong ban"); đ → d, which
+    Unicode decomposition leaves alone (DOMAIN.md, "Vietnamese text")."""
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(stripped.casefold().split())
+
+
+def match_key(text: str) -> str:
+    """``fold`` without commas, semicolons and dots: "Sở Văn hóa Thể thao và Du lịch" and
+    "Sở Văn hóa, Thể thao và Du lịch" compare equal, as the plan importer compares names."""
+    return " ".join(re.sub(r"[,;.]", " ", fold(text)).split())
+
+
+def new_code() -> str:
+    """A fresh random invite code (URL-safe, 16 characters)."""
+    return secrets.token_urlsafe(CODE_BYTES)
+
+
+async def create_invite(
+    session: AsyncSession,
+    plan_id: int,
+    role: Role,
+    *,
+    now: datetime,
+    ttl: timedelta,
+    agency_id: int | None = None,
+    leader_position_id: int | None = None,
+    created_by_contact_id: int | None = None,
+) -> Invite:
+    """A single-use invite for ``role``, expiring at ``now + ttl``.
+
+    A ``contact`` invite needs ``agency_id``; a ``leader`` invite needs ``leader_position_id``; a
+    ``standing_office`` or ``admin`` invite may carry an agency, which then also makes the person a
+    contact of it (the standing office's staff are usually the contacts of Bộ CHQS tỉnh).
+    Raises ``ValueError`` when a required target is missing.
+    """
+    if role is Role.CONTACT and agency_id is None:
+        raise ValueError("a contact invite needs an agency")
+    if role is Role.LEADER and leader_position_id is None:
+        raise ValueError("a leader invite needs a leader position")
+    invite = Invite(
+        plan_id=plan_id,
+        code=new_code(),
+        role=role,
+        agency_id=agency_id,
+        leader_position_id=leader_position_id,
+        expires_at=now + ttl,
+        created_by_contact_id=created_by_contact_id,
+        created_at=now,
+    )
+    session.add(invite)
+    await session.flush()
+    return invite
+
+
+async def _usable_invite(session: AsyncSession, plan_id: int, code: str, now: datetime) -> Invite:
+    invite = await session.scalar(
+        select(Invite).where(Invite.plan_id == plan_id, Invite.code == code.strip())
+    )
+    if invite is None:
+        raise InviteError(InviteRefusal.UNKNOWN)
+    if invite.used_at is not None:
+        raise InviteError(InviteRefusal.USED)
+    if _aware(invite.expires_at) <= now:
+        raise InviteError(InviteRefusal.EXPIRED)
+    return invite
+
+
+async def _claim(session: AsyncSession, invite: Invite, now: datetime) -> None:
+    # A conditional UPDATE, not a read-then-write: two people tapping the same link at once must
+    # not both get in (PostgreSQL runs READ COMMITTED; the loser sees 0 rows and is refused).
+    result = await session.execute(
+        update(Invite)
+        .where(Invite.id == invite.id, Invite.used_at.is_(None))
+        .values(used_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if getattr(result, "rowcount", 1) != 1:
+        raise InviteError(InviteRefusal.USED)
+    invite.used_at = now
+
+
+def _aware(value: datetime) -> datetime:
+    # SQLite hands back naive datetimes even for timezone-aware columns; they were stored as UTC.
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+async def get_contact(
+    session: AsyncSession, plan_id: int, telegram_user_id: int, *, active_only: bool = True
+) -> Contact | None:
+    """The contact of ``telegram_user_id`` in the plan (roles, agency and leader position loaded);
+    ``None`` when unknown or (with ``active_only``) revoked."""
+    stmt = (
+        select(Contact)
+        .where(Contact.plan_id == plan_id, Contact.telegram_user_id == telegram_user_id)
+        .options(
+            selectinload(Contact.roles),
+            selectinload(Contact.agency),
+            selectinload(Contact.leader_position),
+        )
+    )
+    contact = await session.scalar(stmt)
+    if contact is None or (active_only and contact.revoked_at is not None):
+        return None
+    return contact
+
+
+def roles_of(contact: Contact) -> frozenset[Role]:
+    """The roles a contact holds (empty once revoked)."""
+    if contact.revoked_at is not None:
+        return frozenset()
+    return frozenset(r.role for r in contact.roles)
+
+
+def grant_role(contact: Contact, role: Role) -> None:
+    """Give ``contact`` ``role`` unless it holds it already (roles loaded)."""
+    if role not in {r.role for r in contact.roles}:
+        contact.roles.append(ContactRole(role=role))
+
+
+async def redeem_invite(
+    session: AsyncSession,
+    plan_id: int,
+    code: str,
+    *,
+    telegram_user_id: int,
+    full_name: str,
+    username: str | None,
+    now: datetime,
+) -> Redeemed:
+    """Bind ``telegram_user_id`` through ``code`` and mark the code used.
+
+    Creates the contact, or re-activates a revoked one (its old roles and agency are dropped, so a
+    revoked person starts afresh). Raises ``InviteError`` for an unknown, used or expired code, or
+    when the person already acts for another agency than the code's (one agency per person).
+    """
+    invite = await _usable_invite(session, plan_id, code, now)
+    contact = await get_contact(session, plan_id, telegram_user_id, active_only=False)
+    if contact is not None and contact.revoked_at is not None:
+        contact.revoked_at = None
+        contact.roles.clear()
+        contact.agency_id = None
+        contact.leader_position_id = None
+        await session.flush()
+    if (
+        contact is not None
+        and invite.agency_id is not None
+        and contact.agency_id is not None
+        and contact.agency_id != invite.agency_id
+    ):
+        raise InviteError(InviteRefusal.OTHER_AGENCY)
+    await _claim(session, invite, now)
+    if contact is None:
+        contact = Contact(plan_id=plan_id, telegram_user_id=telegram_user_id, roles=[])
+        session.add(contact)
+    contact.full_name = full_name
+    contact.username = username
+    contact.last_active_at = now
+    contact.unreachable_at = None
+    contact.unreachable_reason = None
+    if invite.agency_id is not None:
+        contact.agency_id = invite.agency_id
+        grant_role(contact, Role.CONTACT)
+    if invite.leader_position_id is not None:
+        contact.leader_position_id = invite.leader_position_id
+    grant_role(contact, invite.role)
+    await session.flush()
+    invite.used_by_contact_id = contact.id
+    await session.flush()
+    reloaded = await get_contact(session, plan_id, telegram_user_id)
+    assert reloaded is not None
+    return Redeemed(contact=reloaded, role=invite.role)
+
+
+async def bind_group_chat(
+    session: AsyncSession,
+    plan_id: int,
+    code: str,
+    *,
+    chat_id: int,
+    title: str,
+    telegram_user_id: int,
+    now: datetime,
+) -> BoundChat:
+    """Bind the standing office's group chat through a standing-office ``code`` sent in it.
+
+    The sender must already be a standing-office member (so a stray code cannot bind a stranger's
+    group); a later binding replaces the earlier chat. Raises ``InviteError``.
+    """
+    sender = await get_contact(session, plan_id, telegram_user_id)
+    if sender is None or Role.STANDING_OFFICE not in roles_of(sender):
+        raise InviteError(InviteRefusal.NOT_A_MEMBER)
+    invite = await _usable_invite(session, plan_id, code, now)
+    if invite.role is not Role.STANDING_OFFICE:
+        raise InviteError(InviteRefusal.NOT_FOR_GROUP)
+    chat = await session.scalar(
+        select(BoundChat).where(
+            BoundChat.plan_id == plan_id, BoundChat.purpose == STANDING_OFFICE_CHAT
+        )
+    )
+    if chat is None:
+        chat = BoundChat(plan_id=plan_id, purpose=STANDING_OFFICE_CHAT, chat_id=chat_id)
+        session.add(chat)
+    chat.chat_id = chat_id
+    chat.title = title
+    chat.unreachable_at = None
+    await _claim(session, invite, now)
+    invite.used_by_contact_id = sender.id
+    await session.flush()
+    return chat
+
+
+async def touch(session: AsyncSession, contact: Contact, now: datetime) -> None:
+    """Record activity (for ``/lienhe``'s "last active") and clear an unreachable mark."""
+    contact.last_active_at = now
+    contact.unreachable_at = None
+    contact.unreachable_reason = None
+    await session.flush()
+
+
+async def standing_office_chat(session: AsyncSession, plan_id: int) -> BoundChat | None:
+    """The standing office's bound group chat, if one was bound."""
+    return await session.scalar(
+        select(BoundChat).where(
+            BoundChat.plan_id == plan_id, BoundChat.purpose == STANDING_OFFICE_CHAT
+        )
+    )
