@@ -1,18 +1,19 @@
 """One Vietnamese message per recipient and sending time, built from that recipient's outbox rows.
 
-Pure: takes rows, returns text (Telegram HTML) and an inline keyboard. The payload of an outbox row
-(written by the planner, ``scheduler/planner.py``) is read with these keys, all optional:
+Pure: takes rows, returns text (Telegram HTML) and an inline keyboard. Each outbox row is one item
+(one planner reminder). Its payload (written by ``scheduler.planner``'s ``Reminder.payload()``) is
+read with these keys, all optional:
 
-- ``text`` (str): the item's line, plain text ("10b — Sơ kết 250 ngày: hạn 30/11/2026, còn 3 ngày");
-  HTML-escaped here;
-- ``tasks`` (list of ``{"code": str, "occurrence": int, "title": str}`` or plain code strings): the
-  tasks the item is about — each gets "Cập nhật ngay" and "Đã hoàn thành" buttons;
-- ``agency`` (str): the agency's canonical name (shown in the greeting);
-- ``period`` (str | None): a report period identifier ("2026-11").
+- ``header`` (str): the item's first line ("Nhắc việc: nội dung sắp đến hạn của Sở Y tế");
+  when absent, the kind's heading below;
+- ``lines`` (list of str): its task lines ("10b. Sơ kết … — hạn 30/11/2026, còn 3 ngày"), or
+  ``text`` (str): a single line (notices);
+- ``tasks`` (list of codes, or ``{"code", "occurrence"}`` dicts): the tasks it is about — each gets
+  "Cập nhật ngay" and "Đã hoàn thành" buttons (occurrence 0 = the next open deadline).
 
-Each item also gets "Nhắc lại sau" (snooze that outbox row). Kinds (``OutboxMessage.kind``) are the
-planner's: deadline, overdue, escalation, fyi, period, status_check, adhoc, plus ``notice`` (a notice
-to the standing office, e.g. a contact became unreachable). Each kind has its own heading.
+Plain texts are HTML-escaped here. Each answerable item also gets "Nhắc lại sau" (snooze that
+outbox row). Kinds (``OutboxMessage.kind``) are the planner's — deadline, overdue, escalation, fyi,
+period, status_check, adhoc — plus ``notice`` (to the standing office, e.g. an unreachable contact).
 """
 
 from __future__ import annotations
@@ -33,6 +34,10 @@ from models.reminders import OutboxMessage
 MAX_ITEMS_PER_MESSAGE = 10
 #: Safety margin under Telegram's 4096-character limit (counted after entity parsing).
 MAX_TEXT = 3900
+#: Longest line kept (a planner line is a code, a short title and a due phrase).
+MAX_LINE = 600
+#: Task buttons kept per item (Telegram allows 100 buttons per keyboard).
+MAX_TASK_BUTTONS = 40
 
 KIND_ORDER = (
     "escalation",
@@ -77,23 +82,17 @@ def _tasks(payload: dict[str, Any]) -> list[tuple[str, int]]:
     return out
 
 
-def item_line(row: OutboxMessage) -> str:
-    """The item's line in HTML: the planner's ``text`` escaped, else the task codes and period."""
+def item_lines(row: OutboxMessage, number: int) -> list[str]:
+    """The item's lines in HTML: ``number. header`` in bold, then its task lines."""
     payload = row.payload or {}
-    text = payload.get("text")
-    if text:
-        return html.escape(str(text)[:1500])
-    codes = ", ".join(code for code, _occ in _tasks(payload))
-    period = payload.get("period")
-    if codes and period:
-        return _("Nhiệm vụ {codes} — kỳ báo cáo {period}").format(
-            codes=html.escape(codes), period=html.escape(str(period))
-        )
-    if codes:
-        return _("Nhiệm vụ {codes}").format(codes=html.escape(codes))
-    if period:
-        return _("Kỳ báo cáo {period}").format(period=html.escape(str(period)))
-    return html.escape(row.key)
+    header = payload.get("header") or _(_HEADINGS.get(row.kind, _HEADINGS["notice"]))
+    body = payload.get("lines") or ([payload["text"]] if payload.get("text") else [])
+    if not body:
+        codes = ", ".join(code for code, _occ in _tasks(payload))
+        body = [codes or row.key]
+    out = [f"<b>{number}. {html.escape(str(header)[:MAX_LINE])}</b>"]
+    out.extend(html.escape(str(line)[:MAX_LINE]) for line in body)
+    return out
 
 
 def item_buttons(row: OutboxMessage, number: int) -> list[list[InlineKeyboardButton]]:
@@ -101,7 +100,7 @@ def item_buttons(row: OutboxMessage, number: int) -> list[list[InlineKeyboardBut
     if row.kind not in _ANSWERABLE:
         return []
     rows: list[list[InlineKeyboardButton]] = []
-    for code, occurrence in _tasks(row.payload or {}):
+    for code, occurrence in _tasks(row.payload or {})[: MAX_TASK_BUTTONS // 2]:
         rows.append(
             [
                 InlineKeyboardButton(
@@ -129,55 +128,51 @@ def _kind_rank(kind: str) -> int:
     return KIND_ORDER.index(kind) if kind in KIND_ORDER else len(KIND_ORDER)
 
 
-def render(rows: Sequence[OutboxMessage]) -> list[RenderedMessage]:
-    """Merge one recipient's rows into as few messages as fit (≤ 10 items, ≤ 3900 characters each).
+def _button_count(row: OutboxMessage, number: int) -> int:
+    return sum(len(r) for r in item_buttons(row, number))
 
-    Items are grouped under their kind's heading (escalations first, then overdue, due soon, …),
-    numbered from 1 in each message. Raises ``ValueError`` on an empty ``rows``.
-    """
+
+def render(rows: Sequence[OutboxMessage]) -> list[RenderedMessage]:
+    """Merge one recipient's rows into as few messages as fit: ≤ 10 items, ≤ 90 buttons and
+    ≤ 3900 characters each. Items are ordered by kind (escalations, overdue, due soon, …), then
+    sending time, and numbered from 1 in each message. Raises ``ValueError`` on empty ``rows``."""
     if not rows:
         raise ValueError("nothing to render")
     ordered = sorted(rows, key=lambda r: (_kind_rank(r.kind), r.scheduled_at, r.id))
-    agency = next((r.payload.get("agency") for r in ordered if r.payload.get("agency")), None)
-    header = _("<b>Nhắc việc — Chiến dịch 500 ngày đêm</b>")
-    if agency:
-        header += "\n" + _("Kính gửi: {agency}").format(agency=html.escape(str(agency)))
+    title = _("<b>Nhắc việc — Chiến dịch 500 ngày đêm</b>")
     footer = _("<i>Bấm nút dưới đây để cập nhật tiến độ hoặc hẹn nhắc lại.</i>")
 
     messages: list[RenderedMessage] = []
     chunk: list[OutboxMessage] = []
-    lines: list[str] = []
+    blocks: list[str] = []
 
     def flush() -> None:
-        if not chunk:
-            return
         keyboard: list[list[InlineKeyboardButton]] = []
         for number, row in enumerate(chunk, start=1):
             keyboard.extend(item_buttons(row, number))
-        show_footer = any(row.kind in _ANSWERABLE for row in chunk)
-        text = "\n".join([header, *lines, *(["", footer] if show_footer else [])])
+        tail = ["", footer] if keyboard else []
         messages.append(
             RenderedMessage(
                 row_ids=tuple(r.id for r in chunk),
-                text=text,
+                text="\n".join([title, *blocks, *tail]),
                 keyboard=InlineKeyboardMarkup(keyboard) if keyboard else None,
             )
         )
         chunk.clear()
-        lines.clear()
+        blocks.clear()
 
-    current_kind: str | None = None
     for row in ordered:
-        line = item_line(row)
-        heading = _(_HEADINGS.get(row.kind, _HEADINGS["notice"]))
-        size = len(header) + sum(len(x) + 1 for x in lines) + len(line) + len(heading) + 300
-        if chunk and (len(chunk) >= MAX_ITEMS_PER_MESSAGE or size > MAX_TEXT):
+        block = "\n".join(["", *item_lines(row, len(chunk) + 1)])
+        size = len(title) + len(footer) + sum(len(b) + 1 for b in blocks) + len(block)
+        buttons = sum(_button_count(r, i) for i, r in enumerate(chunk, 1))
+        if chunk and (
+            len(chunk) >= MAX_ITEMS_PER_MESSAGE
+            or size > MAX_TEXT
+            or buttons + _button_count(row, len(chunk) + 1) > 90
+        ):
             flush()
-            current_kind = None
-        if row.kind != current_kind:
-            lines.extend(["", f"<b>{heading}</b>"])
-            current_kind = row.kind
+            block = "\n".join(["", *item_lines(row, 1)])
         chunk.append(row)
-        lines.append(f"{len(chunk)}. {line}")
+        blocks.append(block)
     flush()
     return messages

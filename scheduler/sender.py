@@ -32,7 +32,8 @@ from telegram.ext import AIORateLimiter
 
 from locales import _
 from models.reminders import OutboxMessage
-from scheduler import controls, outbox
+from scheduler import claims as outbox
+from scheduler import controls
 from scheduler.reminder_text import RenderedMessage, render
 
 log = logging.getLogger(__name__)

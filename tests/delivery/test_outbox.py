@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from models.db import create_engine, create_session_factory
 from models.reminders import OutboxMessage, OutboxStatus
-from scheduler import outbox
+from scheduler import claims as outbox
 from tests.delivery.seed import T0, add_reminders, migrated, seed_plan, users, utc
 
 
