@@ -88,6 +88,7 @@ async def add_reminders(
                 agency_id = await session.scalar(
                     select(Contact.agency_id).where(Contact.telegram_user_id == chat)
                 )
+            agency = f"UBND xã {chat - BASE_USER}" if chat > 0 else "Bộ Chỉ huy Quân sự tỉnh"
             for i in range(per_chat):
                 code = tag if i == 0 else f"{tag}{i}"
                 session.add(
@@ -98,9 +99,12 @@ async def add_reminders(
                         agency_id=agency_id,
                         recipient_chat_id=chat,
                         payload={
-                            "text": f"{code} — Sơ kết 250 ngày: hạn 30/11/2026, còn 0 ngày",
-                            "tasks": [{"code": code, "occurrence": 0}],
-                            "agency": f"UBND xã {chat - BASE_USER}" if chat > 0 else None,
+                            # The shape of scheduler.planner.Reminder.payload().
+                            "kind": kind,
+                            "agency": agency,
+                            "tasks": [code],
+                            "header": f"Nhắc việc: nội dung sắp đến hạn của {agency}",
+                            "lines": [f"{code}. Sơ kết 250 ngày — hạn hôm nay (30/11/2026)"],
                         },
                         scheduled_at=at,
                     )

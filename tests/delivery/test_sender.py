@@ -37,17 +37,21 @@ async def test_one_message_per_recipient_with_three_buttons_per_item(world: Worl
     # Overdue before due-soon; items numbered; the planner's lines shown as written.
     assert message["text"] == (
         "Nhắc việc — Chiến dịch 500 ngày đêm\n"
-        "Kính gửi: UBND xã 1\n"
         "\n"
-        "Đã quá hạn\n"
-        "1. 5b — Sơ kết 250 ngày: hạn 30/11/2026, còn 0 ngày\n"
+        "1. Nhắc việc: nội dung sắp đến hạn của UBND xã 1\n"
+        "5b. Sơ kết 250 ngày — hạn hôm nay (30/11/2026)\n"
         "\n"
-        "Sắp đến hạn\n"
-        "2. 10b — Sơ kết 250 ngày: hạn 30/11/2026, còn 0 ngày\n"
-        "3. 10b1 — Sơ kết 250 ngày: hạn 30/11/2026, còn 0 ngày\n"
+        "2. Nhắc việc: nội dung sắp đến hạn của UBND xã 1\n"
+        "10b. Sơ kết 250 ngày — hạn hôm nay (30/11/2026)\n"
+        "\n"
+        "3. Nhắc việc: nội dung sắp đến hạn của UBND xã 1\n"
+        "10b1. Sơ kết 250 ngày — hạn hôm nay (30/11/2026)\n"
         "\n"
         "Bấm nút dưới đây để cập nhật tiến độ hoặc hẹn nhắc lại."
     )
+    # Bold item headers (entities), overdue first.
+    bold = [e for e in message["entities"] if e["type"] == "bold"]
+    assert len(bold) == 4
     rows = await _rows(world)
     overdue = next(r for r in rows if r.kind == "overdue")
     first = next(r for r in rows if r.key.startswith("deadline:10b:"))
@@ -71,10 +75,10 @@ async def test_user_text_is_escaped(world: World) -> None:
     async with world.sf.begin() as session:
         row = await session.scalar(select(OutboxMessage))
         assert row is not None
-        row.payload = {**row.payload, "text": "Báo cáo <b>A & B</b>"}
+        row.payload = {**row.payload, "lines": ["Báo cáo <b>A & B</b>"]}
     await world.sender().drain()
     [message] = await world.emu.client.bot_messages(lan)
-    assert "1. Báo cáo <b>A & B</b>" in message["text"]
+    assert "\nBáo cáo <b>A & B</b>\n" in message["text"]
 
 
 async def test_future_rows_wait_for_their_time(world: World) -> None:
@@ -121,10 +125,12 @@ async def test_blocked_and_never_started_contacts_others_served(world: World) ->
     assert notices[0]["text"] == (
         "Nhắc việc — Chiến dịch 500 ngày đêm\n"
         "\n"
-        "Thông báo\n"
-        "1. Không gửi được nhắc việc đến Cán bộ 3 (UBND xã 3): người dùng đã chặn bot. "
+        "1. Thông báo\n"
+        "Không gửi được nhắc việc đến Cán bộ 3 (UBND xã 3): người dùng đã chặn bot. "
         "Đề nghị liên hệ trực tiếp để cán bộ mở lại bot.\n"
-        "2. Không gửi được nhắc việc đến Chưa mở bot (UBND xã 1): chưa bắt đầu trò chuyện với "
+        "\n"
+        "2. Thông báo\n"
+        "Không gửi được nhắc việc đến Chưa mở bot (UBND xã 1): chưa bắt đầu trò chuyện với "
         "bot. Đề nghị liên hệ trực tiếp để cán bộ mở lại bot."
     )
     # Next day's reminder fails again, but the office is not told twice.
@@ -191,8 +197,10 @@ async def test_many_items_split_into_messages_a_second_apart(world: World) -> No
     report = await world.sender().drain()
     assert (report.messages, report.sent_rows) == (2, 12)
     first, second = await world.emu.client.bot_messages(lan)
-    assert "10. " in first["text"] and "11. " not in first["text"]
-    assert second["text"].count("\n1. ") == 1 and "2. " in second["text"]
+    # 10 items fill the first message; the 11th and 12th start again at 1.
+    assert "\n10. " in first["text"] and "\n11. " not in first["text"]
+    assert "\n1. " in second["text"] and "\n2. " in second["text"]
+    assert "\n3. " not in second["text"]
 
 
 async def test_group_chat_in_group(world: World) -> None:
