@@ -61,6 +61,14 @@ class Settings(BaseSettings):
     admin_chat_id: int | None = None
     log_level: str = "INFO"
 
+    # Delivery (scheduler/sender.py, scheduler/jobs.py). Telegram's ceiling is ~30 msg/s per bot.
+    send_rate_per_second: float = Field(30.0, gt=0)
+    send_group_per_minute: float = Field(20.0, gt=0)
+    sender_interval_seconds: float = Field(5.0, gt=0)
+    planner_tick_seconds: float = Field(60.0, gt=0)
+    #: Unsent reminders older than this are not sent late (the planner folds them).
+    outbox_expire_hours: float = Field(20.0, gt=0)
+
     sandbox_host: str = "127.0.0.1"
     sandbox_port: int = 8081
 

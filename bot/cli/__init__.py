@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import typer
 
-from bot.cli import core, people_cmd, plan_cmd, run_cmd
+from bot.cli import core, delivery_cmd, people_cmd, plan_cmd, run_cmd
 
 app = typer.Typer(
     name="bot",
@@ -22,6 +22,7 @@ core.register(app)
 app.add_typer(plan_cmd.app, name="plan", help="Read, import and show the committee's plan.")
 people_cmd.register(app)  # invite, contacts, agency
 run_cmd.register(app)  # run, chat
+delivery_cmd.register(app)  # outbox, reminders, adhoc
 
 
 def main() -> None:

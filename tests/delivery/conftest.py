@@ -32,15 +32,15 @@ class World:
     emu: TelegramEmulator
     sf: async_sessionmaker[AsyncSession]
     plan_id: int
-    bot: ExtBot[None]
+    bot: ExtBot[int]
     clock: FixedClock
 
     def sender(self, **config: object) -> OutboxSender:
         return OutboxSender(self.bot, self.sf, self.clock, SenderConfig(**config))  # type: ignore[arg-type]
 
 
-async def make_bot(emu: TelegramEmulator, max_retries: int = 5) -> ExtBot[None]:
-    bot: ExtBot[None] = ExtBot(
+async def make_bot(emu: TelegramEmulator, max_retries: int = 5) -> ExtBot[int]:
+    bot: ExtBot[int] = ExtBot(
         emu.token,
         base_url=emu.base_url,
         base_file_url=emu.base_file_url,
