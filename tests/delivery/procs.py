@@ -57,6 +57,8 @@ async def start_bot(emu: TelegramEmulator, db_url: str, log: Path, *extra: str) 
         "TELEGRAM_BOT_TOKEN": emu.token,
         "TELEGRAM_API_BASE_URL": emu.base_url,
         "SENDER_INTERVAL_SECONDS": "0.2",
+        # The emulator's limits are relaxed in these tests; so is the bot's own limiter.
+        "SEND_RATE_PER_SECOND": "1000",
         "PLANNER_TICK_SECONDS": "3600",
         "LOG_LEVEL": "INFO",
     }
