@@ -42,14 +42,23 @@ log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
 
 
+#: Burst allowed by the overall limiter (see ``rate_limiter``).
+SMOOTHING = 3
+
+
 def rate_limiter(
     overall_per_second: float = 30.0, group_per_minute: float = 20.0, max_retries: int = 5
 ) -> AIORateLimiter:
     """PTB's limiter with Telegram's limits; give it to ``ApplicationBuilder().rate_limiter()`` or
-    ``ExtBot(rate_limiter=…)``. ``max_retries``: resends after a 429, each after ``retry_after``."""
+    ``ExtBot(rate_limiter=…)``. ``max_retries``: resends after a 429, each after ``retry_after``.
+
+    The overall limit is given to aiolimiter as ``SMOOTHING`` requests per ``SMOOTHING /
+    overall_per_second`` seconds, not N per second: the same rate with a burst of 3 instead of N,
+    so the jitter between leaving here and arriving at Telegram cannot pile requests into a 429
+    (measured: 17 × 429 per 300 messages with "30 per 1 s", none smoothed — README "Delivery")."""
     return AIORateLimiter(
-        overall_max_rate=overall_per_second,
-        overall_time_period=1,
+        overall_max_rate=SMOOTHING,
+        overall_time_period=SMOOTHING / overall_per_second,
         group_max_rate=group_per_minute,
         group_time_period=60,
         max_retries=max_retries,
