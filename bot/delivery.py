@@ -103,6 +103,25 @@ def build_delivery(
     )
 
 
+async def start_delivery(
+    settings: Settings,
+    bot: Bot,
+    session_factory: async_sessionmaker[AsyncSession],
+    plan_id: int,
+    clock: Clock = system_clock,
+) -> DeliveryService:
+    """For the bot's ``post_init``: in polling mode, block until this process is the leader (a
+    standby must not poll: Telegram answers a second poller 409), then run the jobs in the
+    background. In webhook mode every process serves updates; the lock still elects one planner
+    and sender, waited for in the background. Stop it with ``await service.stop()``."""
+    service = build_delivery(settings, bot, session_factory, plan_id, clock=clock)
+    if settings.webhook_url is None:
+        log.info("waiting for the leader lock before polling (hot standby)")
+        await service.become_leader()
+    service.start()
+    return service
+
+
 def crash_after(count: int) -> Callable[[RenderedMessage], None]:
     """Test hook: SIGKILL this process after Telegram accepted message ``count`` and before its
     rows are committed — the at-least-once window the kill tests aim at."""

@@ -62,6 +62,9 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
 
     # Delivery (scheduler/sender.py, scheduler/jobs.py). Telegram's ceiling is ~30 msg/s per bot.
+    #: Off: the bot neither plans nor sends (nor waits for the leader lock) — e.g. a second
+    #: webhook worker, or tests of other features.
+    delivery_enabled: bool = True
     send_rate_per_second: float = Field(30.0, gt=0)
     send_group_per_minute: float = Field(20.0, gt=0)
     sender_interval_seconds: float = Field(5.0, gt=0)

@@ -15,7 +15,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.people import BoundChat, Contact, ContactRole, Role
 from models.plan import Agency, PlanSetting
-from models.reminders import AdhocRequest, AdhocRequestAgency, OutboxMessage, Snooze
+from models.reminders import (
+    AdhocRequest,
+    AdhocRequestAgency,
+    CalendarOverride,
+    OutboxMessage,
+    OutboxStatus,
+    Snooze,
+)
+from scheduler.calendar import WorkingCalendar
 
 #: PlanSetting key: while true, the sender sends nothing for the plan and the planner tick is idle.
 PAUSED_KEY = "reminders_paused"
@@ -235,3 +243,26 @@ async def snooze_item(
         snooze.until = until
     await session.flush()
     return snooze
+
+
+async def plan_calendar(session: AsyncSession, plan_id: int) -> WorkingCalendar:
+    """The VN working-day calendar with the standing office's overrides for ``plan_id``."""
+    rows = await session.execute(
+        select(CalendarOverride.day, CalendarOverride.is_working_day).where(
+            CalendarOverride.plan_id == plan_id
+        )
+    )
+    return WorkingCalendar({day: working for day, working in rows.all()})
+
+
+async def recent_failures(
+    session: AsyncSession, plan_id: int, limit: int = 10
+) -> list[OutboxMessage]:
+    """The newest ``failed`` rows of ``plan_id`` (for the standing office's outbox view)."""
+    rows = await session.scalars(
+        select(OutboxMessage)
+        .where(OutboxMessage.plan_id == plan_id, OutboxMessage.status == OutboxStatus.FAILED)
+        .order_by(OutboxMessage.id.desc())
+        .limit(limit)
+    )
+    return list(rows.all())

@@ -125,12 +125,18 @@ class DeliveryService:
         self._task: asyncio.Task[None] | None = None
         self._scheduler: AsyncIOScheduler | None = None
 
-    async def run(self) -> None:
-        """Wait for the lock, then plan and send until the lock is lost; returns only then."""
+    async def become_leader(self) -> None:
+        """Wait (hot standby) until this process holds the lock; then take back the rows a dead
+        leader left 'sending' — only the leader sends, so they belong to a dead process."""
+        if self.is_leader.is_set():
+            return
         await self.lock.acquire()
         self.is_leader.set()
-        # Only the leader sends, so whatever is still 'sending' belongs to a dead process.
         await self.sender.recover(everything=True)
+
+    async def run(self) -> None:
+        """Become the leader, then plan and send until the lock is lost; returns only then."""
+        await self.become_leader()
         if self.on_leader is not None:
             await self.on_leader()
         self._scheduler = build_scheduler(
