@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -233,6 +233,8 @@ async def snooze_item(
     )
     if contact is None:
         return None
+    # Stored in UTC: SQLite keeps the wall time and drops the offset.
+    until = until.astimezone(UTC)
     snooze = await session.scalar(
         select(Snooze).where(Snooze.contact_id == contact.id, Snooze.reminder_key == row.key)
     )

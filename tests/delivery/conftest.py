@@ -14,6 +14,7 @@ from telegram.ext import ExtBot
 from emulator.client import TgGroup, TgUser
 from emulator.pytest_plugin import TelegramEmulator
 from scheduler.sender import OutboxSender, SenderConfig, rate_limiter
+from tests.bot.conftest import session_factory  # noqa: F401  (the runtime's fixture, reused)
 from tests.delivery.seed import BASE_USER, OFFICE_GROUP, T0, migrated, seed_plan
 
 
