@@ -46,14 +46,13 @@ def build_scheduler(
     misfire_grace_seconds: int = 30,
 ) -> AsyncIOScheduler:
     """A scheduler (not started) with the planner tick (when given) and the sender."""
-    scheduler = AsyncIOScheduler(
-        timezone="UTC",
-        job_defaults={
-            "coalesce": True,
-            "max_instances": 1,
-            "misfire_grace_time": misfire_grace_seconds,
-        },
-    )
+    scheduler = AsyncIOScheduler(timezone="UTC")
+    explicit = {
+        "coalesce": True,
+        "max_instances": 1,
+        "misfire_grace_time": misfire_grace_seconds,
+        "replace_existing": True,
+    }
 
     async def run_sender() -> None:
         report = await sender.drain()
@@ -82,6 +81,7 @@ def build_scheduler(
         id=SENDER_JOB,
         name="drain the outbox",
         next_run_time=datetime.now(scheduler.timezone),
+        **explicit,
     )
     if tick is not None:
         scheduler.add_job(
@@ -91,6 +91,7 @@ def build_scheduler(
             id=PLANNER_JOB,
             name="planner tick",
             next_run_time=datetime.now(scheduler.timezone),
+            **explicit,
         )
     return scheduler
 
