@@ -22,6 +22,12 @@ from emulator.pytest_plugin import TelegramEmulator
 from models.reminders import OutboxMessage, OutboxStatus
 
 ROOT = Path(__file__).resolve().parents[2]
+#: ``python -m bot outbox send``: plans and sends, no polling.
+SEND = ("outbox", "send")
+#: ``python -m bot run``: the whole bot — polls (leader only), plans and sends.
+RUN = ("run",)
+#: Every reminder message starts with this line (scheduler/reminder_text.py).
+REMINDER_TITLE = "Nhắc việc — Chiến dịch 500 ngày đêm"
 
 
 class BotProcess:
@@ -50,7 +56,10 @@ class BotProcess:
         return "leader lock acquired" in self.text()
 
 
-async def start_bot(emu: TelegramEmulator, db_url: str, log: Path, *extra: str) -> BotProcess:
+async def start_bot(
+    emu: TelegramEmulator, db_url: str, log: Path, *extra: str, command: tuple[str, ...] = SEND
+) -> BotProcess:
+    """Start ``python -m bot <command> <extra…>`` on ``db_url`` against the emulator."""
     env = {
         **os.environ,
         "DATABASE_URL": db_url,
@@ -67,8 +76,7 @@ async def start_bot(emu: TelegramEmulator, db_url: str, log: Path, *extra: str) 
         sys.executable,
         "-m",
         "bot",
-        "outbox",
-        "send",
+        *command,
         *extra,
         cwd=ROOT,
         env=env,
@@ -80,9 +88,22 @@ async def start_bot(emu: TelegramEmulator, db_url: str, log: Path, *extra: str) 
 
 
 def delivered(emu: TelegramEmulator, chats: list[int]) -> dict[int, int]:
-    """How many messages the bot got into each chat."""
+    """How many reminder messages the bot got into each chat (its other replies not counted)."""
     state = emu.emulator.state
-    return {c: len(state.chats[c].bot_message_ids) if c in state.chats else 0 for c in chats}
+    out = {}
+    for c in chats:
+        chat = state.chats.get(c)
+        out[c] = (
+            0
+            if chat is None
+            else sum(
+                1
+                for m in chat.bot_message_ids
+                if m in chat.messages
+                and str(chat.messages[m].get("text", "")).startswith(REMINDER_TITLE)
+            )
+        )
+    return out
 
 
 async def until_delivered(

@@ -43,6 +43,7 @@ async def bot_without_delivery(
     async with app:
         await app.post_init(app)  # type: ignore[misc]
         await app.start()
+        assert app.updater is not None
         await app.updater.start_polling(poll_interval=0.0, timeout=1)
         try:
             yield app

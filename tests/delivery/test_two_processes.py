@@ -1,6 +1,7 @@
-"""Two bot processes at the same time on one database (SQLite file lock; PostgreSQL advisory lock
-when a server is reachable): one plans and sends, the other waits as a hot standby and takes over
-when the first is SIGKILLed. Every reminder reaches its contact exactly once.
+"""Two bot processes (``python -m bot run``: poll, plan, send) at the same time on one database
+(SQLite file lock; PostgreSQL advisory lock when a server is reachable): one polls, plans and
+sends, the other waits as a hot standby without polling and takes over when the first is
+SIGKILLed. Every reminder reaches its contact exactly once.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from emulator.pytest_plugin import TelegramEmulator
 from models.reminders import OutboxStatus
 from tests.delivery.conftest import open_chats
 from tests.delivery.procs import (
+    RUN,
     delivered,
     due_now,
     eventually,
@@ -39,8 +41,8 @@ async def test_two_processes_send_each_reminder_once_and_standby_takes_over(
     chats = users(N)
     await add_reminders(sf, plan_id, chats, at=due_now())
 
-    a = await start_bot(emu, db_url, tmp_path / "a.log")
-    b = await start_bot(emu, db_url, tmp_path / "b.log")
+    a = await start_bot(emu, db_url, tmp_path / "a.log", command=RUN)
+    b = await start_bot(emu, db_url, tmp_path / "b.log", command=RUN)
     procs = [a, b]
     try:
 
@@ -55,6 +57,12 @@ async def test_two_processes_send_each_reminder_once_and_standby_takes_over(
         leader = leaders[0]
         standby = b if leader is a else a
         assert set(delivered(emu, chats).values()) == {1}
+        # Only the leader polls: the standby never made Telegram answer 409 Conflict.
+        assert "Conflict" not in a.text() + b.text()
+        # (PTB logs "Application started" once polling runs; the standby is held before that.)
+        assert "Application started" in leader.text()
+        assert "Application started" not in standby.text()
+        assert "waiting for the leader lock before polling (hot standby)" in standby.text()
 
         # The leader dies; new reminders are due; the standby takes over and sends them once.
         leader.kill()
@@ -66,6 +74,7 @@ async def test_two_processes_send_each_reminder_once_and_standby_takes_over(
         await eventually(lambda: sent(2 * N))
         print(f"\nstandby sent its first reminder {took_over:.2f} s after the leader's SIGKILL")
         assert standby.is_leader()
+        assert "Application started" in standby.text()  # and now it polls
         assert set(delivered(emu, chats).values()) == {2}
     finally:
         for p in procs:
