@@ -114,7 +114,15 @@ async def start_delivery(
     standby must not poll: Telegram answers a second poller 409), then run the jobs in the
     background. In webhook mode every process serves updates; the lock still elects one planner
     and sender, waited for in the background. Stop it with ``await service.stop()``."""
-    service = build_delivery(settings, bot, session_factory, plan_id, clock=clock)
+    crash = settings.delivery_crash_after_accepted
+    service = build_delivery(
+        settings,
+        bot,
+        session_factory,
+        plan_id,
+        clock=clock,
+        after_accept=crash_after(crash) if crash else None,
+    )
     if settings.webhook_url is None:
         log.info("waiting for the leader lock before polling (hot standby)")
         await service.become_leader()
@@ -151,7 +159,8 @@ async def run_sender_only(settings: Settings, crash_after_accepted: int | None =
         rate_limiter=rate_limiter(settings.send_rate_per_second, settings.send_group_per_minute),
     )
     await bot.initialize()
-    hook = crash_after(crash_after_accepted) if crash_after_accepted else None
+    crash = crash_after_accepted or settings.delivery_crash_after_accepted
+    hook = crash_after(crash) if crash else None
     service = build_delivery(settings, bot, sf, plan.id, after_accept=hook)
     log.info("delivery for plan %r: waiting for the leader lock", plan.key)
     try:

@@ -71,6 +71,9 @@ class Settings(BaseSettings):
     planner_tick_seconds: float = Field(60.0, gt=0)
     #: Unsent reminders older than this are not sent late (the planner folds them).
     outbox_expire_hours: float = Field(20.0, gt=0)
+    #: Fault injection for the kill tests only (never set in production): the process SIGKILLs
+    #: itself after this many messages Telegram accepted, before their rows are committed.
+    delivery_crash_after_accepted: int | None = None
 
     sandbox_host: str = "127.0.0.1"
     sandbox_port: int = 8081

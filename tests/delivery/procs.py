@@ -57,7 +57,12 @@ class BotProcess:
 
 
 async def start_bot(
-    emu: TelegramEmulator, db_url: str, log: Path, *extra: str, command: tuple[str, ...] = SEND
+    emu: TelegramEmulator,
+    db_url: str,
+    log: Path,
+    *extra: str,
+    command: tuple[str, ...] = SEND,
+    crash_after_accepted: int | None = None,
 ) -> BotProcess:
     """Start ``python -m bot <command> <extra…>`` on ``db_url`` against the emulator."""
     env = {
@@ -71,6 +76,8 @@ async def start_bot(
         "PLANNER_TICK_SECONDS": "3600",
         "LOG_LEVEL": "INFO",
     }
+    if crash_after_accepted is not None:
+        env["DELIVERY_CRASH_AFTER_ACCEPTED"] = str(crash_after_accepted)
     handle = log.open("w")
     proc = await asyncio.create_subprocess_exec(
         sys.executable,
