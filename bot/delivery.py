@@ -13,6 +13,7 @@ import logging
 import os
 import signal
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -63,7 +64,13 @@ def planner_tick(
             if await controls.is_paused(session, plan_id):
                 return 0
             snapshot = await load_snapshot(session, plan_id)
-            return await write_outbox(session, plan_id, plan_reminders(snapshot, rules, now))
+            # The planner gives sending times in the plan's time zone; the outbox keeps UTC
+            # (SQLite stores the wall time and drops the offset, so "due" would compare wrong).
+            reminders = [
+                replace(r, scheduled_at=r.scheduled_at.astimezone(UTC))
+                for r in plan_reminders(snapshot, rules, now)
+            ]
+            return await write_outbox(session, plan_id, reminders)
 
     return tick
 
