@@ -69,7 +69,7 @@ class Settings(BaseSettings):
     send_group_per_minute: float = Field(20.0, gt=0)
     sender_interval_seconds: float = Field(5.0, gt=0)
     planner_tick_seconds: float = Field(60.0, gt=0)
-    #: Unsent reminders older than this are not sent late (the planner folds them).
+    #: Unsent reminders older than this are not sent late (they end failed, "expired").
     outbox_expire_hours: float = Field(20.0, gt=0)
     #: Fault injection for the kill tests only (never set in production): the process SIGKILLs
     #: itself after this many messages Telegram accepted, before their rows are committed.

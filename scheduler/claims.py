@@ -175,8 +175,9 @@ async def expire_old(
 ) -> int:
     """Unsent rows scheduled more than ``max_age`` ago → ``failed`` ("expired"); returns how many.
 
-    A reminder is not sent days late (issue 5, "Staleness"): the planner folds an agency's unsent
-    earlier items into one status check at the current sending time instead.
+    A reminder is not sent days late (issue 5, "Staleness"). Note: the planner's snapshot counts
+    every outbox key as "already sent" whatever its status, so it does not fold an expired row into
+    a status check; treating ``failed`` rows with an ``expired`` error as unsent there would.
     """
     clauses = [
         OutboxMessage.status.in_(_CLAIMABLE),

@@ -52,7 +52,7 @@ async def set_paused(session: AsyncSession, plan_id: int, paused: bool) -> bool:
     """Pause (``True``) or resume all reminders of ``plan_id``; returns the previous state.
 
     Rows stay in the outbox while paused; those older than the sender's expiry when it resumes are
-    not sent late (the planner folds them into a status check)."""
+    not sent late (``claims.expire_old``)."""
     setting = await session.scalar(
         select(PlanSetting).where(PlanSetting.plan_id == plan_id, PlanSetting.key == PAUSED_KEY)
     )
