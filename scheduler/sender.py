@@ -10,7 +10,8 @@ needs several messages. Telegram's faults:
 - 403 (blocked) and 400 "chat not found": rows ``failed``, the contact flagged unreachable, the
   standing office told once (``scheduler.controls``); everyone else is still served;
 - ChatMigrated: the new id is stored and the message resent once to it;
-- 429 after the limiter's retries, a network error or a timeout: rows back to ``retry`` later;
+- 429 after the limiter's retries: rows back to ``retry`` after ``retry_after``; a network error,
+  a timeout or another Telegram error: ``retry`` with back-off, ``failed`` after ``max_attempts``;
 - any other 400: the message is rejected for good — rows ``failed`` with Telegram's description.
 """
 
@@ -28,7 +29,7 @@ from aiolimiter import AsyncLimiter
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import Bot, Message
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter
+from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
 from telegram.ext import AIORateLimiter
 
 from locales import _
@@ -215,7 +216,9 @@ class OutboxSender:
                 report.failed_rows += len(message.row_ids)
                 log.error("Telegram rejected a reminder to %s: %s", chat_id, exc.message)
                 continue
-            except NetworkError as exc:  # TimedOut included; the message may have arrived.
+            except TelegramError as exc:
+                # NetworkError/TimedOut (the message may have arrived: at-least-once), or an
+                # answer we do not know: try again later with back-off, then give up.
                 await self._retry(messages[index:], None, exc)
                 report.retry_rows += sum(len(m.row_ids) for m in messages[index:])
                 return

@@ -208,3 +208,21 @@ async def test_group_chat_in_group(world: World) -> None:
     await world.emu.client.send_text(TgUser(1, "A"), "hi", chat=TgGroup(-555, "Nhóm"))
     await add_reminders(world.sf, world.plan_id, [-555], kind="notice")
     assert (await world.sender().drain()).messages == 1
+
+
+async def test_server_error_retries_with_backoff_then_succeeds(world: World) -> None:
+    [lan] = users(1)
+    await add_reminders(world.sf, world.plan_id, [lan])
+    await world.emu.client.inject_fault("sendMessage", 502, "Bad Gateway")
+    report = await world.sender().drain()
+    assert (report.messages, report.retry_rows) == (0, 1)
+    [row] = await _rows(world)
+    # First attempt failed: due again after retry_base (30 s) × 2^0.
+    assert (row.status, row.attempts) == (OutboxStatus.RETRY, 1)
+    assert row.next_attempt_at is not None
+    assert row.next_attempt_at.replace(tzinfo=None) == (T0 + timedelta(seconds=30)).replace(
+        tzinfo=None
+    )
+    world.clock.now = T0 + timedelta(seconds=30)
+    assert (await world.sender().drain()).messages == 1
+    assert len(await world.emu.client.bot_messages(lan)) == 1
