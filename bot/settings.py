@@ -12,6 +12,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from scheduler.rules import ReminderRules
+
 #: Where the embedded SQLite database lives by default (relative to the working directory).
 DEFAULT_DATABASE_URL = "sqlite:///var/chien_dich_500.db"
 #: The plan shipped with the repository, imported by ``make run`` into an empty database.
@@ -56,6 +58,13 @@ class Settings(BaseSettings):
     send_time: time = time(8, 0)
     office_hours_start: time = time(7, 30)
     office_hours_end: time = time(17, 0)
+    # Reminder rules (issue 5); see scheduler.rules.ReminderRules for their meaning.
+    reminder_deadline_days_before: list[int] = Field(default_factory=lambda: [7, 3, 1, 0])
+    reminder_overdue_working_days: list[int] = Field(default_factory=lambda: [1, 3])
+    reminder_escalation_working_day: int = Field(5, ge=1)
+    reminder_fyi_days_before: int = Field(3, ge=0)
+    reminder_period_working_days_before: int = Field(3, ge=0)
+    report_due_working_days: int = Field(2, ge=0)
     invite_ttl_days: int = Field(14, ge=1)
     dialog_timeout_minutes: int = Field(30, ge=1)
     admin_chat_id: int | None = None
@@ -99,6 +108,23 @@ class Settings(BaseSettings):
     def tz(self) -> ZoneInfo:
         """The configured time zone as a ``ZoneInfo``."""
         return ZoneInfo(self.timezone)
+
+
+def reminder_rules(settings: Settings) -> ReminderRules:
+    """The planner's rules from the settings."""
+    return ReminderRules(
+        deadline_days_before=tuple(settings.reminder_deadline_days_before),
+        overdue_working_days=tuple(settings.reminder_overdue_working_days),
+        escalation_working_day=settings.reminder_escalation_working_day,
+        fyi_days_before=settings.reminder_fyi_days_before,
+        period_working_days_before=settings.reminder_period_working_days_before,
+        period_due_working_days=settings.report_due_working_days,
+        send_time=settings.send_time,
+        office_hours_end=settings.office_hours_end,
+        timezone=settings.timezone,
+        campaign_start=settings.campaign_start,
+        campaign_end=settings.campaign_end,
+    )
 
 
 def load_settings(**overrides: object) -> Settings:

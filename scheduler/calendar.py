@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 import holidays
 
@@ -19,6 +19,13 @@ from locales import _
 
 #: A generous horizon: the campaign runs 2026–2027; lookups outside it extend lazily.
 _DEFAULT_YEARS = range(2025, 2029)
+
+
+@lru_cache(maxsize=4)
+def _country_holidays(country: str) -> holidays.HolidayBase:
+    """The package's holidays for ``country`` over the campaign years, built once per process
+    (building them takes a quarter of a second; the object is only read)."""
+    return holidays.country_holidays(country, years=_DEFAULT_YEARS, language="vi")
 
 
 @dataclass(frozen=True)
@@ -34,7 +41,12 @@ class WorkingCalendar:
 
     @cached_property
     def _holidays(self) -> holidays.HolidayBase:
-        return holidays.country_holidays(self.country, years=_DEFAULT_YEARS, language="vi")
+        return _country_holidays(self.country)
+
+    @cached_property
+    def _working(self) -> dict[date, bool]:
+        # Memo of is_working_day: the planner asks about the same few hundred days many times.
+        return {}
 
     def holiday_name(self, day: date) -> str | None:
         """The Vietnamese name of the public holiday on ``day``, or None."""
@@ -43,6 +55,12 @@ class WorkingCalendar:
 
     def is_working_day(self, day: date) -> bool:
         """True when state agencies work on ``day``."""
+        known = self._working.get(day)
+        if known is None:
+            known = self._working[day] = self._is_working_day(day)
+        return known
+
+    def _is_working_day(self, day: date) -> bool:
         if day in self.overrides:
             return self.overrides[day]
         if day in self._holidays.weekend_workdays:

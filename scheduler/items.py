@@ -8,8 +8,8 @@ which of them go out at the current sending time and to whom. Rules: issue 5, "R
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from scheduler.calendar import WorkingCalendar
 from scheduler.periods import ReportingPeriod, asked_periods, periods_at_cutoff
@@ -26,8 +26,7 @@ def to_leader(leader_position_id: int) -> str:
     return f"leader{leader_position_id}"
 
 
-@dataclass(frozen=True)
-class Item:
+class Item(NamedTuple):
     """One scheduled reminder item.
 
     ``subject`` names what it is about (``10b#1`` a task occurrence, ``4b#a20270208`` an
@@ -77,9 +76,24 @@ class ItemBuilder:
         self.calendar = calendar
         self.until = until
         self.office_id = snapshot.standing_office_id
+        #: Past items that never fold (escalations, FYIs) matter only to wake a snoozed one.
+        self.keep_past = bool(snapshot.snoozes)
+        self._shifted: dict[tuple[date, int], date] = {}
+        self._deadlines = {t.id: self._task_deadlines(t) for t in snapshot.tasks}
+
+    def shift(self, day: date, working_days: int) -> date:
+        """``calendar.add_working_days``, memoized: every agency of a task shares its dates."""
+        key = (day, working_days)
+        found = self._shifted.get(key)
+        if found is None:
+            found = self._shifted[key] = self.calendar.add_working_days(day, working_days)
+        return found
 
     def all(self) -> Iterator[Item]:
-        """Deadline, FYI, period and ad-hoc items with ``day`` ≤ ``until``, unfulfilled ones only."""
+        """Deadline, FYI, period and ad-hoc items with ``day`` ≤ ``until``, unfulfilled ones only
+        (done, answered). Left out as well, being of no use on ``until``: pre-deadline items past
+        their deadline, and — unless a snooze may wake one — escalations and FYIs of earlier days
+        (never sent late, never folded)."""
         for task in self.snapshot.tasks:
             yield from self._task_items(task)
         for period in asked_periods(self.rules.campaign_start, self.rules.campaign_end):
@@ -90,6 +104,11 @@ class ItemBuilder:
     # -- task deadlines -------------------------------------------------------------------------
 
     def task_deadlines(self, task: TaskPlan) -> list[tuple[str, int, date, date | None]]:
+        """The deadlines of ``task`` (see ``_task_deadlines``), computed once per run."""
+        found = self._deadlines.get(task.id)
+        return found if found is not None else self._task_deadlines(task)
+
+    def _task_deadlines(self, task: TaskPlan) -> list[tuple[str, int, date, date | None]]:
         """(subject, reported occurrence, due, first day) of each deadline the rules follow.
 
         The reported occurrence is 0 for a single deadline or an activation (as replies store it).
@@ -115,7 +134,13 @@ class ItemBuilder:
                 cal.on_or_before(due - timedelta(days=n)) for n in rules.deadline_days_before
             }
             if first is not None:
-                pre_days = {max(day, first) for day in pre_days if first <= due}
+                # An activation is announced at its first sending time; earlier reminders move there.
+                pre_days = (
+                    {max(day, first) for day in pre_days} | {first} if first <= due else set()
+                )
+            # Pre-deadline items expire at the deadline: past it they are not even built.
+            if due < self.until:
+                pre_days = set()
             for agency in task.leads:
                 if (task.id, agency, occ) in self.snapshot.done:
                     continue
@@ -130,7 +155,7 @@ class ItemBuilder:
             fyi_day = cal.on_or_before(due - timedelta(days=rules.fyi_days_before))
             if first is not None:
                 fyi_day = max(fyi_day, first)
-            if fyi_day <= min(self.until, due):
+            if fyi_day <= min(self.until, due) and (fyi_day == self.until or self.keep_past):
                 for agency in task.supports:
                     yield Item(
                         ReminderKind.FYI, agency, fyi_day, subject, (task.id,), due, None, due
@@ -147,15 +172,14 @@ class ItemBuilder:
     ) -> Iterator[Item]:
         """Overdue items on the configured working days after ``due``, then the escalation: to
         each task's leader in charge, and to the standing office unless ``agency`` is it."""
-        cal = self.calendar
         for n in self.rules.overdue_working_days:
-            day = cal.add_working_days(due, n)
+            day = self.shift(due, n)
             if day > self.until:
                 return
             yield Item(ReminderKind.OVERDUE, agency, day, subject, task_ids, due, period)
-        day = cal.add_working_days(due, self.rules.escalation_working_day)
-        if day > self.until:
-            return
+        day = self.shift(due, self.rules.escalation_working_day)
+        if day > self.until or (day < self.until and not self.keep_past):
+            return  # a past escalation is never sent late nor folded: not even built
         by_leader: dict[int, list[int]] = {}
         for task_id in task_ids:
             leader = leaders.get(task_id)
@@ -181,6 +205,8 @@ class ItemBuilder:
             return
         same = {p.id for p in periods_at_cutoff(period.end)} | {period.id}
         leaders = {t.id: t.leader_position_id for t in self.snapshot.tasks}
+        if due < self.until:
+            pre_days = []  # expired
         for agency, task_ids in self._active_tasks(period, same).items():
             for day in pre_days:
                 if day <= self.until:
@@ -211,13 +237,14 @@ class ItemBuilder:
                     and period.overlaps(task.window_start, max(dues))
                 )
             )
+            before = [occ for _s, occ, due, _f in deadlines if due < period.start]
             for agency in task.leads:
-                active = always or any(
-                    due < period.start and (task.id, agency, occ) not in snap.done
-                    for _s, occ, due, _f in deadlines
-                )
-                if active and not any((task.id, agency, p) in snap.answered for p in same):
-                    result.setdefault(agency, []).append(task.id)
+                active = always or any((task.id, agency, occ) not in snap.done for occ in before)
+                if not active:
+                    continue
+                if snap.answered and any((task.id, agency, p) in snap.answered for p in same):
+                    continue
+                result.setdefault(agency, []).append(task.id)
         return {agency: tuple(ids) for agency, ids in result.items()}
 
     # -- ad-hoc requests ------------------------------------------------------------------------

@@ -7,6 +7,7 @@ One row per (key, recipient chat) under the UNIQUE (plan, key, recipient_chat_id
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -14,7 +15,9 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.reminders import OutboxMessage, OutboxStatus
-from scheduler.planner import Reminder
+from scheduler.planner import Reminder, plan_reminders
+from scheduler.rules import ReminderRules
+from scheduler.snapshot import load_snapshot
 
 
 async def write_outbox(session: AsyncSession, plan_id: int, reminders: Sequence[Reminder]) -> int:
@@ -37,7 +40,7 @@ async def write_outbox(session: AsyncSession, plan_id: int, reminders: Sequence[
                     "contact_id": recipient.contact_id,
                     "recipient_chat_id": recipient.chat_id,
                     "payload": payload,
-                    "scheduled_at": reminder.scheduled_at,
+                    "scheduled_at": reminder.scheduled_at.astimezone(UTC),
                     "status": OutboxStatus.PENDING,
                     "attempts": 0,
                 }
@@ -57,3 +60,17 @@ async def write_outbox(session: AsyncSession, plan_id: int, reminders: Sequence[
         result = await session.execute(statement)
         inserted += max(getattr(result, "rowcount", 0) or 0, 0)
     return inserted
+
+
+async def run_planner(
+    session: AsyncSession, plan_id: int, rules: ReminderRules, now: datetime
+) -> tuple[list[Reminder], int]:
+    """One planner tick: load the snapshot, plan the reminders due at ``now`` (aware) and write
+    them to the outbox in the caller's transaction. Returns (reminders, rows inserted).
+
+    This is what the scheduler job calls (under the single-scheduler lock, DESIGN.md decision 2),
+    then commits; the sender drains the outbox.
+    """
+    snapshot = await load_snapshot(session, plan_id)
+    reminders = plan_reminders(snapshot, rules, now)
+    return reminders, await write_outbox(session, plan_id, reminders)

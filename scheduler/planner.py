@@ -9,13 +9,14 @@ sends nothing twice (DESIGN.md decision 1).
 Staleness (issue 5): items scheduled for today go out as themselves; every unexpired item scheduled
 on an earlier day and never sent folds into one status check per agency, leaving out the subjects
 and tasks that have a current item of their own. A snoozed item ("Nhắc lại sau") goes out again to
-that contact at the sending time of the day its snooze ends.
+that contact at the sending time of the day its snooze ends (a snooze whose day passed while no
+planner ran is not replayed late; a snoozed status check is not replayed: its items were asked).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from scheduler.calendar import WorkingCalendar
@@ -85,16 +86,22 @@ def plan_reminders(
 ) -> list[Reminder]:
     """The reminders due at ``now`` (aware), sorted by ``Reminder.sort_key``.
 
-    ``calendar`` defaults to the VN calendar with the snapshot's overrides. Raises ``ValueError``
-    for a naive ``now``.
+    ``rules`` are the bot's settings; the plan's own settings in the snapshot override them
+    (``ReminderRules.with_plan_settings``). ``calendar`` defaults to the VN calendar with the
+    snapshot's overrides. Raises ``ValueError`` for a naive ``now``.
     """
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
+    rules = rules.with_plan_settings(snapshot.settings)
     cal = calendar if calendar is not None else WorkingCalendar(snapshot.overrides)
     today = rules.current_sending_day(now, cal)
     if today is None:
         return []
     return _Planner(snapshot, rules, cal, now, today).run()
+
+
+#: Separates a snoozed item's key from the day it goes out again (``…:2026-11-23~2026-11-25``).
+WAKE_SEPARATOR = "~"
 
 
 class _Planner:
@@ -128,36 +135,54 @@ class _Planner:
             for item in ItemBuilder(snapshot, rules, calendar, today).all()
             if item.expires is None or item.expires >= today
         ]
+        sent = snapshot.sent
+        # Each key is built once: the fresh-import run handles tens of thousands of items.
+        self.unsent = [(item, key) for item in self.items if (key := item.key) not in sent]
+        self.recipient = {c.id: _recipient(c) for c in snapshot.contacts}
+        self.office_role = [self.recipient[c.id] for c in snapshot.contacts if c.standing_office]
+        self.agency_recipients = {
+            agency: tuple(self.recipient[c.id] for c in contacts)
+            for agency, contacts in self.by_agency.items()
+        }
 
     def run(self) -> list[Reminder]:
-        current = [i for i in self.items if i.day == self.today and i.key not in self.snap.sent]
+        current = [i for i, _key in self.unsent if i.day == self.today]
         result = [self._reminder(item) for item in current]
-        result += self._status_checks(current)
+        checks, absorbed = self._status_checks(current)
+        # Stale items left out of the status check (a current reminder of the agency speaks for
+        # them) are recorded as covered by that reminder, so a later run does not fold them.
+        for index, reminder in enumerate(result):
+            extra = absorbed.pop(reminder.agency_id, None)
+            if extra and reminder.kind != ReminderKind.ESCALATION:
+                result[index] = replace(reminder, covers=tuple(sorted(extra)))
+        result += checks
         result += self._snooze_wakeups(current)
         result.sort(key=lambda r: r.sort_key)
         return result
 
-    def _status_checks(self, current: list[Item]) -> list[Reminder]:
+    def _status_checks(self, current: list[Item]) -> tuple[list[Reminder], dict[int, list[str]]]:
+        """One status check per agency with stale items, and per agency the stale keys that a
+        current reminder of its own speaks for instead."""
         own_subjects = {(i.agency_id, i.subject) for i in current if i.to == TO_AGENCY}
         own_tasks = {(i.agency_id, t) for i in current if i.to == TO_AGENCY for t in i.task_ids}
-        stale: dict[int, list[Item]] = defaultdict(list)
-        for item in self.items:
-            if (
-                item.day < self.today
-                and item.foldable
-                and item.key not in self.snap.sent
-                and (item.agency_id, item.subject) not in own_subjects
-            ):
-                stale[item.agency_id].append(item)
+        stale: dict[int, list[tuple[Item, str]]] = defaultdict(list)
+        absorbed: dict[int, list[str]] = defaultdict(list)
+        for item, key in self.unsent:
+            if item.day < self.today and item.foldable:
+                if (item.agency_id, item.subject) in own_subjects:
+                    absorbed[item.agency_id].append(key)
+                else:
+                    stale[item.agency_id].append((item, key))
         result = []
-        for agency_id, items in stale.items():
+        for agency_id, pairs in stale.items():
+            items = [item for item, _key in pairs]
             task_ids = sorted(
                 {t for i in items for t in i.task_ids if (agency_id, t) not in own_tasks},
                 key=lambda t: self.tasks[t].position,
             )
-            adhoc = sorted({(i.subject, i.due) for i in items if i.kind == ReminderKind.ADHOC or (
-                i.period and i.period.startswith("adhoc:"))})  # fmt: skip
+            adhoc = sorted({(i.subject, i.due) for i in items if not i.task_ids})
             if not task_ids and not adhoc:
+                absorbed[agency_id].extend(key for _item, key in pairs)
                 continue
             key = f"{ReminderKind.STATUS_CHECK}:a{agency_id}:{self.today.isoformat()}"
             lines = [
@@ -169,23 +194,27 @@ class _Planner:
                 self._make(
                     key, ReminderKind.STATUS_CHECK, agency_id, tuple(task_ids), None, None,
                     self._agency_recipients(agency_id, key), None, lines,
-                    covers=tuple(sorted(i.key for i in items)),
+                    covers=tuple(sorted(key for _item, key in pairs)),
                 )
             )  # fmt: skip
-        return result
+        return result, absorbed
 
     def _snooze_wakeups(self, current: list[Item]) -> list[Reminder]:
+        if not self.wake_today:
+            return []
         by_key = {i.key: i for i in self.items}
         own = {(i.agency_id, i.subject) for i in current}
         contacts = {c.id: c for c in self.snap.contacts}
         result = []
         for contact_id, key in self.wake_today:
-            item = by_key.get(key)
+            # A woken item snoozed again carries its wake-up suffix: find the original.
+            base = key.split(WAKE_SEPARATOR, 1)[0]
+            item = by_key.get(base)
             contact = contacts.get(contact_id)
             if item is None or contact is None or (item.agency_id, item.subject) in own:
                 continue  # fulfilled, expired, or superseded by today's own reminder
-            again = f"{key}~{self.today.isoformat()}"
-            result.append(self._reminder(item, key=again, recipients=(_recipient(contact),)))
+            again = f"{base}{WAKE_SEPARATOR}{self.today.isoformat()}"
+            result.append(self._reminder(item, key=again, recipients=(self.recipient[contact.id],)))
         return result
 
     # -- building reminders ---------------------------------------------------------------------
@@ -250,15 +279,19 @@ class _Planner:
         if item.to == TO_OFFICE:
             office = self.snap.standing_office_id
             found = list(self._agency_recipients(office, key)) if office is not None else []
+            found += [r for r in self.office_role if r not in found]
             if self.snap.standing_office_chat_id is not None:
                 found.append(Recipient(self.snap.standing_office_chat_id, "", None))
             return tuple(found)
         leader = item.leader_position_id or 0
-        return tuple(_recipient(c) for c in self.by_leader[leader])
+        return tuple(self.recipient[c.id] for c in self.by_leader[leader])
 
     def _agency_recipients(self, agency_id: int, key: str) -> tuple[Recipient, ...]:
         snoozed = self.snoozed_now.get(key, set())
-        return tuple(_recipient(c) for c in self.by_agency[agency_id] if c.id not in snoozed)
+        everyone = self.agency_recipients.get(agency_id, ())
+        if not snoozed:
+            return everyone
+        return tuple(r for r in everyone if r.contact_id not in snoozed)
 
 
 def _recipient(contact: ContactRef) -> Recipient:

@@ -7,8 +7,10 @@ working days (``scheduler.calendar``). Times are wall-clock times in ``timezone`
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from scheduler.calendar import WorkingCalendar
@@ -99,3 +101,19 @@ class ReminderRules:
         next working day after ``now``'s local day (aware, in ``timezone``)."""
         local_day = now.astimezone(self.tz).date()
         return self.sending_time(calendar.add_working_days(local_day, 1))
+
+    def with_plan_settings(self, values: Mapping[str, Any]) -> ReminderRules:
+        """These rules with a plan's own settings on top (table ``plan_settings``, set with
+        ``python -m bot plan set``): ``campaign_start``/``campaign_end`` (ISO dates),
+        ``report_due_working_days`` and ``reminder_offsets_days`` (days before a deadline; the
+        morning of the deadline is always kept). Unknown or empty values are ignored."""
+        changes: dict[str, Any] = {}
+        for key in ("campaign_start", "campaign_end"):
+            if isinstance(values.get(key), str):
+                changes[key] = date.fromisoformat(values[key])
+        if isinstance(values.get("report_due_working_days"), int):
+            changes["period_due_working_days"] = values["report_due_working_days"]
+        offsets = values.get("reminder_offsets_days")
+        if isinstance(offsets, list) and all(isinstance(n, int) for n in offsets):
+            changes["deadline_days_before"] = tuple(sorted({*offsets, 0}, reverse=True))
+        return replace(self, **changes) if changes else self

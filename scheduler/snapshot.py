@@ -1,24 +1,24 @@
-"""What the planner reads, as plain immutable values, and the async loader that fills them.
+"""The async loader of what the planner reads: one plan's rows → a ``PlanSnapshot``.
 
-The planner (``scheduler.planner``) is pure: it takes a ``PlanSnapshot`` and never touches the
-database. ``load_snapshot`` reads one plan's rows in one session (it never commits).
+The planner (``scheduler.planner``) is pure: it takes a ``PlanSnapshot`` (types in
+``scheduler.inputs``, re-exported here) and never touches the database. ``load_snapshot`` reads one
+plan's rows in one session (it never commits).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from models.people import BoundChat, Contact
+from models.people import BoundChat, Contact, ContactRole, Role
 from models.plan import (
     Agency,
     AgencyGroupMember,
     LeaderPosition,
+    PlanSetting,
     Task,
     TaskAssignment,
     TaskRole,
@@ -31,118 +31,30 @@ from models.reminders import (
     OutboxMessage,
     Snooze,
 )
+from scheduler.inputs import (
+    ADHOC_PERIOD_PREFIX,
+    AdhocPlan,
+    AgencyRef,
+    ContactRef,
+    PlanSnapshot,
+    SnoozeRef,
+    TaskPlan,
+    adhoc_period_id,
+    as_utc,
+)
 
-
-@dataclass(frozen=True)
-class AgencyRef:
-    """An agency by id and canonical name; ``is_standing_office`` marks the cơ quan Thường trực."""
-
-    id: int
-    name: str
-    is_standing_office: bool = False
-
-
-@dataclass(frozen=True)
-class ContactRef:
-    """A bound, unrevoked contact: Telegram id (= private chat id), name, agency, leader position."""
-
-    id: int
-    telegram_id: int
-    name: str
-    agency_id: int | None = None
-    leader_position_id: int | None = None
-
-
-@dataclass(frozen=True)
-class TaskPlan:
-    """A task's schedule as the importer stored it.
-
-    ``leads``/``supports`` are agency ids in the document's order, with the agencies the standing
-    office bound to a group already expanded (a group without members names nobody).
-    ``deadlines`` are (occurrence, due) pairs, occurrence numbered from 1. ``on_event`` tasks are
-    silent until ``activated_due`` is set (``activated_at`` is when, aware UTC).
-    """
-
-    id: int
-    code: str
-    position: int
-    title: str
-    leads: tuple[int, ...]
-    supports: tuple[int, ...] = ()
-    deadlines: tuple[tuple[int, date], ...] = ()
-    window_start: date | None = None
-    ongoing: bool = False
-    on_event: bool = False
-    activated_due: date | None = None
-    activated_at: datetime | None = None
-    leader_position_id: int | None = None
-
-
-@dataclass(frozen=True)
-class AdhocPlan:
-    """An ad-hoc request: subject, due date, when it was made (aware) and the agencies asked."""
-
-    id: int
-    subject: str
-    due: date
-    requested_at: datetime
-    agency_ids: tuple[int, ...]
-
-
-@dataclass(frozen=True)
-class SnoozeRef:
-    """A contact's "Nhắc lại sau" on the reminder ``key``, until ``until`` (aware)."""
-
-    contact_id: int
-    key: str
-    until: datetime
-
-
-@dataclass(frozen=True)
-class PlanSnapshot:
-    """Everything the planner reads about one plan.
-
-    - ``done``: (task id, agency id, occurrence) reported done; occurrence 0 = the task's only
-      deadline (or its activation), as ``ProgressReport.occurrence`` stores it.
-    - ``answered``: (task id, agency id, period id) an agency replied for (any status).
-    - ``adhoc_answered``: (ad-hoc request id, agency id) replied (``ProgressReport.period`` =
-      ``adhoc:<request id>``).
-    - ``sent``: reminder keys already in the outbox (any status), plus the keys a status check in
-      the outbox folded ("what was already sent").
-    - ``overrides``: the standing office's calendar days (True = working day).
-    """
-
-    plan_id: int
-    agencies: dict[int, AgencyRef]
-    tasks: tuple[TaskPlan, ...]
-    contacts: tuple[ContactRef, ...] = ()
-    leaders: dict[int, str] = field(default_factory=dict)
-    done: frozenset[tuple[int, int, int]] = frozenset()
-    answered: frozenset[tuple[int, int, str]] = frozenset()
-    adhoc: tuple[AdhocPlan, ...] = ()
-    adhoc_answered: frozenset[tuple[int, int]] = frozenset()
-    sent: frozenset[str] = frozenset()
-    snoozes: tuple[SnoozeRef, ...] = ()
-    overrides: dict[date, bool] = field(default_factory=dict)
-    standing_office_chat_id: int | None = None
-
-    @property
-    def standing_office_id(self) -> int | None:
-        """The id of the standing office agency, if the plan marks one."""
-        return next((a.id for a in self.agencies.values() if a.is_standing_office), None)
-
-
-ADHOC_PERIOD_PREFIX = "adhoc:"
-
-
-def as_utc(moment: datetime) -> datetime:
-    """``moment`` as aware UTC; SQLite hands stored datetimes back naive (they were written UTC)."""
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
-
-
-def adhoc_period_id(request_id: int) -> str:
-    """The period identifier replies to an ad-hoc request carry: ``adhoc:<request id>``."""
-    return f"{ADHOC_PERIOD_PREFIX}{request_id}"
+__all__ = [
+    "ADHOC_PERIOD_PREFIX",
+    "AdhocPlan",
+    "AgencyRef",
+    "ContactRef",
+    "PlanSnapshot",
+    "SnoozeRef",
+    "TaskPlan",
+    "adhoc_period_id",
+    "as_utc",
+    "load_snapshot",
+]
 
 
 async def load_snapshot(session: AsyncSession, plan_id: int) -> PlanSnapshot:
@@ -182,8 +94,22 @@ async def load_snapshot(session: AsyncSession, plan_id: int) -> PlanSnapshot:
     for task in task_rows:
         tasks.append(_task_plan(task, members))
 
+    office_role = set(
+        await session.scalars(
+            select(ContactRole.contact_id)
+            .join(Contact, Contact.id == ContactRole.contact_id)
+            .where(Contact.plan_id == plan_id, ContactRole.role == Role.STANDING_OFFICE)
+        )
+    )
     contacts = tuple(
-        ContactRef(c.id, c.telegram_user_id, c.full_name, c.agency_id, c.leader_position_id)
+        ContactRef(
+            c.id,
+            c.telegram_user_id,
+            c.full_name,
+            c.agency_id,
+            c.leader_position_id,
+            c.id in office_role,
+        )
         for c in await session.scalars(
             select(Contact)
             .where(Contact.plan_id == plan_id, Contact.revoked_at.is_(None))
@@ -212,15 +138,21 @@ async def load_snapshot(session: AsyncSession, plan_id: int) -> PlanSnapshot:
 
     adhoc = await _load_adhoc(session, plan_id, tuple(agencies))
 
-    sent: set[str] = set()
-    outbox_rows = await session.execute(
-        select(OutboxMessage.key, OutboxMessage.kind, OutboxMessage.payload)
-        .where(OutboxMessage.plan_id == plan_id)
-        .distinct()
+    sent: set[str] = set(
+        await session.scalars(
+            select(OutboxMessage.key).where(OutboxMessage.plan_id == plan_id).distinct()
+        )
     )
-    for key, kind, payload in outbox_rows:
-        sent.add(key)
-        if kind == "status_check" and isinstance(payload, dict):
+    # Covered keys are the same in every recipient's copy: read one row per key.
+    first_rows = (
+        select(func.min(OutboxMessage.id))
+        .where(OutboxMessage.plan_id == plan_id)
+        .group_by(OutboxMessage.key)
+    )
+    for payload in await session.scalars(
+        select(OutboxMessage.payload).where(OutboxMessage.id.in_(first_rows))
+    ):
+        if isinstance(payload, dict):
             sent.update(str(k) for k in payload.get("covers", ()))
 
     snoozes = tuple(
@@ -246,6 +178,12 @@ async def load_snapshot(session: AsyncSession, plan_id: int) -> PlanSnapshot:
             BoundChat.unreachable_at.is_(None),
         )
     )
+    settings = {
+        key: value
+        for key, value in await session.execute(
+            select(PlanSetting.key, PlanSetting.value).where(PlanSetting.plan_id == plan_id)
+        )
+    }
     return PlanSnapshot(
         plan_id=plan_id,
         agencies=agencies,
@@ -260,6 +198,7 @@ async def load_snapshot(session: AsyncSession, plan_id: int) -> PlanSnapshot:
         snoozes=snoozes,
         overrides=overrides,
         standing_office_chat_id=office_chat,
+        settings=settings,
     )
 
 

@@ -6,6 +6,7 @@ ngày"); dates are written dd/mm/yyyy.
 
 from __future__ import annotations
 
+import html
 from datetime import date
 
 from locales import _
@@ -79,3 +80,15 @@ def header(
     return _("Báo cáo đột xuất: {subject} — {due}").format(
         subject=subject or "", due=due_phrase(due, today) if due else ""
     )
+
+
+def render_html(payloads: list[dict[str, object]]) -> str:
+    """One Telegram message (``parse_mode=HTML``) from the payloads of a recipient's outbox rows
+    due at one sending time (``Reminder.payload()``), in the given order: each header in bold,
+    its lines as "• …". Texts come from the plan and users, so they are HTML-escaped."""
+    blocks = []
+    for payload in payloads:
+        lines = [f"<b>{html.escape(str(payload.get('header', '')))}</b>"]
+        lines += [f"• {html.escape(str(line))}" for line in payload.get("lines", []) or []]  # type: ignore[attr-defined]
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks)

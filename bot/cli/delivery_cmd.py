@@ -17,7 +17,6 @@ from models.repositories import get_plan
 from scheduler import claims, controls
 
 outbox_app = typer.Typer(help="The outbox: reminders due, sent, failed.", no_args_is_help=True)
-reminders_app = typer.Typer(help="Pause or resume all reminders.", no_args_is_help=True)
 adhoc_app = typer.Typer(help="Ad-hoc report requests (báo cáo đột xuất).", no_args_is_help=True)
 
 StatusOption = typer.Option([], "--status", help="Only rows in this status (repeatable).")
@@ -109,14 +108,12 @@ def _set_paused(paused: bool, plan: str | None) -> bool:
     return run(body)
 
 
-@reminders_app.command("pause")
 def reminders_pause(plan: str | None = PlanOption) -> None:
     """Stop sending reminders (they stay in the outbox) until ``reminders resume``."""
     was = _set_paused(True, plan)
     typer.echo("reminders were already paused" if was else "reminders paused")
 
 
-@reminders_app.command("resume")
 def reminders_resume(plan: str | None = PlanOption) -> None:
     """Send reminders again."""
     was = _set_paused(False, plan)
@@ -161,8 +158,10 @@ def adhoc_create(
     )
 
 
-def register(app: typer.Typer) -> None:
-    """Add ``outbox``, ``reminders`` and ``adhoc`` to the root CLI."""
+def register(app: typer.Typer, reminders: typer.Typer) -> None:
+    """Add ``outbox`` and ``adhoc`` to the root CLI, ``pause``/``resume`` to ``reminders``
+    (the planner's ``reminders`` family, which has ``preview``)."""
     app.add_typer(outbox_app, name="outbox")
-    app.add_typer(reminders_app, name="reminders")
+    reminders.command("pause")(reminders_pause)
+    reminders.command("resume")(reminders_resume)
     app.add_typer(adhoc_app, name="adhoc")

@@ -109,16 +109,28 @@ def tasks() -> tuple[TaskPlan, ...]:
 TASK_ID = {code: position + 1 for position, (code, *_rest) in enumerate(ROWS)}
 
 
+#: Which plan ``snapshot()`` starts from: "hand" (this module) or "imported" (realplan.py, the
+#: document through the importer). The planner tests run on both (``plan_source`` fixture).
+SOURCE = {"name": "hand"}
+
+
 def snapshot(*, contacts: bool = True, **changes: object) -> PlanSnapshot:
     """A fresh import of the plan (nothing sent, no replies), with one contact per agency and per
     leader unless ``contacts`` is False; ``changes`` replace snapshot fields."""
-    base = PlanSnapshot(
-        plan_id=1,
-        agencies={i: AgencyRef(i, name, i == BCHQS) for i, name in AGENCIES.items()},
-        tasks=tasks(),
-        contacts=CONTACTS if contacts else (),
-        leaders=dict(LEADERS),
-    )
+    if SOURCE["name"] == "imported":
+        from tests.scheduler.realplan import imported_snapshot
+
+        base = imported_snapshot()
+    else:
+        base = PlanSnapshot(
+            plan_id=1,
+            agencies={i: AgencyRef(i, name, i == BCHQS) for i, name in AGENCIES.items()},
+            tasks=tasks(),
+            contacts=CONTACTS,
+            leaders=dict(LEADERS),
+        )
+    if not contacts:
+        base = replace(base, contacts=())
     return replace(base, **changes)  # type: ignore[arg-type]
 
 

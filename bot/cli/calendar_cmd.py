@@ -1,0 +1,97 @@
+"""``python -m bot calendar add-holiday|add-workday|list`` — the standing office's calendar days."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import typer
+
+from bot.cli.common import PlanOption, database, fail, get_settings, run
+from models.repositories import PlanLookupError, get_plan
+from scheduler.calendar import WorkingCalendar
+from scheduler.commands import calendar_overrides, set_calendar_day
+
+app = typer.Typer(no_args_is_help=True)
+
+
+def _day(text: str) -> date:
+    for parse in (date.fromisoformat, _dmy):
+        try:
+            return parse(text)
+        except ValueError:
+            continue
+    fail(f"{text!r} is not a date (2026-11-27 or 27/11/2026)")
+
+
+def _dmy(text: str) -> date:
+    day, month, year = (int(part) for part in text.split("/"))
+    return date(year, month, day)
+
+
+def _set(day_text: str, working: bool, note: str, plan: str | None) -> None:
+    settings = get_settings()
+    day = _day(day_text)
+
+    async def body() -> None:
+        async with database(settings) as factory, factory.begin() as session:
+            try:
+                plan_row = await get_plan(session, plan)
+            except PlanLookupError as exc:
+                fail(str(exc))
+            await set_calendar_day(session, plan_row.id, day, working=working, note=note)
+
+    run(body)
+    what = "a working day" if working else "a day off"
+    typer.echo(f"{day.strftime('%d/%m/%Y')} ({day.strftime('%a')}) is now {what}")
+
+
+@app.command("add-holiday")
+def add_holiday(
+    day: str = typer.Argument(..., help="The day (2026-11-27 or 27/11/2026)."),
+    note: str = typer.Option("", "--note", help="Why (shown in the list)."),
+    plan: str | None = PlanOption,
+) -> None:
+    """Make DAY a day off (no reminders; deadlines' reminders move to the day before)."""
+    _set(day, False, note, plan)
+
+
+@app.command("add-workday")
+def add_workday(
+    day: str = typer.Argument(..., help="The day (2026-11-28 or 28/11/2026)."),
+    note: str = typer.Option("", "--note", help="Why (shown in the list)."),
+    plan: str | None = PlanOption,
+) -> None:
+    """Make DAY a working day (e.g. a Saturday swapped for a holiday)."""
+    _set(day, True, note, plan)
+
+
+@app.command("list")
+def list_days(
+    start: str = typer.Option(None, "--from", help="First day (default: the campaign start)."),
+    end: str = typer.Option(None, "--to", help="Last day (default: the campaign end)."),
+    plan: str | None = PlanOption,
+) -> None:
+    """List the days off on weekdays and the working weekend days, with the office's overrides."""
+    settings = get_settings()
+    first = _day(start) if start else settings.campaign_start
+    last = _day(end) if end else settings.campaign_end
+
+    async def body() -> list[tuple[date, bool, str]]:
+        async with database(settings) as factory, factory() as session:
+            try:
+                plan_row = await get_plan(session, plan)
+            except PlanLookupError as exc:
+                fail(str(exc))
+            return [
+                (o.day, o.is_working_day, o.note)
+                for o in await calendar_overrides(session, plan_row.id)
+            ]
+
+    overrides = run(body)
+    notes = {day: note for day, _working, note in overrides}
+    calendar = WorkingCalendar({day: working for day, working, _note in overrides})
+    for day, name in calendar.days_off(first, last):
+        working = "làm việc" if calendar.is_working_day(day) else "nghỉ"
+        mark = " *" if day in notes else ""
+        extra = f" — {notes[day]}" if notes.get(day) else ""
+        typer.echo(f"{day.strftime('%a %d/%m/%Y')}  {working:8}  {name}{extra}{mark}")

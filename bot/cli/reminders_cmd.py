@@ -1,0 +1,63 @@
+"""``python -m bot reminders preview`` — what the planner would send at a moment (issue 5)."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+import typer
+
+from bot.cli.common import PlanOption, database, fail, get_settings, run
+from bot.settings import reminder_rules
+from models.repositories import PlanLookupError, get_plan
+from scheduler.planner import plan_reminders
+from scheduler.preview import preview_entries
+from scheduler.snapshot import load_snapshot
+
+app = typer.Typer(no_args_is_help=True)
+
+
+@app.command("preview")
+def preview(
+    at: str = typer.Option(
+        ..., "--at", help="The moment, ISO-8601 (2026-11-27T08:00+07:00); no offset = TIMEZONE."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print the entries as a JSON list."),
+    plan: str | None = PlanOption,
+) -> None:
+    """Print, without sending, what a bot started on this database at AT would send in its
+    first planner run (the database as it stands: what the outbox already holds counts as sent).
+
+    JSON: a list sorted by agency, kind, period of {"at", "agency", "contacts": [{"telegram_id",
+    "name"}], "kind", "tasks", "period"} (+ "leader" for an escalation).
+    """
+    settings = get_settings()
+    try:
+        moment = datetime.fromisoformat(at)
+    except ValueError:
+        fail(f"--at {at!r} is not an ISO-8601 date-time (e.g. 2026-11-27T08:00+07:00)")
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=settings.tz)
+    rules = reminder_rules(settings)
+
+    async def body() -> list[dict[str, object]]:
+        async with database(settings) as factory, factory() as session:
+            try:
+                plan_row = await get_plan(session, plan)
+            except PlanLookupError as exc:
+                fail(str(exc))
+            snapshot = await load_snapshot(session, plan_row.id)
+        return preview_entries(plan_reminders(snapshot, rules, moment), snapshot, settings.tz)
+
+    entries = run(body)
+    if as_json:
+        typer.echo(json.dumps(entries, ensure_ascii=False, indent=2))
+        return
+    if not entries:
+        typer.echo("nothing to send at this moment")
+    for entry in entries:
+        contacts = ", ".join(str(c["telegram_id"]) for c in entry["contacts"]) or "no contact"  # type: ignore[attr-defined]
+        tasks = ", ".join(entry["tasks"]) or "-"  # type: ignore[arg-type]
+        period = f" [{entry['period']}]" if entry["period"] else ""
+        leader = f" → {entry['leader']}" if entry.get("leader") else ""
+        typer.echo(f"{entry['agency']}: {entry['kind']}{period}{leader}: {tasks} ({contacts})")

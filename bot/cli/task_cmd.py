@@ -1,0 +1,40 @@
+"""``python -m bot task activate CODE --due DATE`` — start an on-event task (issue 5)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import typer
+
+from bot.cli.calendar_cmd import _day
+from bot.cli.common import PlanOption, database, fail, get_settings, run
+from models.repositories import PlanLookupError, get_plan
+from scheduler.commands import Activation, CommandError, activate_task
+
+app = typer.Typer(no_args_is_help=True)
+
+
+@app.command("activate")
+def activate(
+    code: str = typer.Argument(..., help="Task code, e.g. 4b."),
+    due: str = typer.Option(..., "--due", help="Its deadline (2027-02-08 or 08/02/2027)."),
+    plan: str | None = PlanOption,
+) -> None:
+    """Activate on-event task CODE with a deadline: it follows the deadline rules from the next
+    sending time on."""
+    settings = get_settings()
+    due_day = _day(due)
+
+    async def body() -> Activation:
+        async with database(settings) as factory, factory.begin() as session:
+            try:
+                plan_row = await get_plan(session, plan)
+                return await activate_task(session, plan_row.id, code, due_day, datetime.now(UTC))
+            except (PlanLookupError, CommandError) as exc:
+                fail(str(exc))
+
+    activation = run(body)
+    typer.echo(
+        f"task {activation.code} ({activation.on_event}) activated, due "
+        f"{activation.due.strftime('%d/%m/%Y')}"
+    )
