@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from models.access import fold
+from models.access import fold, match_key
 from models.plan import Agency, AgencyAlias
 
 #: Kinds an agency row may have (``Agency.kind``).
@@ -52,10 +52,11 @@ async def upsert_agencies(
         ).all()
     )
     by_key: dict[str, Agency] = {}
+    # Keyed like the importer compares names (no diacritics, case or punctuation).
     for agency in existing:
-        by_key[agency.name_folded] = agency
+        by_key[match_key(agency.name)] = agency
         for alias in agency.aliases:
-            by_key.setdefault(alias.alias_folded, agency)
+            by_key.setdefault(match_key(alias.alias), agency)
     result = AgencyImport()
     for number, row in enumerate(rows, start=1):
         name = " ".join(row.name.split())
@@ -65,7 +66,7 @@ async def upsert_agencies(
             raise ValueError(
                 f"row {number} ({name}): unknown kind {row.kind!r}; use one of {', '.join(KINDS)}"
             )
-        found = by_key.get(fold(name))
+        found = by_key.get(match_key(name))
         changed = False
         if found is None:
             agency = Agency(
@@ -73,19 +74,19 @@ async def upsert_agencies(
             )
             session.add(agency)
             result.created.append(name)
-            by_key[agency.name_folded] = agency
+            by_key[match_key(name)] = agency
         else:
             agency = found
             if agency.kind != row.kind:
                 agency.kind = row.kind
                 changed = True
-        known = {agency.name_folded, *(a.alias_folded for a in agency.aliases)}
+        known = {match_key(agency.name), *(match_key(a.alias) for a in agency.aliases)}
         for raw in row.aliases:
             spelling = " ".join(raw.split())
-            if spelling and fold(spelling) not in known:
+            if spelling and match_key(spelling) not in known:
                 agency.aliases.append(AgencyAlias(alias=spelling, alias_folded=fold(spelling)))
-                known.add(fold(spelling))
-                by_key.setdefault(fold(spelling), agency)
+                known.add(match_key(spelling))
+                by_key.setdefault(match_key(spelling), agency)
                 changed = True
         if name not in result.created:
             (result.updated if changed else result.unchanged).append(agency.name)

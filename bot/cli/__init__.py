@@ -36,7 +36,7 @@ app.add_typer(
     calendar_cmd.app, name="calendar", help="The standing office's days off/working days."
 )
 app.add_typer(task_cmd.app, name="task", help="Activate on-event tasks.")
-people_cmd.register(app)  # invite, contacts, agency
+people_cmd.register(app)  # invite, contacts, agency import
 run_cmd.register(app)  # run, chat
 delivery_cmd.register(app, reminders_cmd.app)  # outbox, reminders pause|resume, adhoc
 

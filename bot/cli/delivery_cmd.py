@@ -11,7 +11,7 @@ import typer
 from sqlalchemy import select
 
 from bot.cli.common import PlanOption, database, fail, get_settings, run
-from models import access
+from models import access, directory
 from models.reminders import OutboxMessage, OutboxStatus
 from models.repositories import get_plan
 from scheduler import claims, controls
@@ -138,7 +138,9 @@ def adhoc_create(
         async with database(settings) as factory, factory.begin() as session:
             try:
                 plan_row = await get_plan(session, plan or settings.plan_key)
-                found = [await access.find_agency_by_name(session, plan_row.id, a) for a in agency]
+                found = [
+                    await directory.find_agency_by_name(session, plan_row.id, a) for a in agency
+                ]
             except (LookupError, access.AccessError) as exc:
                 fail(str(exc))
             request = await controls.create_adhoc(

@@ -149,12 +149,12 @@ def test_plan_settings(env: dict[str, str]) -> None:
 
 
 def test_up_imports_the_bundled_plan_once(env: dict[str, str]) -> None:
-    code, out, _ = invoke(["up"], env)
+    # --setup-only: without it `up` goes on to run the bot (or the sandbox) until interrupted.
+    code, out, _ = invoke(["up", "--setup-only"], env)
     assert code == 0
     assert "Đã nhập Kế hoạch kèm theo: ke_hoach_chien_dich_500_ngay_dem.txt" in out
     assert "Kế hoạch ha-tinh-2026 — Hà Tĩnh — 23 nhiệm vụ" in out
-    assert "chưa có trong bản này" in out  # honest: the bot runtime comes next
-    code, out, _ = invoke(["up"], env)
+    code, out, _ = invoke(["up", "--setup-only"], env)
     assert code == 0 and "Đã nhập" not in out and "23 nhiệm vụ" in out
 
 
