@@ -107,7 +107,15 @@ def build_delivery(
         tick,
         tick_seconds=settings.planner_tick_seconds,
         send_seconds=settings.sender_interval_seconds,
+        on_lost=stop_this_process,
     )
+
+
+def stop_this_process() -> None:
+    """The leader lock was lost: stop gracefully (SIGTERM to ourselves; PTB's run_polling and
+    ``outbox send`` end on it) so that this process neither polls nor sends beside a new leader."""
+    log.error("leader lock lost: stopping this process")
+    os.kill(os.getpid(), signal.SIGTERM)
 
 
 async def start_delivery(

@@ -99,8 +99,9 @@ def build_scheduler(
 class DeliveryService:
     """Leader election + recovery + the two jobs, for one bot process.
 
-    ``on_leader`` (optional) runs once this process became the leader, before the jobs start —
-    the runtime starts polling there (only the leader polls).
+    ``on_leader`` (optional) runs once this process became the leader, before the jobs start.
+    ``on_lost`` (optional) is called when the lock is lost; the bot stops itself there (a
+    supervisor restarts it as a standby).
     """
 
     def __init__(
@@ -113,6 +114,7 @@ class DeliveryService:
         send_seconds: float = 5.0,
         lock_check_seconds: float = 5.0,
         on_leader: Callable[[], Awaitable[None]] | None = None,
+        on_lost: Callable[[], None] | None = None,
     ) -> None:
         self.lock = lock
         self.sender = sender
@@ -121,6 +123,7 @@ class DeliveryService:
         self.send_seconds = send_seconds
         self.lock_check_seconds = lock_check_seconds
         self.on_leader = on_leader
+        self.on_lost = on_lost
         self.is_leader = asyncio.Event()
         self.lost = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
@@ -148,6 +151,10 @@ class DeliveryService:
             await watch(self.lock, self.lost, self.lock_check_seconds)
         finally:
             self._scheduler.shutdown(wait=False)
+        # Lost the lock (e.g. the PostgreSQL connection dropped): another process may lead now,
+        # so this one must stop polling and sending — ``on_lost`` stops the process.
+        if self.on_lost is not None:
+            self.on_lost()
 
     def start(self) -> asyncio.Task[None]:
         """Run :meth:`run` in the background (for ``post_init``); returns the task."""

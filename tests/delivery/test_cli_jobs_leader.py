@@ -121,3 +121,36 @@ async def test_advisory_lock_second_waits_until_first_releases(pg_url: str) -> N
 def test_seed_sending_time_is_monday_8h_local() -> None:
     # T0, the seed's sending time, is Monday 30/11/2026 08:00 in Hà Tĩnh (01:00 UTC).
     assert (T0.isoweekday(), T0.hour) == (1, 1)
+
+
+class _LosingLock:
+    """A lock that is granted, then reported lost at the first check."""
+
+    def __init__(self) -> None:
+        self.released = False
+
+    async def acquire(self) -> None:
+        return None
+
+    async def still_held(self) -> bool:
+        return False
+
+    async def release(self) -> None:
+        self.released = True
+
+
+async def test_lost_lock_stops_the_jobs_and_calls_on_lost(world: World) -> None:
+    from scheduler.jobs import DeliveryService
+
+    called: list[bool] = []
+    service = DeliveryService(
+        _LosingLock(),
+        world.sender(),
+        None,
+        lock_check_seconds=0,
+        on_lost=lambda: called.append(True),
+    )
+    await asyncio.wait_for(service.run(), 5)
+    assert service.is_leader.is_set() and service.lost.is_set()
+    assert called == [True]
+    assert service._scheduler is not None and not service._scheduler.running
