@@ -44,9 +44,28 @@ def build_scheduler(
     tick_seconds: float = 60.0,
     send_seconds: float = 5.0,
     misfire_grace_seconds: int = 30,
+    running: set[asyncio.Task[None]] | None = None,
 ) -> AsyncIOScheduler:
-    """A scheduler (not started) with the planner tick (when given) and the sender."""
+    """A scheduler (not started) with the planner tick (when given) and the sender.
+
+    ``running`` (optional) collects the task of each job run while it runs, so that a stop can let
+    a run finish its database work instead of cancelling it mid-transaction.
+    """
     scheduler = AsyncIOScheduler(timezone="UTC")
+    in_flight: set[asyncio.Task[None]] = running if running is not None else set()
+
+    def tracked(fn: Callable[[], Awaitable[None]]) -> Callable[[], Awaitable[None]]:
+        async def run() -> None:
+            task = asyncio.current_task()
+            assert task is not None
+            in_flight.add(task)  # type: ignore[arg-type]
+            try:
+                await fn()
+            finally:
+                in_flight.discard(task)  # type: ignore[arg-type]
+
+        return run
+
     explicit = {
         "coalesce": True,
         "max_instances": 1,
@@ -75,7 +94,7 @@ def build_scheduler(
                 job.modify(next_run_time=datetime.now(scheduler.timezone))
 
     scheduler.add_job(
-        run_sender,
+        tracked(run_sender),
         "interval",
         seconds=send_seconds,
         id=SENDER_JOB,
@@ -85,7 +104,7 @@ def build_scheduler(
     )
     if tick is not None:
         scheduler.add_job(
-            run_tick,
+            tracked(run_tick),
             "interval",
             seconds=tick_seconds,
             id=PLANNER_JOB,
@@ -128,6 +147,28 @@ class DeliveryService:
         self.lost = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._scheduler: AsyncIOScheduler | None = None
+        self._running: set[asyncio.Task[None]] = set()
+
+    async def _stop_scheduler(self, grace_seconds: float = 10.0) -> None:
+        """Stop firing jobs, let a run in progress finish (bounded), then shut the scheduler down.
+
+        APScheduler's asyncio executor cancels running coroutines on shutdown; cancelling one in
+        the middle of an aiosqlite call can leave the connection's close hanging, and a send that
+        Telegram accepted should get its row marked sent.
+        """
+        scheduler = self._scheduler
+        if scheduler is None or not scheduler.running:
+            return
+        scheduler.pause()
+        # A run the scheduler submitted just before the pause is a task that has not started yet
+        # (so it is not in ``_running``): let it start, so it is waited for, not cancelled.
+        for _ in range(3):
+            await asyncio.sleep(0)
+        current = asyncio.current_task()
+        pending = [t for t in self._running if t is not current and not t.done()]
+        if pending:
+            await asyncio.wait(pending, timeout=grace_seconds)
+        scheduler.shutdown(wait=False)
 
     async def become_leader(self) -> None:
         """Wait (hot standby) until this process holds the lock; then take back the rows a dead
@@ -144,13 +185,17 @@ class DeliveryService:
         if self.on_leader is not None:
             await self.on_leader()
         self._scheduler = build_scheduler(
-            self.sender, self.tick, tick_seconds=self.tick_seconds, send_seconds=self.send_seconds
+            self.sender,
+            self.tick,
+            tick_seconds=self.tick_seconds,
+            send_seconds=self.send_seconds,
+            running=self._running,
         )
         self._scheduler.start()
         try:
             await watch(self.lock, self.lost, self.lock_check_seconds)
         finally:
-            self._scheduler.shutdown(wait=False)
+            await self._stop_scheduler()
         # Lost the lock (e.g. the PostgreSQL connection dropped): another process may lead now,
         # so this one must stop polling and sending — ``on_lost`` stops the process.
         if self.on_lost is not None:
@@ -163,8 +208,7 @@ class DeliveryService:
 
     async def stop(self) -> None:
         """Stop the jobs and give the lock up (for ``post_shutdown``)."""
-        if self._scheduler is not None and self._scheduler.running:
-            self._scheduler.shutdown(wait=False)
+        await self._stop_scheduler()
         if self._task is not None:
             self._task.cancel()
             try:
