@@ -87,7 +87,8 @@ class _Parser:
 
     def number(self, low: int, high: int) -> int:
         tok = self.peek()
-        if tok is None or not tok.isdigit() or not low <= int(tok) <= high:
+        # The length check keeps int() away from absurd digit runs (Python refuses > 4300 digits).
+        if tok is None or not tok.isdigit() or len(tok) > 4 or not low <= int(tok) <= high:
             raise self.error()
         self.pos += 1
         return int(tok)
@@ -328,18 +329,26 @@ class _Parser:
 
     def _fill_years(self) -> None:
         """A point without a year takes the year of the next point that has one
-        ("Tháng 5 đến tháng 7/2026"); none at all is an error, not a guess."""
+        ("Tháng 5 đến tháng 7/2026"); none at all, or a borrowed year that would put the point
+        after the one it borrowed from ("Tháng 12 và tháng 1/2027"), is an error, not a guess."""
         points = [p for item in self.items for p in item.points]
-        following: int | None = None
+        following: Span | None = None  # the nearest later point that wrote its year
         for point in reversed(points):
-            if point.year is None:
-                point.year = following
-            else:
-                following = point.year
+            borrowed = point.year is None
+            if borrowed:
+                point.year = following.year if following else None
             if point.year is None:
                 raise self.error(_("Thiếu năm."))
             if not 1900 <= point.year <= 2200:
                 raise self.error()
+            try:
+                begin = point.bounds()[0]  # 29/2 in a borrowed non-leap year fails here
+            except ValueError:
+                raise self.error() from None
+            if not borrowed:
+                following = point
+            elif following and begin > following.bounds()[0]:
+                raise self.error(_("Thiếu năm."))
 
 
 def parse_timeline(text: str, *, campaign_start: date, campaign_end: date) -> Schedule:
