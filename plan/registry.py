@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from locales import _
 from models.plan import Agency, AgencyAlias, AgencyGroup
-from plan.errors import UnknownAgencyError
+from plan.errors import RegistryError, UnknownAgencyError
 from plan.text import fold, squash
 
 STANDING_OFFICE = "Bộ Chỉ huy Quân sự tỉnh"
@@ -174,8 +174,31 @@ async def add_agency(
     kind: str = "agency",
 ) -> tuple[Agency, list[str]]:
     """Create the agency ``name`` (NFC) in ``plan_id`` if no agency matches it, and add the aliases
-    it does not have yet. Returns the agency and the aliases added. Does not commit."""
+    it does not have yet. Returns the agency and the aliases added. Does not commit.
+
+    Raises ``RegistryError`` (nothing added) for an empty name or alias, or one that already
+    names another agency or a group: matching is diacritic-insensitive, so such an alias would
+    silently move that agency's tasks to this one."""
+    if not match_key(name) or any(not match_key(alias) for alias in aliases):
+        raise RegistryError(_("Tên cơ quan trống."))
     agency = await find_agency(session, plan_id, name)
+    known = await registry_for_plan(session, plan_id)
+    for other_name in (name, *aliases) if agency is None else aliases:
+        owner = await find_agency(session, plan_id, other_name)
+        entry = known.lookup(other_name)
+        taken_by = (
+            owner.name
+            if owner is not None and owner is not agency
+            else entry.canonical
+            if entry is not None and entry.is_group
+            else None
+        )
+        if taken_by is not None:
+            raise RegistryError(
+                _("“{name}” đã là tên của “{owner}”: không thêm.").format(
+                    name=squash(other_name), owner=taken_by
+                )
+            )
     if agency is None:
         agency = Agency(plan_id=plan_id, name=squash(name), name_folded=fold(name), kind=kind)
         session.add(agency)
