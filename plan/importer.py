@@ -40,6 +40,7 @@ from plan.registry import (
 )
 from plan.result import ImportResult
 from plan.schema import PlanDocument
+from plan.settings_store import stored_campaign
 from plan.sync import update_task
 from plan.text import fold
 
@@ -66,8 +67,12 @@ async def import_file(
     async with session_factory.begin() as session:
         existing = await plan_for_import(session, key)
         registry = await registry_for_plan(session, existing.id if existing else None)
+        # The plan's own campaign dates (`plan set campaign_start …`) win over the bot's.
+        campaign = dict(campaign or {}) | (
+            await stored_campaign(session, existing.id) if existing else {}
+        )
         # Reading the file blocks: keep it off the event loop.
-        doc = await asyncio.to_thread(parse_plan_file, path, registry=registry, **(campaign or {}))
+        doc = await asyncio.to_thread(parse_plan_file, path, registry=registry, **campaign)
         digest = hashlib.sha256(await asyncio.to_thread(path.read_bytes)).hexdigest()
         return await import_plan(
             session, doc, key=key, now=now, source_name=path.name, source_sha256=digest
