@@ -1,0 +1,176 @@
+"""Defects found by a fresh tester (QA pass on issue 2). Expected values are worked out by hand
+from the calendar / the document, not printed by the code under test."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+from typer.testing import CliRunner
+
+from bot.cli import app
+from models.db import create_engine, create_session_factory
+from models.plan import Agency
+from plan.errors import PlanError, TimelineError
+from plan.parser import parse_plan_file
+from plan.timeline import parse_timeline
+from tests.conftest import PLAN_DOCX, PLAN_TXT
+
+runner = CliRunner()
+CAMPAIGN = {"campaign_start": date(2026, 3, 14), "campaign_end": date(2027, 7, 27)}
+
+
+def invoke(args: list[str], env: dict[str, str]) -> tuple[int, str, str]:
+    result = runner.invoke(app, args, env=env)
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.fixture
+def env(tmp_path: Path) -> dict[str, str]:
+    return {"DATABASE_URL": f"sqlite:///{tmp_path / 'qa.db'}"}
+
+
+@pytest.fixture
+def migrated(env: dict[str, str]) -> dict[str, str]:
+    code, _, err = invoke(["db", "upgrade"], env)
+    assert code == 0, err
+    code, _, err = invoke(["plan", "import", str(PLAN_TXT)], env)
+    assert code == 0, err
+    return env
+
+
+# -- timeline --------------------------------------------------------------------------------------
+
+
+def test_a_huge_number_is_an_unreadable_phrase_not_a_crash() -> None:
+    # 5,000 digits exceed Python's int-from-string limit: it must be a TimelineError.
+    with pytest.raises(TimelineError):
+        parse_timeline("Tháng " + "1" * 5000 + "/2026", **CAMPAIGN)
+    with pytest.raises(TimelineError):
+        parse_timeline("Ngày " + "1" * 5000 + "/5/2026", **CAMPAIGN)
+
+
+def test_a_borrowed_year_that_runs_backwards_is_an_error_not_a_guess() -> None:
+    # "Tháng 12 và tháng 1/2027": December of which year? Borrowing 2027 gives 31/12/2027, after
+    # January 2027 — a silent guess. It must be refused (the office writes the year).
+    with pytest.raises(TimelineError):
+        parse_timeline("Tháng 12 và tháng 1/2027", **CAMPAIGN)
+    # Forward borrowing stays fine: May and July 2026 → 31/5/2026 and 31/7/2026 (by hand).
+    schedule = parse_timeline("Tháng 5 và tháng 7/2026", **CAMPAIGN)
+    assert [d.isoformat() for d in schedule.deadlines] == ["2026-05-31", "2026-07-31"]
+
+
+# -- reading files ---------------------------------------------------------------------------------
+
+
+def test_a_utf16_text_export_reads_like_the_utf8_one(tmp_path: Path) -> None:
+    # Word/Notepad "Unicode text" is UTF-16 with a byte-order mark.
+    utf16 = tmp_path / "plan.txt"
+    utf16.write_text(PLAN_TXT.read_text(encoding="utf-8"), encoding="utf-16")
+    assert parse_plan_file(utf16) == parse_plan_file(PLAN_TXT)
+
+
+def test_a_docx_renamed_txt_is_read_as_a_docx(tmp_path: Path) -> None:
+    renamed = tmp_path / "plan.txt"
+    renamed.write_bytes(PLAN_DOCX.read_bytes())
+    assert parse_plan_file(renamed) == parse_plan_file(PLAN_DOCX)
+
+
+def test_a_binary_file_is_a_clear_error(tmp_path: Path) -> None:
+    junk = tmp_path / "junk.txt"
+    junk.write_bytes(bytes(range(256)) * 20)
+    with pytest.raises(PlanError, match=r"junk\.txt"):
+        parse_plan_file(junk)
+
+
+# -- CLI: database not ready -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("args", [["plan", "import", str(PLAN_TXT)], ["plan", "show"],
+                                  ["plan", "get"]])  # fmt: skip
+def test_an_unmigrated_database_is_a_clear_error(env: dict[str, str], args: list[str]) -> None:
+    code, out, err = invoke(args, env)
+    assert code == 1
+    assert "Traceback" not in out + err
+    assert "python -m bot db upgrade" in err
+
+
+def test_an_unreachable_server_is_a_clear_error() -> None:
+    env = {"DATABASE_URL": "postgresql://postgres@127.0.0.1:1/none"}
+    code, out, err = invoke(["plan", "show"], env)
+    assert code == 1
+    assert "Traceback" not in out + err
+    assert err.startswith("error:")
+
+
+# -- CLI: --plan on import, campaign settings ------------------------------------------------------
+
+
+def test_import_takes_plan_like_every_command(migrated: dict[str, str]) -> None:
+    code, out, err = invoke(["plan", "import", str(PLAN_TXT), "--plan", "quang-tri-2026"], migrated)
+    assert code == 0, err
+    code, out, _ = invoke(["plan", "show", "--plan", "quang-tri-2026"], migrated)
+    assert code == 0 and "quang-tri-2026" in out
+
+
+def test_campaign_end_before_start_is_refused(migrated: dict[str, str]) -> None:
+    code, _, err = invoke(["plan", "set", "campaign_end", "2026-01-01"], migrated)
+    assert code == 1
+    assert "2026-03-14" in err  # the message names the start the end would precede
+    code, out, _ = invoke(["plan", "get", "campaign_end"], migrated)
+    assert json.loads(out) == "2027-07-27"
+
+
+def test_import_uses_the_plans_campaign_start(migrated: dict[str, str]) -> None:
+    # Task 5a is "Theo thời gian của Chiến dịch": its window starts on the plan's campaign start.
+    code, _, err = invoke(["plan", "set", "campaign_start", "2026-04-01"], migrated)
+    assert code == 0, err
+    code, out, err = invoke(["plan", "import", str(PLAN_TXT)], migrated)
+    assert code == 0, err
+    assert "5a" in out
+    code, out, _ = invoke(["plan", "parse", str(PLAN_TXT), "--json"], migrated)
+    task = {t["code"]: t for t in json.loads(out)["tasks"]}["5a"]
+    assert task["window_start"] == "2026-04-01"
+    assert task["deadlines"] == ["2027-07-27"]
+
+
+# -- agency add ------------------------------------------------------------------------------------
+
+
+def _agency_names(url: str) -> list[str]:
+    async def go() -> list[str]:
+        engine = create_engine(url)
+        try:
+            async with create_session_factory(engine)() as session:
+                return list((await session.scalars(select(Agency.name).order_by(Agency.id))).all())
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(go())
+
+
+def test_an_alias_that_names_another_agency_is_refused(migrated: dict[str, str]) -> None:
+    code, out, err = invoke(["agency", "add", "X", "--alias", "So Noi vu"], migrated)
+    assert code == 1
+    assert "Traceback" not in out + err
+    assert "X" not in _agency_names(migrated["DATABASE_URL"])
+    code, out, _ = invoke(["plan", "parse", str(PLAN_TXT), "--json"], migrated)
+    task = {t["code"]: t for t in json.loads(out)["tasks"]}["3a"]
+    assert task["lead"] == ["Bộ Chỉ huy Quân sự tỉnh", "Sở Nội vụ"]  # as the document writes
+
+
+def test_an_empty_agency_name_is_refused(migrated: dict[str, str]) -> None:
+    before = _agency_names(migrated["DATABASE_URL"])
+    code, out, err = invoke(["agency", "add", "  "], migrated)
+    assert code == 1
+    assert "Traceback" not in out + err
+    assert _agency_names(migrated["DATABASE_URL"]) == before
+
+
+def test_29_february_in_a_borrowed_non_leap_year_is_an_error_not_a_crash() -> None:
+    with pytest.raises(TimelineError):
+        parse_timeline("Ngày 29/2 và ngày 1/3/2027", **CAMPAIGN)  # 2027 is not a leap year
