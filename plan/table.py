@@ -106,6 +106,8 @@ def read_docx(path: Path) -> RawDocument:
                 previous = cell._tc
             if len(cells) != COLUMNS:
                 break
+            if not any(cell.strip() for cell in cells):
+                continue  # a blank row (Word tables often end with one), as blank .txt lines
             rows.append(RawRow(_("hàng {row} của bảng").format(row=index), cells))
         if rows and rows[0].is_header:
             marker = next((i for i, p in enumerate(paragraphs) if fold(p) == "phu luc"), None)

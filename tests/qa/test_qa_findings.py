@@ -174,3 +174,18 @@ def test_an_empty_agency_name_is_refused(migrated: dict[str, str]) -> None:
 def test_29_february_in_a_borrowed_non_leap_year_is_an_error_not_a_crash() -> None:
     with pytest.raises(TimelineError):
         parse_timeline("Ngày 29/2 và ngày 1/3/2027", **CAMPAIGN)  # 2027 is not a leap year
+
+
+def test_a_blank_row_in_the_docx_table_is_skipped_like_a_blank_txt_line(tmp_path: Path) -> None:
+    import copy
+
+    import docx
+
+    document = docx.Document(str(PLAN_DOCX))
+    table = document.tables[-1]
+    table._tbl.append(copy.deepcopy(table.rows[-1]._tr))
+    for cell in table.rows[-1].cells:
+        cell.text = ""
+    padded = tmp_path / "padded.docx"
+    document.save(str(padded))
+    assert parse_plan_file(padded) == parse_plan_file(PLAN_DOCX)
