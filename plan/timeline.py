@@ -62,6 +62,7 @@ class _Parser:
         self.recurrence: str | None = None
         self.on_event: str | None = None
         self.focus: list[str] = []
+        self.last_was_year = False  # the last point read was a whole year ("Năm 2026")
 
     # -- token helpers -------------------------------------------------------------------------
     def peek(self, offset: int = 0) -> str | None:
@@ -240,6 +241,11 @@ class _Parser:
         return self.number(1, 4)
 
     def point(self) -> Span:
+        span = self._point()
+        self.last_was_year = span.kind == "year"
+        return span
+
+    def _point(self) -> Span:
         tok = self.peek()
         if tok in _PART_OF_MONTH and self.peek(1) == "thang":
             first, last = _PART_OF_MONTH[tok]
@@ -269,6 +275,10 @@ class _Parser:
         first = self.peek() or ""
         if not first.isdigit():
             raise self.error()
+        if len(first) == 4 and self.last_was_year and self.peek(1) != "/":
+            # "Năm 2026 - 2027", "Năm 2026 và 2027": a bare year only right after a year, so
+            # "Tháng 7/2026, 2027" stays an error rather than a guess.
+            return Span("year", (), self.year())
         if self.peek(1) == "thang":
             day = self.number(1, 31)
             self.pos += 1

@@ -189,3 +189,16 @@ def test_a_blank_row_in_the_docx_table_is_skipped_like_a_blank_txt_line(tmp_path
     padded = tmp_path / "padded.docx"
     document.save(str(padded))
     assert parse_plan_file(padded) == parse_plan_file(PLAN_DOCX)
+
+
+def test_a_list_or_range_of_whole_years() -> None:
+    # By hand: 2026-2027 is a window from 1/1/2026, due 31/12/2027; "và" gives two years.
+    span = parse_timeline("Năm 2026 - 2027", **CAMPAIGN)
+    assert (span.window_start, span.deadlines) == (date(2026, 1, 1), [date(2027, 12, 31)])
+    span = parse_timeline("Năm 2026 đến 2027", **CAMPAIGN)
+    assert (span.window_start, span.deadlines) == (date(2026, 1, 1), [date(2027, 12, 31)])
+    both = parse_timeline("Năm 2026 và 2027", **CAMPAIGN)
+    assert both.deadlines == [date(2026, 12, 31), date(2027, 12, 31)]
+    # A bare year after a month is not a year: July of 2027 or the whole of 2027? Refused.
+    with pytest.raises(TimelineError):
+        parse_timeline("Tháng 7/2026, 2027", **CAMPAIGN)
