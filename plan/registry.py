@@ -43,7 +43,10 @@ DEFAULT_GROUPS: dict[str, tuple[str, ...]] = {
     "Các xã, phường trong toàn tỉnh": (),
 }
 
-_SEPARATORS = re.compile(r"[,;]")
+# A line break separates names too: a .docx cell often lists one agency per paragraph, with or
+# without a bullet ("- Sở Nội vụ").
+_SEPARATORS = re.compile(r"[,;\n]")
+_LEADING_BULLET = re.compile(r"^[-–•+*]\s+")
 
 
 def match_key(name: str) -> str:
@@ -83,7 +86,7 @@ class Registry:
 
         Raises ``UnknownAgencyError`` naming ``where`` (the row) and the unreadable name.
         """
-        pieces = [squash(p) for p in _SEPARATORS.split(squash(cell))]
+        pieces = [squash(_LEADING_BULLET.sub("", p.strip())) for p in _SEPARATORS.split(cell)]
         pieces = [p for p in pieces if p]
         result: list[Entry] = []
         i = 0

@@ -202,3 +202,24 @@ def test_a_list_or_range_of_whole_years() -> None:
     # A bare year after a month is not a year: July of 2027 or the whole of 2027? Refused.
     with pytest.raises(TimelineError):
         parse_timeline("Tháng 7/2026, 2027", **CAMPAIGN)
+
+
+def test_agencies_one_per_paragraph_in_a_docx_cell(tmp_path: Path) -> None:
+    # Task 3b's lead cell written one agency per line (a Word habit), the last with a bullet;
+    # the document's order is Sở Nội vụ, Sở Y tế, Bộ Chỉ huy Quân sự tỉnh.
+    import docx
+
+    document = docx.Document(str(PLAN_DOCX))
+    row = next(
+        r
+        for r in document.tables[-1].rows
+        if r.cells[0].text.strip() == "b)" and "phần mềm quản lý" in r.cells[1].text
+    )
+    cell = row.cells[4]
+    assert cell.text == "Sở Nội vụ, Sở Y tế, Bộ Chỉ huy Quân sự tỉnh"
+    cell.text = "Sở Nội vụ"
+    cell.add_paragraph("Sở Y tế")
+    cell.add_paragraph("- Bộ Chỉ huy Quân sự tỉnh")
+    lines = tmp_path / "lines.docx"
+    document.save(str(lines))
+    assert parse_plan_file(lines) == parse_plan_file(PLAN_DOCX)
