@@ -223,3 +223,12 @@ def test_agencies_one_per_paragraph_in_a_docx_cell(tmp_path: Path) -> None:
     lines = tmp_path / "lines.docx"
     document.save(str(lines))
     assert parse_plan_file(lines) == parse_plan_file(PLAN_DOCX)
+
+
+def test_html_list_items_become_bullets() -> None:
+    from plan.text import clean_cell
+
+    assert clean_cell("<ul><li>Một.</li><li>Hai.</li></ul>") == "- Một.\n- Hai."
+    assert clean_cell("Mở đầu:<ul><li>- Một.</li><LI class='x'>Hai.</LI></ul>") == (
+        "Mở đầu:\n- Một.\n- Hai."
+    )
