@@ -151,7 +151,8 @@ class _Parser:
         if self.accept("truoc"):
             self.items.append(_Item([self.point()], "before"))
             return
-        self.accept("tu") or self.accept("trong")
+        opened = self.accept("tu")  # "Từ …" must be closed by "đến …"
+        opened or self.accept("trong")
         first = self.points()
         if self.peek() in ("den", "toi", "-"):
             self.pos += 1
@@ -159,6 +160,8 @@ class _Parser:
             last = self.points()
             self.items.append(_Item([first[0], last[-1]], "range"))
             return
+        if opened:  # "Từ tháng 5/2026" alone has no end: not "due 31/5/2026"
+            raise self.error(_("Thiếu mốc kết thúc (“đến …”)."))
         self.items.append(_Item(first, "list"))
 
     def campaign_clause(self) -> bool:

@@ -232,3 +232,12 @@ def test_html_list_items_become_bullets() -> None:
     assert clean_cell("Mở đầu:<ul><li>- Một.</li><LI class='x'>Hai.</LI></ul>") == (
         "Mở đầu:\n- Một.\n- Hai."
     )
+
+
+def test_from_without_an_end_is_an_error_not_due_at_the_end_of_its_month() -> None:
+    # "Từ tháng 5/2026" means from May 2026 onward; reading it as due 31/5/2026 is a guess.
+    with pytest.raises(TimelineError):
+        parse_timeline("Từ tháng 5/2026", **CAMPAIGN)
+    # With its end it is a window (by hand: 1/5/2026 → 31/7/2027).
+    span = parse_timeline("Từ tháng 5/2026 đến tháng 7/2027", **CAMPAIGN)
+    assert (span.window_start, span.deadlines) == (date(2026, 5, 1), [date(2027, 7, 31)])
