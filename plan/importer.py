@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import re
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -43,6 +44,8 @@ from plan.schema import PlanDocument
 from plan.settings_store import stored_campaign
 from plan.sync import update_task
 from plan.text import fold
+
+_KEY = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
 
 
 async def plan_for_import(session: AsyncSession, key: str | None) -> Plan | None:
@@ -96,6 +99,14 @@ async def import_plan(
     key = key or doc.default_key()
     if not key:
         raise PlanParseError(_("Không suy ra được mã kế hoạch: hãy dùng --key."))
+    # A key is typed after --plan in every command: keep it a short slug ("ha-tinh-2026").
+    if not _KEY.fullmatch(key):
+        raise PlanParseError(
+            _(
+                "Mã kế hoạch “{key}” không hợp lệ: chỉ gồm chữ thường không dấu, chữ số và dấu "
+                "gạch ngang, tối đa 64 ký tự (ví dụ ha-tinh-2026)."
+            ).format(key=key)
+        )
     plan = await session.scalar(select(Plan).where(Plan.key == key))
     result = ImportResult(plan_id=0, key=key)
     if plan is None:

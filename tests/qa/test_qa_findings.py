@@ -241,3 +241,16 @@ def test_from_without_an_end_is_an_error_not_due_at_the_end_of_its_month() -> No
     # With its end it is a window (by hand: 1/5/2026 → 31/7/2027).
     span = parse_timeline("Từ tháng 5/2026 đến tháng 7/2027", **CAMPAIGN)
     assert (span.window_start, span.deadlines) == (date(2026, 5, 1), [date(2027, 7, 31)])
+
+
+@pytest.mark.parametrize("key", ["", "  ", "Hà Tĩnh 2026", "x" * 65])
+def test_a_plan_key_is_a_short_slug(migrated: dict[str, str], key: str) -> None:
+    # "" falls back to the derived key (ha-tinh-2026, already imported: nothing changes).
+    code, _out, err = invoke(["plan", "import", str(PLAN_TXT), "--key", key], migrated)
+    if key == "":
+        assert code == 0, err
+        return
+    assert code == 1
+    assert "ha-tinh-2026" in err  # the message shows the expected form
+    code, _out, err = invoke(["plan", "show"], migrated)  # still one plan: no --plan needed
+    assert code == 0, err
