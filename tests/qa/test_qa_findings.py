@@ -254,3 +254,46 @@ def test_a_plan_key_is_a_short_slug(migrated: dict[str, str], key: str) -> None:
     assert "ha-tinh-2026" in err  # the message shows the expected form
     code, _out, err = invoke(["plan", "show"], migrated)  # still one plan: no --plan needed
     assert code == 0, err
+
+
+def _docx_with(tmp_path: Path, name: str, change: object) -> Path:
+    import docx
+
+    document = docx.Document(str(PLAN_DOCX))
+    change(document.tables[-1]._tbl)  # type: ignore[operator]
+    path = tmp_path / name
+    document.save(str(path))
+    return path
+
+
+def test_an_appendix_split_over_two_docx_tables_reads_whole(tmp_path: Path) -> None:
+    # Rows 18… move to a second table that repeats the header (one table per page): all 23
+    # tasks must still be read — it used to stop silently after the first table (11 tasks).
+    import copy
+
+    from docx.oxml import OxmlElement
+
+    def split(tbl: object) -> None:
+        rows = list(tbl.tr_lst)  # type: ignore[attr-defined]
+        second = copy.deepcopy(tbl)
+        for row in list(second.tr_lst)[1:17]:
+            second.remove(row)
+        for row in rows[17:]:
+            tbl.remove(row)  # type: ignore[attr-defined]
+        gap = OxmlElement("w:p")
+        tbl.addnext(gap)  # type: ignore[attr-defined]
+        gap.addnext(second)
+
+    split_path = _docx_with(tmp_path, "split.docx", split)
+    assert parse_plan_file(split_path) == parse_plan_file(PLAN_DOCX)
+
+
+def test_a_docx_row_of_another_width_is_an_error_not_the_end_of_the_table(tmp_path: Path) -> None:
+    import copy
+
+    def widen(tbl: object) -> None:
+        row = list(tbl.tr_lst)[20]  # type: ignore[attr-defined]
+        row.append(copy.deepcopy(row.tc_lst[-1]))
+
+    with pytest.raises(PlanError, match="hàng 21 của bảng: có 8 cột"):
+        parse_plan_file(_docx_with(tmp_path, "wide.docx", widen))
