@@ -297,3 +297,17 @@ def test_a_docx_row_of_another_width_is_an_error_not_the_end_of_the_table(tmp_pa
 
     with pytest.raises(PlanError, match="hàng 21 của bảng: có 8 cột"):
         parse_plan_file(_docx_with(tmp_path, "wide.docx", widen))
+
+
+def test_the_import_summary_names_changed_fields_in_vietnamese(
+    migrated: dict[str, str], tmp_path: Path
+) -> None:
+    # 10b's "Tháng 11/2026" becomes "Tháng 12/2026": its time, schedule and deadline change.
+    text = PLAN_TXT.read_text(encoding="utf-8")
+    assert text.count("\tTháng 11/2026\t") == 1
+    changed = tmp_path / "changed.txt"
+    changed.write_text(text.replace("\tTháng 11/2026\t", "\tTháng 12/2026\t"), encoding="utf-8")
+    code, out, err = invoke(["plan", "import", str(changed)], migrated)
+    assert code == 0, err
+    assert "Nhiệm vụ 10b thay đổi: thời gian; hạn" in out
+    assert "timeline_text" not in out
