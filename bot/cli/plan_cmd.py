@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -122,8 +122,27 @@ def timeline_cmd(
     if as_json:
         _print_json(data)
         return
-    for key, value in data.items():
-        typer.echo(f"{key}: {value}")
+    rhythm = {"monthly": _("hằng tháng"), "quarterly": _("hằng quý"), "yearly": _("hằng năm")}
+    focus = [
+        _("{day}/{month} hằng năm").format(day=f[5:], month=f[2:4])
+        if f.startswith("--")
+        else date.fromisoformat(f).strftime("%d/%m/%Y")
+        for f in schedule.focus
+    ]
+    rows = [
+        (_("Thời gian"), schedule.text),
+        (_("Hạn"), ", ".join(d.strftime("%d/%m/%Y") for d in schedule.deadlines) or "—"),
+        (
+            _("Bắt đầu"),
+            schedule.window_start.strftime("%d/%m/%Y") if schedule.window_start else "—",
+        ),
+        (_("Thường xuyên"), _("có") if schedule.ongoing else _("không")),
+        (_("Nhịp báo cáo"), rhythm.get(schedule.recurrence or "", "—")),
+        (_("Khi có sự kiện"), schedule.on_event or "—"),
+        (_("Trọng tâm"), ", ".join(focus) or "—"),
+    ]
+    for label, value in rows:
+        typer.echo(f"{label}: {value}")
 
 
 def _print_document(doc: PlanDocument) -> None:

@@ -311,3 +311,19 @@ def test_the_import_summary_names_changed_fields_in_vietnamese(
     assert code == 0, err
     assert "Nhiệm vụ 10b thay đổi: thời gian; hạn" in out
     assert "timeline_text" not in out
+
+
+def test_plan_timeline_without_json_speaks_vietnamese(env: dict[str, str]) -> None:
+    # By hand: April–May 2026 → from 01/04/2026, due 31/05/2026; focus 27/7 every year.
+    phrase = "Tháng 4-5/2026 và thường xuyên (trọng tâm 27/7 hằng năm)"
+    code, out, _err = invoke(["plan", "timeline", phrase], env)
+    assert code == 0
+    assert out.splitlines() == [
+        f"Thời gian: {phrase}",
+        "Hạn: 31/05/2026",
+        "Bắt đầu: 01/04/2026",
+        "Thường xuyên: có",
+        "Nhịp báo cáo: —",
+        "Khi có sự kiện: —",
+        "Trọng tâm: 27/07 hằng năm",
+    ]
