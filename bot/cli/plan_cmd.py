@@ -253,7 +253,7 @@ def get_cmd(
         typer.echo(json.dumps(values[key][0], ensure_ascii=False))
         return
     for name, (value, is_default) in values.items():
-        note = "  (mặc định)" if is_default else ""
+        note = "  " + _("(mặc định)") if is_default else ""
         typer.echo(f"{name} = {json.dumps(value, ensure_ascii=False)}{note}")
 
 
