@@ -81,7 +81,12 @@ class ImportResult:
         if self.agencies_added:
             lines.append(_("Cơ quan mới: {names}").format(names="; ".join(self.agencies_added)))
         if self.indicators_added:
+            from plan.indicators import INDICATORS
+
+            names = {spec.code: spec.name for spec in INDICATORS}
             lines.append(
-                _("Chỉ tiêu định lượng mới: {codes}").format(codes=", ".join(self.indicators_added))
+                _("Chỉ tiêu định lượng mới: {codes}").format(
+                    codes="; ".join(names.get(c, c) for c in self.indicators_added)
+                )
             )
         return lines

@@ -327,3 +327,11 @@ def test_plan_timeline_without_json_speaks_vietnamese(env: dict[str, str]) -> No
         "Khi có sự kiện: —",
         "Trọng tâm: 27/07 hằng năm",
     ]
+
+
+def test_the_first_import_names_new_indicators_in_vietnamese(env: dict[str, str]) -> None:
+    assert invoke(["db", "upgrade"], env)[0] == 0
+    code, out, err = invoke(["plan", "import", str(PLAN_TXT)], env)
+    assert code == 0, err
+    assert "Hài cốt liệt sĩ quy tập" in out  # DOMAIN.md: remains recovered (task 5a)
+    assert "remains_recovered" not in out
