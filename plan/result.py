@@ -83,10 +83,10 @@ class ImportResult:
         if self.indicators_added:
             from plan.indicators import INDICATORS
 
-            names = {spec.code: spec.name for spec in INDICATORS}
+            titles = {spec.code: spec.name for spec in INDICATORS}
             lines.append(
                 _("Chỉ tiêu định lượng mới: {codes}").format(
-                    codes="; ".join(names.get(c, c) for c in self.indicators_added)
+                    codes="; ".join(titles.get(c, c) for c in self.indicators_added)
                 )
             )
         return lines
