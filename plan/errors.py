@@ -23,3 +23,8 @@ class UnknownAgencyError(PlanParseError):
     def __init__(self, message: str, name: str) -> None:
         super().__init__(message)
         self.name = name
+
+
+class RegistryError(PlanError):
+    """A name the registry cannot take: empty, or already another agency's name or alias, or a
+    group's (it would silently re-route that agency's tasks)."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import re
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -40,8 +41,11 @@ from plan.registry import (
 )
 from plan.result import ImportResult
 from plan.schema import PlanDocument
+from plan.settings_store import stored_campaign
 from plan.sync import update_task
 from plan.text import fold
+
+_KEY = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
 
 
 async def plan_for_import(session: AsyncSession, key: str | None) -> Plan | None:
@@ -66,8 +70,12 @@ async def import_file(
     async with session_factory.begin() as session:
         existing = await plan_for_import(session, key)
         registry = await registry_for_plan(session, existing.id if existing else None)
+        # The plan's own campaign dates (`plan set campaign_start …`) win over the bot's.
+        campaign = dict(campaign or {}) | (
+            await stored_campaign(session, existing.id) if existing else {}
+        )
         # Reading the file blocks: keep it off the event loop.
-        doc = await asyncio.to_thread(parse_plan_file, path, registry=registry, **(campaign or {}))
+        doc = await asyncio.to_thread(parse_plan_file, path, registry=registry, **campaign)
         digest = hashlib.sha256(await asyncio.to_thread(path.read_bytes)).hexdigest()
         return await import_plan(
             session, doc, key=key, now=now, source_name=path.name, source_sha256=digest
@@ -91,6 +99,14 @@ async def import_plan(
     key = key or doc.default_key()
     if not key:
         raise PlanParseError(_("Không suy ra được mã kế hoạch: hãy dùng --key."))
+    # A key is typed after --plan in every command: keep it a short slug ("ha-tinh-2026").
+    if not _KEY.fullmatch(key):
+        raise PlanParseError(
+            _(
+                "Mã kế hoạch “{key}” không hợp lệ: chỉ gồm chữ thường không dấu, chữ số và dấu "
+                "gạch ngang, tối đa 64 ký tự (ví dụ ha-tinh-2026)."
+            ).format(key=key)
+        )
     plan = await session.scalar(select(Plan).where(Plan.key == key))
     result = ImportResult(plan_id=0, key=key)
     if plan is None:

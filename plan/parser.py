@@ -69,10 +69,11 @@ def parse_plan_file(
     """
     suffix = path.suffix.lower()
     try:
-        if suffix == ".docx":
+        # A .docx is a zip file: trust its content over a renamed suffix.
+        if suffix == ".docx" or (suffix in _TEXT_SUFFIXES and _starts_with(path, b"PK\x03\x04")):
             raw = read_docx(path)
-        elif suffix in (".txt", ".text", ""):
-            raw = read_txt(path.read_text(encoding="utf-8-sig"))
+        elif suffix in _TEXT_SUFFIXES:
+            raw = read_txt(_read_text(path))
         else:
             raise PlanParseError(
                 _("Không đọc được tệp “{name}”: chỉ nhận .txt hoặc .docx.").format(name=path.name)
@@ -82,6 +83,22 @@ def parse_plan_file(
             _("Không đọc được tệp “{name}”: {error}").format(name=path.name, error=exc)
         ) from exc
     return assemble(raw, registry or default_registry(), campaign_start, campaign_end)
+
+
+_TEXT_SUFFIXES = (".txt", ".text", "")
+
+
+def _starts_with(path: Path, magic: bytes) -> bool:
+    with path.open("rb") as handle:
+        return handle.read(len(magic)) == magic
+
+
+def _read_text(path: Path) -> str:
+    """UTF-8 (with or without BOM), or UTF-16 with its BOM — Word's and Notepad's "Unicode text"."""
+    data = path.read_bytes()
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    return data.decode("utf-8-sig")
 
 
 def parse_plan_text(

@@ -19,7 +19,7 @@ from locales import _
 from models.plan import Agency, AgencyAlias, AgencyGroup
 from models.repositories import find_agency
 from models.text import match_key
-from plan.errors import UnknownAgencyError
+from plan.errors import RegistryError, UnknownAgencyError
 from plan.text import fold, squash
 
 STANDING_OFFICE = "Bộ Chỉ huy Quân sự tỉnh"
@@ -45,7 +45,10 @@ DEFAULT_GROUPS: dict[str, tuple[str, ...]] = {
     "Các xã, phường trong toàn tỉnh": (),
 }
 
-_SEPARATORS = re.compile(r"[,;]")
+# A line break separates names too: a .docx cell often lists one agency per paragraph, with or
+# without a bullet ("- Sở Nội vụ").
+_SEPARATORS = re.compile(r"[,;\n]")
+_LEADING_BULLET = re.compile(r"^[-–•+*]\s+")
 
 
 @dataclass(frozen=True)
@@ -80,7 +83,7 @@ class Registry:
 
         Raises ``UnknownAgencyError`` naming ``where`` (the row) and the unreadable name.
         """
-        pieces = [squash(p) for p in _SEPARATORS.split(squash(cell))]
+        pieces = [squash(_LEADING_BULLET.sub("", p.strip())) for p in _SEPARATORS.split(cell)]
         pieces = [p for p in pieces if p]
         result: list[Entry] = []
         i = 0
@@ -145,8 +148,31 @@ async def add_agency(
     kind: str = "agency",
 ) -> tuple[Agency, list[str]]:
     """Create the agency ``name`` (NFC) in ``plan_id`` if no agency matches it, and add the aliases
-    it does not have yet. Returns the agency and the aliases added. Does not commit."""
+    it does not have yet. Returns the agency and the aliases added. Does not commit.
+
+    Raises ``RegistryError`` (nothing added) for an empty name or alias, or one that already
+    names another agency or a group: matching is diacritic-insensitive, so such an alias would
+    silently move that agency's tasks to this one."""
+    if not match_key(name) or any(not match_key(alias) for alias in aliases):
+        raise RegistryError(_("Tên cơ quan trống."))
     agency = await find_agency(session, plan_id, name)
+    known = await registry_for_plan(session, plan_id)
+    for other_name in (name, *aliases) if agency is None else aliases:
+        owner = await find_agency(session, plan_id, other_name)
+        entry = known.lookup(other_name)
+        taken_by = (
+            owner.name
+            if owner is not None and owner is not agency
+            else entry.canonical
+            if entry is not None and entry.is_group
+            else None
+        )
+        if taken_by is not None:
+            raise RegistryError(
+                _("“{name}” đã là tên của “{owner}”: không thêm.").format(
+                    name=squash(other_name), owner=taken_by
+                )
+            )
     if agency is None:
         agency = Agency(plan_id=plan_id, name=squash(name), name_folded=fold(name), kind=kind)
         session.add(agency)

@@ -48,9 +48,21 @@ class ImportResult:
             return lines
         if self.added:
             lines.append(_("Nhiệm vụ mới: {codes}").format(codes=", ".join(self.added)))
+        labels = {  # the column names of the appendix, not the model's attribute names
+            "section_id": _("mục"),
+            "content": _("nội dung"),
+            "measures": _("chỉ tiêu, biện pháp"),
+            "timeline_text": _("thời gian"),
+            "leader_text": _("thủ trưởng phụ trách"),
+            "leader_position_id": _("thủ trưởng phụ trách"),
+            "agencies": _("cơ quan chủ trì/phối hợp"),
+            "schedule": _("lịch thực hiện"),
+            "deadlines": _("hạn"),
+        }
         for code, fields in self.updated.items():
+            names = list(dict.fromkeys(labels.get(f, f) for f in fields))
             lines.append(
-                _("Nhiệm vụ {code} thay đổi: {fields}").format(code=code, fields=", ".join(fields))
+                _("Nhiệm vụ {code} thay đổi: {fields}").format(code=code, fields="; ".join(names))
             )
         if self.archived:
             lines.append(
@@ -69,7 +81,12 @@ class ImportResult:
         if self.agencies_added:
             lines.append(_("Cơ quan mới: {names}").format(names="; ".join(self.agencies_added)))
         if self.indicators_added:
+            from plan.indicators import INDICATORS
+
+            titles = {spec.code: spec.name for spec in INDICATORS}
             lines.append(
-                _("Chỉ tiêu định lượng mới: {codes}").format(codes=", ".join(self.indicators_added))
+                _("Chỉ tiêu định lượng mới: {codes}").format(
+                    codes="; ".join(titles.get(c, c) for c in self.indicators_added)
+                )
             )
         return lines

@@ -88,9 +88,30 @@ def parse_value(key: str, text: str) -> Any:
         return text
 
 
-async def set_setting(session: AsyncSession, plan_id: int, key: str, text: str) -> Any:
-    """Store ``key`` = ``text`` (parsed) for the plan; returns the stored value. Does not commit."""
+async def set_setting(
+    session: AsyncSession,
+    plan_id: int,
+    key: str,
+    text: str,
+    *,
+    defaults: Mapping[str, Any] | None = None,
+) -> Any:
+    """Store ``key`` = ``text`` (parsed) for the plan; returns the stored value. Does not commit.
+
+    The campaign must end after it starts: ``campaign_start``/``campaign_end`` are checked
+    against the other one (stored, else ``defaults``, the bot's settings). Raises ``SettingError``.
+    """
     value = parse_value(key, text)
+    pair = {"campaign_start": "campaign_end", "campaign_end": "campaign_start"}
+    if key in pair:
+        other = await get_setting(session, plan_id, pair[key], (defaults or {}).get(pair[key]))
+        start, end = (value, other) if key == "campaign_start" else (other, value)
+        if start is not None and end is not None and str(end) <= str(start):
+            raise SettingError(
+                _("Chiến dịch phải kết thúc sau khi bắt đầu ({start} → {end}).").format(
+                    start=start, end=end
+                )
+            )
     row = await session.scalar(
         select(PlanSetting).where(PlanSetting.plan_id == plan_id, PlanSetting.key == key)
     )
@@ -126,3 +147,17 @@ async def get_setting(session: AsyncSession, plan_id: int, key: str, default: An
         return default
     spec = KNOWN.get(key)
     return spec.default if spec else None
+
+
+async def stored_campaign(session: AsyncSession, plan_id: int) -> dict[str, date]:
+    """The campaign dates stored for the plan (``campaign_start``/``campaign_end`` → date), for
+    the importer: they override the bot's settings ("Theo thời gian của Chiến dịch")."""
+    rows = (
+        await session.execute(
+            select(PlanSetting.key, PlanSetting.value).where(
+                PlanSetting.plan_id == plan_id,
+                PlanSetting.key.in_(("campaign_start", "campaign_end")),
+            )
+        )
+    ).all()
+    return {key: date.fromisoformat(value) for key, value in rows}

@@ -10,6 +10,7 @@ from __future__ import annotations
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from locales import _
 from plan.errors import PlanParseError
@@ -94,21 +95,55 @@ def read_docx(path: Path) -> RawDocument:
     paragraphs = [nfc(p.text) for p in document.paragraphs]
     if not any(p.strip() for p in paragraphs) and not document.tables:
         raise PlanParseError(_("Tệp rỗng: không có nội dung Kế hoạch."))
+    # The appendix may be split over several tables (one per page, each repeating the header):
+    # later tables that start with the header continue it, exactly like the .txt page breaks.
+    found: list[RawRow] = []
+    parts = 0
     for table in document.tables:
-        rows: list[RawRow] = []
-        for index, row in enumerate(table.rows, start=1):
-            cells: list[str] = []
-            previous = None
-            for cell in row.cells:
-                # python-docx repeats a merged cell once per grid column it spans.
-                same = previous is not None and cell._tc is previous
-                cells.append("" if same else nfc("\n".join(p.text for p in cell.paragraphs)))
-                previous = cell._tc
-            if len(cells) != COLUMNS:
-                break
-            rows.append(RawRow(_("hàng {row} của bảng").format(row=index), cells))
+        rows = _docx_rows(table, part=parts + 1)
         if rows and rows[0].is_header:
-            marker = next((i for i, p in enumerate(paragraphs) if fold(p) == "phu luc"), None)
-            preamble = paragraphs[: marker + 4] if marker is not None else paragraphs
-            return RawDocument([p for p in preamble if p.strip()], rows)
+            found.extend(rows)
+            parts += 1
+        elif found:
+            break
+    if found:
+        marker = next((i for i, p in enumerate(paragraphs) if fold(p) == "phu luc"), None)
+        preamble = paragraphs[: marker + 4] if marker is not None else paragraphs
+        return RawDocument([p for p in preamble if p.strip()], found)
     raise PlanParseError(_("Không tìm thấy bảng Phụ lục (cột “TT | Nội dung | …”) trong tệp."))
+
+
+def _docx_rows(table: Any, *, part: int) -> list[RawRow]:
+    """The rows of one .docx table ([] when it is not a 7-column table starting with the header).
+
+    Blank rows are skipped (as blank .txt lines); a row of another width inside the appendix is
+    an error, never a silent end of the table. ``part`` > 1 names a continuation table.
+    """
+    rows: list[RawRow] = []
+    for index, row in enumerate(table.rows, start=1):
+        cells: list[str] = []
+        previous = None
+        for cell in row.cells:
+            # python-docx repeats a merged cell once per grid column it spans.
+            same = previous is not None and cell._tc is previous
+            cells.append("" if same else nfc("\n".join(p.text for p in cell.paragraphs)))
+            previous = cell._tc
+        where = (
+            _("hàng {row} của bảng").format(row=index)
+            if part == 1
+            else _("hàng {row} của bảng thứ {part}").format(row=index, part=part)
+        )
+        if len(cells) != COLUMNS:
+            if not rows:
+                return []
+            raise PlanParseError(
+                _("{where}: có {found} cột thay vì {expected} (bảng bị cắt?).").format(
+                    where=where, found=len(cells), expected=COLUMNS
+                )
+            )
+        if not any(cell.strip() for cell in cells):
+            continue  # a blank row (Word tables often end with one), as blank .txt lines
+        if not rows and not RawRow(where, cells).is_header:
+            return []
+        rows.append(RawRow(where, cells))
+    return rows

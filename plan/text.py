@@ -14,6 +14,8 @@ from models.text import fold, nfc, strip_marks
 __all__ = ["clean_cell", "fold", "fold_aligned", "nfc", "squash"]
 
 _TAG = re.compile(r"<[^>]*>")
+# An HTML list item is a bullet (its own "- ", if the export also wrote one, is the same bullet).
+_LIST_ITEM = re.compile(r"<li\b[^>]*>\s*(?:[-–•]\s+)?", re.IGNORECASE)
 _SPACES = re.compile(r"\s+")
 # A bullet is a hyphen followed by a space at the start of the text or right after the end of a
 # sentence or clause. A hyphen between words or numbers ("mùa khô 2026 - 2027") is not a bullet.
@@ -43,7 +45,7 @@ def clean_cell(raw: str) -> str:
     (a .docx paragraph that continues the previous one) joins with a space. Without any bullet the
     result is one plain line.
     """
-    text = html.unescape(_TAG.sub(" ", nfc(raw)))
+    text = html.unescape(_TAG.sub(" ", _LIST_ITEM.sub("\n- ", nfc(raw))))
     items: list[tuple[bool, str]] = []
     for line in text.split("\n"):
         pieces = _BULLET.split(line)

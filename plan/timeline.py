@@ -62,6 +62,7 @@ class _Parser:
         self.recurrence: str | None = None
         self.on_event: str | None = None
         self.focus: list[str] = []
+        self.last_was_year = False  # the last point read was a whole year ("Năm 2026")
 
     # -- token helpers -------------------------------------------------------------------------
     def peek(self, offset: int = 0) -> str | None:
@@ -87,7 +88,8 @@ class _Parser:
 
     def number(self, low: int, high: int) -> int:
         tok = self.peek()
-        if tok is None or not tok.isdigit() or not low <= int(tok) <= high:
+        # The length check keeps int() away from absurd digit runs (Python refuses > 4300 digits).
+        if tok is None or not tok.isdigit() or len(tok) > 4 or not low <= int(tok) <= high:
             raise self.error()
         self.pos += 1
         return int(tok)
@@ -149,7 +151,8 @@ class _Parser:
         if self.accept("truoc"):
             self.items.append(_Item([self.point()], "before"))
             return
-        self.accept("tu") or self.accept("trong")
+        opened = self.accept("tu")  # "Từ …" must be closed by "đến …"
+        opened or self.accept("trong")
         first = self.points()
         if self.peek() in ("den", "toi", "-"):
             self.pos += 1
@@ -157,6 +160,8 @@ class _Parser:
             last = self.points()
             self.items.append(_Item([first[0], last[-1]], "range"))
             return
+        if opened:  # "Từ tháng 5/2026" alone has no end: not "due 31/5/2026"
+            raise self.error(_("Thiếu mốc kết thúc (“đến …”)."))
         self.items.append(_Item(first, "list"))
 
     def campaign_clause(self) -> bool:
@@ -239,6 +244,11 @@ class _Parser:
         return self.number(1, 4)
 
     def point(self) -> Span:
+        span = self._point()
+        self.last_was_year = span.kind == "year"
+        return span
+
+    def _point(self) -> Span:
         tok = self.peek()
         if tok in _PART_OF_MONTH and self.peek(1) == "thang":
             first, last = _PART_OF_MONTH[tok]
@@ -268,6 +278,10 @@ class _Parser:
         first = self.peek() or ""
         if not first.isdigit():
             raise self.error()
+        if len(first) == 4 and self.last_was_year and self.peek(1) != "/":
+            # "Năm 2026 - 2027", "Năm 2026 và 2027": a bare year only right after a year, so
+            # "Tháng 7/2026, 2027" stays an error rather than a guess.
+            return Span("year", (), self.year())
         if self.peek(1) == "thang":
             day = self.number(1, 31)
             self.pos += 1
@@ -328,18 +342,26 @@ class _Parser:
 
     def _fill_years(self) -> None:
         """A point without a year takes the year of the next point that has one
-        ("Tháng 5 đến tháng 7/2026"); none at all is an error, not a guess."""
+        ("Tháng 5 đến tháng 7/2026"); none at all, or a borrowed year that would put the point
+        after the one it borrowed from ("Tháng 12 và tháng 1/2027"), is an error, not a guess."""
         points = [p for item in self.items for p in item.points]
-        following: int | None = None
+        following: Span | None = None  # the nearest later point that wrote its year
         for point in reversed(points):
-            if point.year is None:
-                point.year = following
-            else:
-                following = point.year
+            borrowed = point.year is None
+            if borrowed:
+                point.year = following.year if following else None
             if point.year is None:
                 raise self.error(_("Thiếu năm."))
             if not 1900 <= point.year <= 2200:
                 raise self.error()
+            try:
+                begin = point.bounds()[0]  # 29/2 in a borrowed non-leap year fails here
+            except ValueError:
+                raise self.error() from None
+            if not borrowed:
+                following = point
+            elif following and begin > following.bounds()[0]:
+                raise self.error(_("Thiếu năm."))
 
 
 def parse_timeline(text: str, *, campaign_start: date, campaign_end: date) -> Schedule:

@@ -8,6 +8,7 @@ from bot.cli.common import PlanOption, database, fail, get_settings, run
 from bot.settings import Settings
 from locales import _
 from models.repositories import PlanLookupError, get_plan
+from plan.errors import PlanError
 from plan.registry import add_agency, add_group, find_agency
 
 app = typer.Typer(no_args_is_help=True)
@@ -38,7 +39,7 @@ def add_cmd(
 
     try:
         canonical, existed, added = run(_go)
-    except PlanLookupError as exc:
+    except (PlanLookupError, PlanError) as exc:
         fail(str(exc))
     if existed:
         typer.echo(_("Cơ quan đã có: {name}").format(name=canonical))

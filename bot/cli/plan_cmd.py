@@ -8,9 +8,10 @@ The forms are relied on by other tools (issue 2): ``plan parse FILE --json``,
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from collections.abc import Awaitable, Callable
+from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import typer
 
@@ -25,6 +26,7 @@ from plan.schema import PlanDocument
 from plan.timeline import parse_timeline
 
 app = typer.Typer(no_args_is_help=True)
+T = TypeVar("T")
 
 FileArgument = typer.Argument(..., help="The plan: .txt export or .docx.")
 
@@ -33,16 +35,20 @@ def _campaign(settings: Settings) -> dict[str, Any]:
     return {"campaign_start": settings.campaign_start, "campaign_end": settings.campaign_end}
 
 
-async def _stored_registry(settings: Settings, key: str | None) -> Registry:
-    """Registry including the agencies the standing office added, when the database has the plan."""
+async def _stored_context(settings: Settings, key: str | None) -> tuple[Registry, dict[str, Any]]:
+    """Registry including the agencies the standing office added, and the campaign dates (the
+    plan's own, else the bot's), when the database has the plan — what ``plan import`` uses."""
     from plan.importer import plan_for_import
+    from plan.settings_store import stored_campaign
 
     try:
         async with database(settings) as factory, factory() as session:
             plan = await plan_for_import(session, key)
-            return await registry_for_plan(session, plan.id if plan else None)
+            registry = await registry_for_plan(session, plan.id if plan else None)
+            stored = await stored_campaign(session, plan.id) if plan else {}
+            return registry, _campaign(settings) | stored
     except Exception:  # not migrated, unreachable… parsing needs none of it
-        return default_registry()
+        return default_registry(), _campaign(settings)
 
 
 def _database_exists(settings: Settings) -> bool:
@@ -57,6 +63,23 @@ def _database_exists(settings: Settings) -> bool:
     return url.get_backend_name() != "sqlite" or Path(url.database or "").is_file()
 
 
+def _run_db(coro_fn: Callable[[], Awaitable[T]]) -> T:
+    """``run`` for commands that need the schema: a database that is unreachable or not migrated
+    yet is a clear message and exit 1, not a traceback."""
+    from sqlalchemy.exc import DBAPIError
+
+    try:
+        return run(coro_fn)
+    except (DBAPIError, OSError) as exc:
+        detail = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        fail(
+            _(
+                "Không dùng được cơ sở dữ liệu ({detail}). Kiểm tra DATABASE_URL; nếu cơ sở dữ "
+                "liệu mới, tạo bảng bằng: python -m bot db upgrade"
+            ).format(detail=detail)
+        )
+
+
 def _print_json(data: Any) -> None:
     typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
@@ -69,13 +92,13 @@ def parse_cmd(
 ) -> None:
     """Read the plan's appendix and print it (nothing is written)."""
     settings = get_settings()
-    registry = (
-        run(lambda: _stored_registry(settings, plan))
+    registry, campaign = (
+        run(lambda: _stored_context(settings, plan))
         if _database_exists(settings)
-        else default_registry()
+        else (default_registry(), _campaign(settings))
     )
     try:
-        doc = parse_plan_file(file, registry=registry, **_campaign(settings))
+        doc = parse_plan_file(file, registry=registry, **campaign)
     except PlanError as exc:
         fail(str(exc))
     if as_json:
@@ -99,8 +122,27 @@ def timeline_cmd(
     if as_json:
         _print_json(data)
         return
-    for key, value in data.items():
-        typer.echo(f"{key}: {value}")
+    rhythm = {"monthly": _("hằng tháng"), "quarterly": _("hằng quý"), "yearly": _("hằng năm")}
+    focus = [
+        _("{day}/{month} hằng năm").format(day=f[5:], month=f[2:4])
+        if f.startswith("--")
+        else date.fromisoformat(f).strftime("%d/%m/%Y")
+        for f in schedule.focus
+    ]
+    rows = [
+        (_("Thời gian"), schedule.text),
+        (_("Hạn"), ", ".join(d.strftime("%d/%m/%Y") for d in schedule.deadlines) or "—"),
+        (
+            _("Bắt đầu"),
+            schedule.window_start.strftime("%d/%m/%Y") if schedule.window_start else "—",
+        ),
+        (_("Thường xuyên"), _("có") if schedule.ongoing else _("không")),
+        (_("Nhịp báo cáo"), rhythm.get(schedule.recurrence or "", "—")),
+        (_("Khi có sự kiện"), schedule.on_event or "—"),
+        (_("Trọng tâm"), ", ".join(focus) or "—"),
+    ]
+    for label, value in rows:
+        typer.echo(f"{label}: {value}")
 
 
 def _print_document(doc: PlanDocument) -> None:
@@ -116,7 +158,11 @@ def _print_document(doc: PlanDocument) -> None:
 @app.command("import")
 def import_cmd(
     file: Path = FileArgument,
-    key: str | None = typer.Option(None, "--key", help="Plan key (default: e.g. ha-tinh-2026)."),
+    # "--plan" too: every command takes --plan KEY (issue 2); for import it names the plan to
+    # create or update.
+    key: str | None = typer.Option(
+        None, "--key", "--plan", help="Plan key (default: e.g. ha-tinh-2026)."
+    ),
 ) -> None:
     """Import (or re-import) the plan into the database, in one transaction; prints what changed."""
     from plan.importer import import_file
@@ -131,7 +177,7 @@ def import_cmd(
             return result.summary_lines()
 
     try:
-        lines = run(_go)
+        lines = _run_db(_go)
     except PlanError as exc:
         fail(str(exc))
     for line in lines:
@@ -151,7 +197,7 @@ def show_cmd(plan: str | None = PlanOption) -> None:
             return await render_plan_table(session, stored)
 
     try:
-        typer.echo(run(_go))
+        typer.echo(_run_db(_go))
     except PlanLookupError as exc:
         fail(str(exc))
 
@@ -170,13 +216,16 @@ def set_cmd(
     async def _go() -> Any:
         async with database(settings) as factory, factory.begin() as session:
             stored = await get_plan(session, plan)
-            return await set_setting(session, stored.id, key, value)
+            return await set_setting(session, stored.id, key, value, defaults=_defaults(settings))
 
     try:
-        stored_value = run(_go)
+        stored_value = _run_db(_go)
     except (PlanLookupError, SettingError) as exc:
         fail(str(exc))
     typer.echo(f"{key} = {json.dumps(stored_value, ensure_ascii=False)}")
+    if key in ("campaign_start", "campaign_end"):
+        # Stored schedules were computed at import time ("Theo thời gian của Chiến dịch").
+        typer.echo(_("Nhập lại Kế hoạch (python -m bot plan import TỆP) để áp dụng cho nhiệm vụ."))
 
 
 @app.command("get")
@@ -195,7 +244,7 @@ def get_cmd(
             return await all_settings(session, stored.id, defaults=_defaults(settings))
 
     try:
-        values = run(_go)
+        values = _run_db(_go)
     except (PlanLookupError, SettingError) as exc:
         fail(str(exc))
     if key is not None:
@@ -204,7 +253,7 @@ def get_cmd(
         typer.echo(json.dumps(values[key][0], ensure_ascii=False))
         return
     for name, (value, is_default) in values.items():
-        note = "  (mặc định)" if is_default else ""
+        note = "  " + _("(mặc định)") if is_default else ""
         typer.echo(f"{name} = {json.dumps(value, ensure_ascii=False)}{note}")
 
 

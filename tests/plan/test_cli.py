@@ -128,7 +128,7 @@ def test_agency_add_makes_a_new_name_importable(env: dict[str, str], tmp_path: P
     code, out, _ = invoke(["agency", "add", "so tai chinh"], env)
     assert "Cơ quan đã có: Sở Tài chính" in out
     code, out, _ = invoke(["plan", "import", str(changed)], env)
-    assert code == 0 and "Nhiệm vụ 3b thay đổi: agencies" in out
+    assert code == 0 and "Nhiệm vụ 3b thay đổi: cơ quan chủ trì/phối hợp" in out
     code, out, _ = invoke(["agency", "list"], env)
     assert "Bộ Chỉ huy Quân sự tỉnh (Cơ quan Thường trực) — Bộ CHQS tỉnh; BCHQS tỉnh" in out
 
