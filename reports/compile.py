@@ -177,6 +177,7 @@ async def compile_summary(
                     reply.confirmed_on,
                     reply.days_late > 0,
                     reply.period,
+                    reply.days_late,
                 )
             )
             for text, bucket in (
@@ -338,12 +339,13 @@ def _standings(
 ) -> tuple[list[AgencyStanding], list[AgencyStanding], list[AgencyStanding]]:
     """Agencies asked in the period, split on time / late / not at all, in agency order."""
     code_of = {t.id: t.code for t in tasks}
+    position = {t.id: t.position for t in tasks}
     replies_of: dict[int, list[Reply]] = defaultdict(list)
     for (_task, agency_id), reply in latest.items():
         replies_of[agency_id].append(reply)
     on_time, late, missing = [], [], []
     for agency_id in sorted(set(expected) | set(replies_of)):
-        own = sorted(replies_of[agency_id], key=lambda r: code_of.get(r.task_id, ""))
+        own = sorted(replies_of[agency_id], key=lambda r: position.get(r.task_id, 0))
         replied = [code_of[r.task_id] for r in own]
         standing = AgencyStanding(
             agency=agencies[agency_id],

@@ -72,14 +72,20 @@ async def indicator_lines(
             ),
         )
         .join(IndicatorFigure, IndicatorFigure.version_id == ProgressReportVersion.id)
-        .where(ProgressReport.plan_id == plan_id, ProgressReport.id.in_(list(regular)))
+        .where(
+            ProgressReport.plan_id == plan_id,
+            ProgressReport.period.in_({r.period for r in regular.values()}),
+        )
     )
     period_total: dict[int, Decimal] = defaultdict(Decimal)
     cumulative: dict[int, Decimal] = defaultdict(Decimal)
     by_cutoff: dict[int, dict[date, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
     notes: dict[int, list[FigureNote]] = defaultdict(list)
+    owned: dict[int, list[tuple[str, str, Decimal]]] = defaultdict(list)
     for report_id, indicator_id, value in rows:
-        reply = regular[report_id]
+        reply = regular.get(report_id)
+        if reply is None:
+            continue
         value = Decimal(value)
         task = tasks_by_id.get(reply.task_id)
         owner = owners.get((reply.task_id, indicator_id))
@@ -95,8 +101,17 @@ async def indicator_lines(
         by_cutoff[indicator_id][reply.cutoff] += value
         if in_period:
             period_total[indicator_id] += value
+            if task is not None:
+                owned[indicator_id].append((task.code, agencies[reply.agency_id], value))
     lines = []
     for ind in indicators:
+        if (
+            not by_cutoff[ind.id]
+            and not notes[ind.id]
+            and ind.target_min is None
+            and not ind.target_setting
+        ):
+            continue  # nothing reported yet and no target: not worth a line
         denominator = None
         is_default = False
         if ind.target_setting:
@@ -125,6 +140,7 @@ async def indicator_lines(
                 if denominator
                 else None,
                 notes=sorted(notes[ind.id], key=lambda n: (n.task_code, n.agency)),
+                owner_figures=owned[ind.id],
                 by_cutoff=series,
             )
         )

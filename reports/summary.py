@@ -133,6 +133,7 @@ class LeadReply:
     confirmed_on: date | None = None
     late: bool = False
     reply_period: str | None = None
+    days_late: int = 0
 
 
 @dataclass(frozen=True)
@@ -192,6 +193,8 @@ class IndicatorLine:
     denominator_is_default: bool = False
     percent: Decimal | None = None
     notes: list[FigureNote] = field(default_factory=list)
+    #: (task code, agency, value) of the owners' figures in the period: what the totals add up.
+    owner_figures: list[tuple[str, str, Decimal]] = field(default_factory=list)
     by_cutoff: list[tuple[date, Decimal]] = field(default_factory=list)
 
 
