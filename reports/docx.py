@@ -239,7 +239,9 @@ def _body(document: DocxDocument, summary: Summary) -> None:
 
 def _annex(document: DocxDocument, summary: Summary) -> None:
     paragraph = _para(document, "", align=WD_ALIGN_PARAGRAPH.CENTER)
-    paragraph.add_run().add_break(WD_BREAK.PAGE)
+    page_break = paragraph.add_run()
+    set_fonts(page_break._r)
+    page_break.add_break(WD_BREAK.PAGE)
     _run(paragraph, phrases.ANNEX_TITLE, bold=True)
     _para(document, phrases.subject_line(summary), italic=True, align=WD_ALIGN_PARAGRAPH.CENTER)
     _para(document, phrases.standing_counts(summary), indent=True)
