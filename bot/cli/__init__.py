@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import typer
 
-from bot.cli import core, plan_cmd
+from bot.cli import core, plan_cmd, report_cmd
 
 app = typer.Typer(
     name="bot",
@@ -20,6 +20,7 @@ app = typer.Typer(
 # One ordered list of command families.
 core.register(app)
 app.add_typer(plan_cmd.app, name="plan", help="Read, import and show the committee's plan.")
+report_cmd.register(app)
 
 
 def main() -> None:
