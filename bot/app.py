@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from telegram import BotCommandScopeAllPrivateChats, BotCommandScopeDefault, Update
-from telegram.error import Forbidden, TelegramError
+from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -100,8 +100,9 @@ def build_application(
         for chat_id, roles in menus:
             try:
                 await sync_menu(app.bot, chat_id, roles)
-            except Forbidden:
-                log.info("menu of %s not set: the user blocked the bot", chat_id)
+            except (Forbidden, BadRequest) as exc:
+                # Blocked the bot, or a chat Telegram no longer knows: the menu follows on /start.
+                log.info("menu of %s not set: %s", chat_id, exc.message)
         log.info(
             "bot @%s ready on plan %r (%d contacts), API %s",
             app.bot.username,

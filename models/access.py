@@ -9,6 +9,7 @@ have several contacts; revoked rows are kept because replies point at them.
 from __future__ import annotations
 
 import enum
+import re
 import secrets
 import unicodedata
 from dataclasses import dataclass
@@ -65,6 +66,12 @@ def fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return " ".join(stripped.casefold().split())
+
+
+def match_key(text: str) -> str:
+    """``fold`` without commas, semicolons and dots: "Sở Văn hóa Thể thao và Du lịch" and
+    "Sở Văn hóa, Thể thao và Du lịch" compare equal, as the plan importer compares names."""
+    return " ".join(re.sub(r"[,;.]", " ", fold(text)).split())
 
 
 def new_code() -> str:
@@ -416,6 +423,15 @@ async def find_agency_by_name(session: AsyncSession, plan_id: int, name: str) ->
         )
     if agency is not None:
         return agency
+    # Slower path for punctuation differences, over the plan's few hundred names at most.
+    key = match_key(name)
+    for candidate in (
+        await session.scalars(
+            select(Agency).where(Agency.plan_id == plan_id).options(selectinload(Agency.aliases))
+        )
+    ).all():
+        if key in {match_key(candidate.name), *(match_key(a.alias) for a in candidate.aliases)}:
+            return candidate
     near = (
         await session.scalars(
             select(Agency.name)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from bot.cli.common import fail, get_settings
+from locales import _
 from models import migrate
 from models.db import DatabaseUrlError
 
@@ -40,6 +41,44 @@ def db_current() -> None:
     )
 
 
+def up() -> None:
+    """What ``make run`` calls: migrate, import the bundled plan into an empty database, show it."""
+    from bot.cli.common import database, run
+    from bot.settings import BUNDLED_PLAN
+    from bot.startup import ensure_plan
+    from plan.errors import PlanError
+    from plan.show import render_plan_table
+
+    settings = get_settings()
+    try:
+        migrate.upgrade(settings.database_url)
+    except DatabaseUrlError as exc:
+        fail(str(exc))
+
+    async def _go() -> tuple[bool, str]:
+        async with database(settings) as factory:
+            plan, imported = await ensure_plan(factory, settings, BUNDLED_PLAN)
+            async with factory() as session:
+                return imported, await render_plan_table(session, plan)
+
+    try:
+        imported, table = run(_go)
+    except PlanError as exc:
+        fail(str(exc))
+    if imported:
+        typer.echo(_("Đã nhập Kế hoạch kèm theo: {name}").format(name=BUNDLED_PLAN.name))
+    typer.echo(table)
+    typer.echo(
+        "\n"
+        + _(
+            "Cơ sở dữ liệu đã sẵn sàng và Kế hoạch đã được nạp. Phần chạy bot Telegram (nhắc việc, "
+            "hội thoại, báo cáo) chưa có trong bản này: nó đến với các bước tiếp theo, khi đó "
+            "`make run` sẽ khởi động bot."
+        )
+    )
+
+
 def register(app: typer.Typer) -> None:
     """Add the core commands to the root CLI."""
     app.add_typer(db_app, name="db")
+    app.command("up")(up)
