@@ -1,4 +1,4 @@
-"""A month of realistic replies on the real plan: the November 2026 report (period ``2026-11``).
+"""A month of realistic replies on the real plan (imported by ``plan.importer`` from the .txt): the November 2026 report (period ``2026-11``).
 
 Data range 15/10–14/11/2026; due Tue 17/11/2026 (2nd working day after Sat 14/11, DOMAIN.md).
 Everything expected below is worked out by hand from this script and the plan's deadlines:
@@ -21,21 +21,30 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
 
 from models.people import Contact
-from models.plan import Agency, Indicator, Plan, Task
+from models.plan import Agency, Indicator, Plan, Task, TaskRole
 from models.progress import (
     IndicatorFigure,
     ProgressReport,
     ProgressReportVersion,
     ProgressStatus,
 )
-from tests.reports.plan_factory import BCHQS, NGV, NV, TASKS, VH, YT, add_real_plan
+from plan.importer import import_plan
+from plan.parser import parse_plan_file
+from tests.conftest import PLAN_TXT
+
+BCHQS = "Bộ Chỉ huy Quân sự tỉnh"
+NV = "Sở Nội vụ"
+YT = "Sở Y tế"
+VH = "Sở Văn hóa, Thể thao và Du lịch"
+NGV = "Sở Ngoại vụ"
 
 HANOI = timezone(timedelta(hours=7))
 DONE = ProgressStatus.DONE
@@ -119,48 +128,44 @@ async def add_reply(
 
 
 async def build_november(session: AsyncSession) -> Ids:
-    """Insert the real plan and the replies described in the module docstring; flushes."""
-    plan = await add_real_plan(session)
+    """Import the real plan and insert the replies described in the module docstring; flushes."""
+    doc = parse_plan_file(PLAN_TXT)
+    result = await import_plan(session, doc, key=None, now=local(2026, 3, 1))
+    plan = await session.get_one(Plan, result.plan_id)
+    tasks = (
+        await session.scalars(
+            select(Task).options(selectinload(Task.assignments), selectinload(Task.deadlines))
+        )
+    ).all()
     ids = Ids(
         plan=plan,
         agencies={a.name: a for a in await session.scalars(select(Agency))},
-        tasks={t.code: t for t in await session.scalars(select(Task))},
+        tasks={t.code: t for t in tasks},
         indicators={i.code: i for i in await session.scalars(select(Indicator))},
     )
-    # Earlier months: done before the period, except YT on 3b and NV on 5b (1st occurrence).
-    early = {
-        "1a",
-        "1b",
-        "3a",
-        "3b",
-        "3c",
-        "4a",
-        "5b",
-        "5c",
-        "6b",
-        "7",
-        "8a",
-        "8b",
-        "9a",
-        "9b",
-        "10a",
-    }
-    for spec in TASKS:
-        if spec.code not in early:
-            continue
-        for name in spec.leads:
-            if (spec.code, name) in {("3b", YT), ("5b", NV)}:
+    names = {a.id: a.name for a in ids.agencies.values()}
+    # Earlier months: every deadline before 15/10/2026 reported done by every lead agency, except
+    # Sở Y tế on 3b and Sở Nội vụ on 5b's first occurrence.
+    for task in sorted(tasks, key=lambda t: t.position):
+        for deadline in task.deadlines:
+            if deadline.due >= date(2026, 10, 15):
                 continue
-            occurrence = 1 if len(spec.deadlines) > 1 else 0
-            await add_reply(
-                session,
-                ids,
-                spec.code,
-                name,
-                "2026-09",
-                Version(local(2026, 9, 15), DONE),
-                occurrence=occurrence,
-            )
+            for assignment in task.assignments:
+                if assignment.role != TaskRole.LEAD or assignment.agency_id is None:
+                    continue
+                name = names[assignment.agency_id]
+                if (task.code, name) in {("3b", YT), ("5b", NV)}:
+                    continue
+                occurrence = deadline.occurrence if len(task.deadlines) > 1 else 0
+                await add_reply(
+                    session,
+                    ids,
+                    task.code,
+                    name,
+                    "2026-09",
+                    Version(local(2026, 9, 15), DONE),
+                    occurrence=occurrence,
+                )
     bchqs_nov = local(2026, 11, 16, 9, 30)
     await add_reply(
         session,

@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 from reports.summary import Summary
-from tests.reports.plan_factory import BCHQS, NV, VH, YT
+from tests.reports.scenario import BCHQS, NV, VH, YT
 
 
 def test_period_heading(november: Summary) -> None:
