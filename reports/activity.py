@@ -83,15 +83,15 @@ def is_active(task: Task, agency_id: int, period: ReportingPeriod, done: Done) -
 
 
 def overdue(
-    tasks: Sequence[Task], period: ReportingPeriod, done: Done, agencies: dict[int, str]
+    tasks: Sequence[Task], as_of: date, done: Done, agencies: dict[int, str]
 ) -> list[OverdueTask]:
-    """Deadlines before the period's cut-off not reported done, with days overdue at the cut-off."""
+    """Deadlines before ``as_of`` not reported done, with the days overdue at ``as_of``."""
     found = []
     for task in tasks:
         if task.schedule and task.schedule.on_event and task.schedule.activated_at is None:
             continue
         for occurrence, due in deadlines(task):
-            if due >= period.end:
+            if due >= as_of:
                 continue
             late = [
                 agencies[a]
@@ -100,7 +100,7 @@ def overdue(
             ]
             if late:
                 found.append(
-                    OverdueTask(task.code, nfc(task.content), due, (period.end - due).days, late)
+                    OverdueTask(task.code, nfc(task.content), due, (as_of - due).days, late)
                 )
     return sorted(found, key=lambda o: (-o.days_overdue, o.code))
 

@@ -15,7 +15,8 @@ Rules (DOMAIN.md, "Replies and periods" and "Indicators"; issue 8):
 - A task is active in P when it is ongoing, its window overlaps P, it has a deadline in P, or a
   deadline before P that the agency has not reported done; an on-event task only once activated.
 - Overdue: a deadline before P's cut-off that a lead agency has not reported done by then; days
-  overdue are counted to the cut-off (so a report is the same whenever it is compiled).
+  overdue are counted to the cut-off (so a report is the same whenever it is compiled), or to the
+  compile date for a period not yet closed.
 """
 
 from __future__ import annotations
@@ -98,6 +99,7 @@ async def compile_summary(
 
     ``now`` (aware) gives the compile date (local to ``tz``). Read-only: nothing is written.
     """
+    compiled_on = now.astimezone(tz).date()
     settings = await _settings(session, plan.id)
     calendar = await load_calendar(session, plan.id)
     due_days = int(settings.get(SETTING_DUE_WORKING_DAYS, DEFAULT_DUE_WORKING_DAYS))
@@ -209,7 +211,7 @@ async def compile_summary(
         header=header,
         period=period,
         due=period.due(calendar, due_days),
-        compiled_on=now.astimezone(tz).date(),
+        compiled_on=compiled_on,
         sections=[
             SectionBlock(s.number, nfc(s.title), blocks[s.id])
             for s in ordered_sections
@@ -223,7 +225,7 @@ async def compile_summary(
         late=late,
         missing=missing,
         unreachable=await _unreachable(session, plan.id, agencies, tz),
-        overdue=activity.overdue(tasks, period, done, agencies),
+        overdue=activity.overdue(tasks, min(period.end, compiled_on), done, agencies),
         not_activated=[
             (t.code, nfc(t.schedule.on_event))
             for t in tasks

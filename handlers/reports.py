@@ -1,0 +1,129 @@
+"""``/baocao``: the periodic summary for the standing office and leaders (issue 8).
+
+``/baocao`` offers the periods as buttons, the current ones first; ``/baocao thang 11/2026``,
+``/baocao quy 4/2026`` (forms in ``reports.choices``) compile at once. The text goes out as HTML
+messages ≤ 4096 characters, then the DOCX, XLSX and PNG as documents, rendered in a worker thread.
+Only the standing office (and admin) and leaders may ask; leaders only read, which is all this does.
+
+Callback data: ``rpt:v1:p:<period id>`` (regular ids and milestones only: no ``:`` inside).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
+from telegram.constants import ParseMode
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
+
+from handlers.auth import Actor, requires
+from handlers.context import BotContext
+from handlers.menu import roles_for
+from locales import _
+from models.plan import Plan
+from reports.choices import button_label, parse_period_text, period_choices
+from reports.compile import compile_summary
+from reports.html import render_chunks
+from reports.outputs import build_files
+from reports.summary import period_label
+from scheduler.periods import PeriodError, ReportingPeriod, parse_period_id
+
+PREFIX = "rpt"
+PATTERN = rf"^{PREFIX}:v\d+:[^:]+(:[^:]*)*$"
+
+
+def period_button_data(period: ReportingPeriod) -> str:
+    """``rpt:v1:p:2026-11`` (≤ 64 bytes: ids are at most 8 characters)."""
+    return f"{PREFIX}:v1:p:{period.id}"
+
+
+def help_text() -> str:
+    """What ``/baocao`` says with its buttons."""
+    return _(
+        "Chọn kỳ báo cáo, hoặc gõ trực tiếp, ví dụ: /baocao thang 11/2026, /baocao quy 4/2026, "
+        "/baocao nam 2026, /baocao tu 01/11/2026 den 20/11/2026."
+    )
+
+
+@requires(roles_for("baocao"))
+async def ask_report(update: Update, context: BotContext, actor: Actor) -> None:
+    """``/baocao [kỳ]``: compile the typed period, or offer the periods as buttons."""
+    message = update.effective_message
+    assert message is not None
+    settings = context.settings
+    typed = " ".join(context.args or []).strip()
+    if typed:
+        try:
+            period = parse_period_text(
+                typed, campaign_start=settings.campaign_start, campaign_end=settings.campaign_end
+            )
+        except PeriodError:
+            await message.reply_text(
+                _("Không đọc được kỳ báo cáo “{text}”.").format(text=html.escape(typed))
+                + "\n"
+                + help_text(),
+                parse_mode=ParseMode.HTML,
+            )
+            return
+        await _send_report(update, context, period)
+        return
+    today = context.now().astimezone(settings.tz).date()
+    choices = period_choices(
+        today, campaign_start=settings.campaign_start, campaign_end=settings.campaign_end
+    )
+    keyboard = [
+        [InlineKeyboardButton(button_label(p), callback_data=period_button_data(p))]
+        for p in choices
+    ]
+    await message.reply_text(help_text(), reply_markup=InlineKeyboardMarkup(keyboard))
+
+
+@requires(roles_for("baocao"))
+async def choose_period(update: Update, context: BotContext, actor: Actor) -> None:
+    """A period button: compile and send that period's report."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    match = re.fullmatch(rf"{PREFIX}:v1:p:([0-9A-Za-z-]+)", query.data)
+    settings = context.settings
+    try:
+        if match is None:
+            raise PeriodError(query.data)
+        period = parse_period_id(
+            match[1], campaign_start=settings.campaign_start, campaign_end=settings.campaign_end
+        )
+    except PeriodError:
+        await query.answer(_("Nút này đã cũ, vui lòng gửi lại /baocao."), show_alert=True)
+        return
+    await query.answer(_("Đang tổng hợp {label}…").format(label=period_label(period)))
+    await _send_report(update, context, period)
+
+
+async def _send_report(update: Update, context: BotContext, period: ReportingPeriod) -> None:
+    chat = update.effective_chat
+    assert chat is not None
+    settings = context.settings
+    async with context.session_factory() as session:
+        plan = await session.get_one(Plan, context.plan_id)
+        summary = await compile_summary(
+            session,
+            plan,
+            period,
+            now=context.now(),
+            campaign_start=settings.campaign_start,
+            campaign_end=settings.campaign_end,
+            tz=settings.tz,
+        )
+    for chunk in render_chunks(summary):
+        await context.bot.send_message(chat.id, chunk, parse_mode=ParseMode.HTML)
+    files = await build_files(summary)  # worker thread: the event loop keeps serving others
+    for name, data in files.named():
+        await context.bot.send_document(chat.id, InputFile(data, filename=name))
+
+
+def handlers() -> list[BaseHandler[Update, BotContext, object]]:
+    """The ``/baocao`` handlers, for ``handlers.all_handlers``."""
+    return [
+        CommandHandler("baocao", ask_report),
+        CallbackQueryHandler(choose_period, pattern=PATTERN),
+    ]
