@@ -125,7 +125,14 @@ async def compile_summary(
         for a in await session.scalars(select(Agency).where(Agency.plan_id == plan.id))
     }
 
+    dues: dict[str, date | None] = {}
+
     def due_of(period_id: str) -> date | None:
+        if period_id not in dues:
+            dues[period_id] = _due(period_id)
+        return dues[period_id]
+
+    def _due(period_id: str) -> date | None:
         try:
             answered = parse_period_id(
                 period_id, campaign_start=campaign_start, campaign_end=campaign_end
