@@ -110,7 +110,9 @@ async def build_store(factory: async_sessionmaker[AsyncSession], replies_target:
             pairs = [(t.id, a) for t in tasks for a in agencies]
             budget = replies_target // PROVINCES // per_pair_periods
             pairs = pairs[:budget]
-            report_id = await session.scalar(select(func.coalesce(func.max(ProgressReport.id), 0)))
+            report_id = int(
+                await session.scalar(select(func.coalesce(func.max(ProgressReport.id), 0))) or 0
+            )
             reports, versions, figures = [], [], []
             for period in PERIODS:
                 due = period.end + timedelta(days=3)

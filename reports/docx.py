@@ -240,6 +240,8 @@ def _signature(document: DocxDocument, summary: Summary) -> None:
     _no_borders(table)
     left, right = table.rows[0].cells
     _widths(table, Cm(7.5), Cm(9.0))
+    # The block is signed as one piece: the row never splits across a page break.
+    table.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
     left._tc.remove(left.paragraphs[0]._p)
     right._tc.remove(right.paragraphs[0]._p)
     _para(left, _("Nơi nhận:"), 12, bold=True, italic=True, align=WD_ALIGN_PARAGRAPH.LEFT, after=0)
@@ -264,8 +266,8 @@ def _body(document: DocxDocument, summary: Summary) -> None:
             paragraph = _para(document, "", indent=True)
             _run(paragraph, phrases.task_label(task.code), bold=True, italic=True)
             _run(paragraph, task.content, italic=True)
-            for lead in task.leads:
-                w.line(f"- {phrases.lead_line(lead)}", indent=True)
+            for text in phrases.lead_lines(task.leads):
+                w.line(f"- {text}", indent=True)
     if summary.indicators:
         w.line(phrases.INDICATORS_TITLE, bold=True, indent=True)
         for line in summary.indicators:
@@ -364,7 +366,9 @@ def build_docx(summary: Summary) -> bytes:
         after=12,
     )
     _body(document, summary)
-    _para(document, "", after=0)
+    # Keep the last line of the body with the signature block (never a signature alone).
+    document.paragraphs[-1].paragraph_format.keep_with_next = True
+    _para(document, "", after=0).paragraph_format.keep_with_next = True
     _signature(document, summary)
     _annex(document, summary)
     buffer = io.BytesIO()

@@ -70,8 +70,8 @@ def render_html(summary: Summary) -> str:
                 content = content[:CONTENT_PREVIEW].rsplit(" ", 1)[0] + "…"
             label = phrases.task_label(task.code).strip()
             out.append(f"<b>{escape(label)}</b> {escape(content)}" if label else escape(content))
-            for lead in task.leads:
-                out.extend(_item("", phrases.lead_line(lead)))
+            for text in phrases.lead_lines(task.leads):
+                out.extend(_item("", text))
     if summary.indicators:
         out.append(f"<b>{escape(phrases.INDICATORS_TITLE)}</b>")
         for line in summary.indicators:

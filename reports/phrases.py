@@ -60,6 +60,19 @@ def place_date_line(place: str, day: date) -> str:
     )
 
 
+def lead_lines(leads: list[LeadReply]) -> list[str]:
+    """One line per lead agency that replied, then one line naming those that did not."""
+    lines = [lead_line(lead) for lead in leads if lead.status is not None]
+    silent = [lead.agency for lead in leads if lead.status is None]
+    if silent:
+        lines.append(
+            _("Chưa báo cáo ({count}): {agencies}.").format(
+                count=len(silent), agencies="; ".join(silent)
+            )
+        )
+    return lines
+
+
 def task_label(code: str) -> str:
     """ "5a) " for a lettered task; "" for the single item of a section (2, 7), as the plan has it."""
     return f"{code}) " if code[-1:].isalpha() else ""

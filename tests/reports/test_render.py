@@ -44,6 +44,11 @@ def test_chat_text_escapes_user_text(november: Summary) -> None:
     assert "Sở Nội vụ (nội dung 6a) báo cáo 1.300 — không cộng vào tổng." in text
     assert "Mộ đã lấy mẫu: trong kỳ 2.034 mộ; lũy kế từ đầu Chiến dịch 4.034 mộ (33,6%)" in text
     assert "Nội dung 5b (hạn 31/05/2026, quá 167 ngày): Sở Nội vụ." in text
+    # 6c: Bộ CHQS tỉnh replied; the two silent co-leads share one line.
+    assert (
+        "• Bộ Chỉ huy Quân sự tỉnh: Đang thực hiện (báo cáo ngày 16/11/2026).\n"
+        "• Chưa báo cáo (2): Sở Nội vụ; Sở Y tế." in text
+    )
     assert (
         "Trần Thị Bích (Sở Y tế): không nhận được tin nhắn từ ngày 10/11/2026 (đã chặn bot)."
         in text
@@ -111,6 +116,7 @@ def test_docx_layout(november: Summary) -> None:
     ):
         assert title in texts
     assert any("Hương Sơn & Vũ Quang; độ sâu < 1 m" in t for t in texts)
+    assert "w:cantSplit" in document.tables[1].rows[0]._tr.xml  # signed as one block
     signature = document.tables[1].rows[0].cells
     assert "Nơi nhận:" in signature[0].text and "Lưu: VT, BCHQS." in signature[0].text
     assert "TM. BAN CHỈ ĐẠO" in signature[1].text and "Nguyễn Thị Nguyệt" in signature[1].text
