@@ -22,21 +22,19 @@ Rules (DOMAIN.md, "Replies and periods" and "Indicators"; issue 8):
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased, selectinload
+from sqlalchemy.orm import selectinload
 
 from models.people import Contact
-from models.plan import Agency, Plan, PlanSetting, Section, Task
-from models.progress import ProgressReport, ProgressReportVersion, ProgressStatus
-from models.reminders import CalendarOverride
+from models.plan import Agency, Plan, Section, Task
 from reports import activity
 from reports.indicators import indicator_lines
+from reports.replies import Reply, load_calendar, load_replies, load_settings, local_date
 from reports.summary import (
     SETTING_DUE_WORKING_DAYS,
     SETTING_HEADER,
@@ -51,7 +49,6 @@ from reports.summary import (
     UnreachableContact,
     nfc,
 )
-from scheduler.calendar import WorkingCalendar
 from scheduler.periods import (
     DEFAULT_DUE_WORKING_DAYS,
     PeriodError,
@@ -61,28 +58,6 @@ from scheduler.periods import (
 
 #: Asia/Ho_Chi_Minh: reports speak local dates.
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
-
-
-@dataclass(frozen=True)
-class Reply:
-    """A stored reply with its latest version, as the compiler needs it."""
-
-    id: int
-    task_id: int
-    agency_id: int
-    occurrence: int
-    period: str
-    cutoff: date
-    regular: bool
-    status: ProgressStatus
-    confirmed_on: date
-    #: Days between the due date and the first confirmation; 0 when on time.
-    days_late: int
-    result: str
-    difficulties: str
-    next_steps: str
-    proposals: str
-    attachment: tuple[str, str] | None
 
 
 async def compile_summary(
@@ -100,7 +75,7 @@ async def compile_summary(
     ``now`` (aware) gives the compile date (local to ``tz``). Read-only: nothing is written.
     """
     compiled_on = now.astimezone(tz).date()
-    settings = await _settings(session, plan.id)
+    settings = await load_settings(session, plan.id)
     calendar = await load_calendar(session, plan.id)
     due_days = int(settings.get(SETTING_DUE_WORKING_DAYS, DEFAULT_DUE_WORKING_DAYS))
     header = ReportHeader.from_setting(settings.get(SETTING_HEADER))
@@ -141,7 +116,7 @@ async def compile_summary(
             return None
         return answered.due(calendar, due_days)
 
-    replies = await _load_replies(session, plan.id, period, campaign_start, tz, due_of)
+    replies = await load_replies(session, plan.id, period, campaign_start, tz, due_of)
     in_period = [
         r for r in replies if period.start <= r.cutoff <= period.end or r.period == period.id
     ]
@@ -242,104 +217,6 @@ async def compile_summary(
     )
 
 
-async def _settings(session: AsyncSession, plan_id: int) -> dict[str, Any]:
-    rows = await session.execute(
-        select(PlanSetting.key, PlanSetting.value).where(PlanSetting.plan_id == plan_id)
-    )
-    return {key: value for key, value in rows}
-
-
-async def load_calendar(session: AsyncSession, plan_id: int) -> WorkingCalendar:
-    """The working calendar with the standing office's overrides of ``plan_id``."""
-    rows = await session.execute(
-        select(CalendarOverride.day, CalendarOverride.is_working_day).where(
-            CalendarOverride.plan_id == plan_id
-        )
-    )
-    return WorkingCalendar(overrides={day: working for day, working in rows})
-
-
-async def _load_replies(
-    session: AsyncSession,
-    plan_id: int,
-    period: ReportingPeriod,
-    campaign_start: date,
-    tz: ZoneInfo,
-    due_of: Any,
-) -> list[Reply]:
-    """Replies to regular periods with a cut-off up to ``period.end``, and to ``period.id``."""
-    cutoffs = activity.regular_ids_until(min(campaign_start, period.start), period.end)
-    first = aliased(ProgressReportVersion)
-    stmt = (
-        select(
-            ProgressReport.id,
-            ProgressReport.task_id,
-            ProgressReport.agency_id,
-            ProgressReport.occurrence,
-            ProgressReport.period,
-            ProgressReportVersion.status,
-            first.confirmed_at,
-            ProgressReportVersion.result,
-            ProgressReportVersion.difficulties,
-            ProgressReportVersion.next_steps,
-            ProgressReportVersion.proposals,
-            ProgressReportVersion.attachment_name,
-            ProgressReportVersion.attachment_kind,
-            ProgressReportVersion.attachment_file_id,
-        )
-        .join(
-            ProgressReportVersion,
-            and_(
-                ProgressReportVersion.report_id == ProgressReport.id,
-                ProgressReportVersion.version == ProgressReport.latest_version,
-            ),
-        )
-        .join(first, and_(first.report_id == ProgressReport.id, first.version == 1))
-        .where(
-            ProgressReport.plan_id == plan_id,
-            ProgressReport.period.in_([*cutoffs, period.id]),
-        )
-    )
-    result = []
-    for row in await session.execute(stmt):
-        cutoff = cutoffs.get(row.period, period.end)
-        confirmed_on = _local_date(row[6], tz)
-        due = due_of(row.period)
-        attachment = None
-        if row.attachment_file_id or row.attachment_name:
-            attachment = (
-                nfc(row.attachment_name) or row.attachment_file_id,
-                row.attachment_kind or "",
-            )
-        result.append(
-            Reply(
-                id=row.id,
-                task_id=row.task_id,
-                agency_id=row.agency_id,
-                occurrence=row.occurrence,
-                period=row.period,
-                cutoff=cutoff,
-                regular=row.period in cutoffs,
-                status=ProgressStatus(row.status),
-                confirmed_on=confirmed_on,
-                days_late=max(0, (confirmed_on - due).days) if due is not None else 0,
-                result=nfc(row.result),
-                difficulties=nfc(row.difficulties),
-                next_steps=nfc(row.next_steps),
-                proposals=nfc(row.proposals),
-                attachment=attachment,
-            )
-        )
-    return result
-
-
-def _local_date(moment: datetime, tz: ZoneInfo) -> date:
-    # SQLite hands back naive datetimes: they were stored as UTC.
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=ZoneInfo("UTC"))
-    return moment.astimezone(tz).date()
-
-
 def _standings(
     expected: dict[int, list[str]],
     latest: dict[tuple[int, int], Reply],
@@ -389,7 +266,7 @@ async def _unreachable(
         UnreachableContact(
             name=nfc(c.full_name) or (c.username or str(c.telegram_user_id)),
             agency=agencies.get(c.agency_id, "") if c.agency_id else "",
-            since=_local_date(c.unreachable_at, tz),  # type: ignore[arg-type]
+            since=local_date(c.unreachable_at, tz),  # type: ignore[arg-type]
             reason=nfc(c.unreachable_reason),
         )
         for c in contacts
