@@ -62,7 +62,8 @@ async def indicator_lines(
         )
     }
     regular = {r.id: r for r in replies if r.regular}
-    rows = await session.execute(
+    connection = await session.connection()  # Core rows: thousands of figures, no ORM objects
+    rows = await connection.execute(
         select(ProgressReport.id, IndicatorFigure.indicator_id, IndicatorFigure.value)
         .join(
             ProgressReportVersion,

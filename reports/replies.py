@@ -40,11 +40,11 @@ class Reply:
     confirmed_on: date
     #: Days between the due date and the first confirmation; 0 when on time.
     days_late: int
-    result: str
-    difficulties: str
-    next_steps: str
-    proposals: str
-    attachment: tuple[str, str] | None
+    result: str = ""
+    difficulties: str = ""
+    next_steps: str = ""
+    proposals: str = ""
+    attachment: tuple[str, str] | None = None
 
 
 async def load_settings(session: AsyncSession, plan_id: int) -> dict[str, Any]:
@@ -73,8 +73,45 @@ async def load_replies(
     tz: ZoneInfo,
     due_of: Callable[[str], date | None],
 ) -> list[Reply]:
-    """Replies to regular periods with a cut-off up to ``period.end``, and to ``period.id``."""
+    """Replies to regular periods with a cut-off up to ``period.end``, and to ``period.id``.
+
+    Replies inside the period come with their latest version's texts and their first confirmation;
+    earlier ones ("history": what was done, figures for the cumulative totals) only with the
+    report row's status, and ``confirmed_on`` set to their cut-off. Read through the session's
+    connection (Core rows): no ORM objects for thousands of rows.
+    """
     cutoffs = activity.regular_ids_until(min(campaign_start, period.start), period.end)
+    inside = [pid for pid, cutoff in cutoffs.items() if period.start <= cutoff <= period.end]
+    history = [pid for pid in cutoffs if pid not in inside and pid != period.id]
+    connection = await session.connection()
+    result = []
+    if history:
+        rows = await connection.execute(
+            select(
+                ProgressReport.id,
+                ProgressReport.task_id,
+                ProgressReport.agency_id,
+                ProgressReport.occurrence,
+                ProgressReport.period,
+                ProgressReport.status,
+            ).where(ProgressReport.plan_id == plan_id, ProgressReport.period.in_(history))
+        )
+        for rid, task_id, agency_id, occurrence, period_id, status in rows:
+            cutoff = cutoffs[period_id]
+            result.append(
+                Reply(
+                    rid,
+                    task_id,
+                    agency_id,
+                    occurrence,
+                    period_id,
+                    cutoff,
+                    True,
+                    ProgressStatus(status),
+                    cutoff,
+                    0,
+                )
+            )
     first = aliased(ProgressReportVersion)
     stmt = (
         select(
@@ -103,11 +140,10 @@ async def load_replies(
         .join(first, and_(first.report_id == ProgressReport.id, first.version == 1))
         .where(
             ProgressReport.plan_id == plan_id,
-            ProgressReport.period.in_([*cutoffs, period.id]),
+            ProgressReport.period.in_([*inside, period.id]),
         )
     )
-    result = []
-    for row in await session.execute(stmt):
+    for row in await connection.execute(stmt):
         cutoff = cutoffs.get(row.period, period.end)
         confirmed_on = local_date(row[6], tz)
         due = due_of(row.period)
