@@ -32,6 +32,7 @@ from sqlalchemy.orm import selectinload
 
 from models.people import Contact
 from models.plan import Agency, Plan, Section, Task
+from models.progress import ProgressStatus
 from reports import activity
 from reports.indicators import indicator_lines
 from reports.replies import Reply, load_calendar, load_replies, load_settings, local_date
@@ -116,7 +117,8 @@ async def compile_summary(
             return None
         return answered.due(calendar, due_days)
 
-    replies = await load_replies(session, plan.id, period, campaign_start, tz, due_of)
+    regular_ids = activity.regular_ids_until(min(campaign_start, period.start), period.end)
+    replies, history_done = await load_replies(session, plan.id, period, regular_ids, tz, due_of)
     in_period = [
         r for r in replies if period.start <= r.cutoff <= period.end or r.period == period.id
     ]
@@ -124,11 +126,8 @@ async def compile_summary(
     for each in sorted(in_period, key=lambda r: (r.cutoff, r.confirmed_on, r.id)):
         latest[(each.task_id, each.agency_id)] = each
     done = activity.done_occurrences(
-        [
-            (r.task_id, r.agency_id, r.occurrence, r.status)
-            for r in replies
-            if r.cutoff <= period.end
-        ]
+        [(r.task_id, r.agency_id, r.occurrence, r.status) for r in replies]
+        + [(t, a, o, ProgressStatus.DONE) for t, a, o in history_done]
     )
 
     blocks: dict[int, list[TaskLine]] = defaultdict(list)
@@ -182,7 +181,7 @@ async def compile_summary(
         session,
         plan.id,
         period,
-        replies,
+        regular_ids,
         settings,
         tasks_by_id={t.id: t for t in tasks},
         agencies=agencies,

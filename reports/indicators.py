@@ -8,12 +8,11 @@ A figure is what happened in the stretch ending at its reply's cut-off, so total
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from sqlalchemy import and_, select
+from sqlalchemy import Select, and_, false, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.plan import Indicator, Task, TaskIndicator
@@ -28,15 +27,12 @@ from reports.summary import (
 )
 from scheduler.periods import ReportingPeriod
 
-if TYPE_CHECKING:
-    from reports.compile import Reply
-
 
 async def indicator_lines(
     session: AsyncSession,
     plan_id: int,
     period: ReportingPeriod,
-    replies: Sequence[Reply],
+    regular_ids: dict[str, date],
     settings: dict[str, Any],
     *,
     tasks_by_id: dict[int, Task],
@@ -44,9 +40,11 @@ async def indicator_lines(
 ) -> list[IndicatorLine]:
     """Period and cumulative totals of every indicator of the plan, in the order they were stored.
 
-    ``replies`` are the compiler's replies up to the period's end; the figures of their latest
-    versions are read here. The denominator of a target set as a plan setting (unidentified graves)
-    defaults to ``DEFAULT_UNIDENTIFIED_GRAVES``, flagged as a default.
+    ``regular_ids`` maps the regular period ids up to the period's end to their cut-offs (figures
+    of ad hoc and milestone replies are not added: they repeat what the regular replies count).
+    The sums are done by the database (GROUP BY), over the latest version of each reply. The
+    denominator of a target set as a plan setting (unidentified graves) defaults to
+    ``DEFAULT_UNIDENTIFIED_GRAVES``, flagged as a default.
     """
     indicators = (
         await session.scalars(
@@ -55,55 +53,78 @@ async def indicator_lines(
     ).all()
     if not indicators:
         return []
-    owners = {
-        (row.task_id, row.indicator_id): row.owner_agency_id
-        for row in await session.scalars(
-            select(TaskIndicator).join(Task).where(Task.plan_id == plan_id)
-        )
-    }
-    regular = {r.id: r for r in replies if r.regular}
-    connection = await session.connection()  # Core rows: thousands of figures, no ORM objects
-    rows = await connection.execute(
-        select(ProgressReport.id, IndicatorFigure.indicator_id, IndicatorFigure.value)
-        .join(
-            ProgressReportVersion,
+    owners: dict[tuple[int, int], int] = {}
+    for row in await session.scalars(
+        select(TaskIndicator).join(Task).where(Task.plan_id == plan_id)
+    ):
+        owner = row.owner_agency_id
+        if owner is None and row.task_id in tasks_by_id:  # default: the first lead agency
+            leads = activity.lead_agency_ids(tasks_by_id[row.task_id])
+            owner = leads[0] if leads else None
+        if owner is not None:
+            owners[(row.task_id, row.indicator_id)] = owner
+    is_owner = or_(
+        false(),
+        *(
             and_(
-                ProgressReportVersion.report_id == ProgressReport.id,
-                ProgressReportVersion.version == ProgressReport.latest_version,
-            ),
-        )
-        .join(IndicatorFigure, IndicatorFigure.version_id == ProgressReportVersion.id)
-        .where(
-            ProgressReport.plan_id == plan_id,
-            ProgressReport.period.in_({r.period for r in regular.values()}),
-        )
+                ProgressReport.task_id == task_id,
+                IndicatorFigure.indicator_id == indicator_id,
+                ProgressReport.agency_id == agency_id,
+            )
+            for (task_id, indicator_id), agency_id in owners.items()
+        ),
     )
+    inside = [pid for pid, cutoff in regular_ids.items() if period.start <= cutoff <= period.end]
+    summed = func.sum(IndicatorFigure.value)
+    connection = await session.connection()  # Core rows, sums done by the database
+
+    def figures(*columns: Any) -> Select[Any]:
+        return (
+            select(*columns, summed)
+            .join(
+                ProgressReportVersion,
+                and_(
+                    ProgressReportVersion.report_id == ProgressReport.id,
+                    ProgressReportVersion.version == ProgressReport.latest_version,
+                ),
+            )
+            .join(IndicatorFigure, IndicatorFigure.version_id == ProgressReportVersion.id)
+            .where(ProgressReport.plan_id == plan_id)
+            .group_by(*columns)
+        )
+
     period_total: dict[int, Decimal] = defaultdict(Decimal)
     cumulative: dict[int, Decimal] = defaultdict(Decimal)
     by_cutoff: dict[int, dict[date, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
     notes: dict[int, list[FigureNote]] = defaultdict(list)
     owned: dict[int, list[tuple[str, str, Decimal]]] = defaultdict(list)
-    for report_id, indicator_id, value in rows:
-        reply = regular.get(report_id)
-        if reply is None:
-            continue
+    owner_rows = await connection.execute(
+        figures(
+            ProgressReport.period,
+            ProgressReport.task_id,
+            ProgressReport.agency_id,
+            IndicatorFigure.indicator_id,
+        ).where(ProgressReport.period.in_(list(regular_ids)), is_owner)
+    )
+    for period_id, task_id, agency_id, indicator_id, value in owner_rows:
         value = Decimal(value)
-        task = tasks_by_id.get(reply.task_id)
-        owner = owners.get((reply.task_id, indicator_id))
-        if owner is None and task is not None:
-            leads = activity.lead_agency_ids(task)
-            owner = leads[0] if leads else None
-        in_period = period.start <= reply.cutoff <= period.end
-        if reply.agency_id != owner:
-            if in_period and task is not None:
-                notes[indicator_id].append(FigureNote(agencies[reply.agency_id], task.code, value))
-            continue
+        cutoff = regular_ids[period_id]
         cumulative[indicator_id] += value
-        by_cutoff[indicator_id][reply.cutoff] += value
-        if in_period:
+        by_cutoff[indicator_id][cutoff] += value
+        if period_id in inside:
             period_total[indicator_id] += value
-            if task is not None:
-                owned[indicator_id].append((task.code, agencies[reply.agency_id], value))
+            if task_id in tasks_by_id:
+                owned[indicator_id].append((tasks_by_id[task_id].code, agencies[agency_id], value))
+    if inside:
+        note_rows = await connection.execute(
+            figures(
+                ProgressReport.task_id, ProgressReport.agency_id, IndicatorFigure.indicator_id
+            ).where(ProgressReport.period.in_(inside), ~is_owner)
+        )
+        for task_id, agency_id, indicator_id, value in note_rows:
+            if task_id in tasks_by_id:
+                code = tasks_by_id[task_id].code
+                notes[indicator_id].append(FigureNote(agencies[agency_id], code, Decimal(value)))
     lines = []
     for ind in indicators:
         if (

@@ -19,7 +19,6 @@ from sqlalchemy.orm import aliased
 from models.plan import PlanSetting
 from models.progress import ProgressReport, ProgressReportVersion, ProgressStatus
 from models.reminders import CalendarOverride
-from reports import activity
 from reports.summary import nfc
 from scheduler.calendar import WorkingCalendar
 from scheduler.periods import ReportingPeriod
@@ -35,7 +34,6 @@ class Reply:
     occurrence: int
     period: str
     cutoff: date
-    regular: bool
     status: ProgressStatus
     confirmed_on: date
     #: Days between the due date and the first confirmation; 0 when on time.
@@ -69,49 +67,33 @@ async def load_replies(
     session: AsyncSession,
     plan_id: int,
     period: ReportingPeriod,
-    campaign_start: date,
+    regular_ids: dict[str, date],
     tz: ZoneInfo,
     due_of: Callable[[str], date | None],
-) -> list[Reply]:
-    """Replies to regular periods with a cut-off up to ``period.end``, and to ``period.id``.
+) -> tuple[list[Reply], list[tuple[int, int, int]]]:
+    """The replies inside ``period`` and what was reported done before it.
 
-    Replies inside the period come with their latest version's texts and their first confirmation;
-    earlier ones ("history": what was done, figures for the cumulative totals) only with the
-    report row's status, and ``confirmed_on`` set to their cut-off. Read through the session's
-    connection (Core rows): no ORM objects for thousands of rows.
+    Inside: replies to the regular periods whose cut-off (``regular_ids``: id → cut-off) lies in
+    the period, and to ``period.id`` itself, with their latest version's texts and first
+    confirmation. Before: (task id, agency id, occurrence) reported done in an earlier regular
+    period, grouped by the database. Read as Core rows: no ORM objects for thousands of rows.
     """
-    cutoffs = activity.regular_ids_until(min(campaign_start, period.start), period.end)
-    inside = [pid for pid, cutoff in cutoffs.items() if period.start <= cutoff <= period.end]
-    history = [pid for pid in cutoffs if pid not in inside and pid != period.id]
+    inside = [pid for pid, cutoff in regular_ids.items() if period.start <= cutoff <= period.end]
+    history = [pid for pid in regular_ids if pid not in inside and pid != period.id]
     connection = await session.connection()
-    result = []
+    done: list[tuple[int, int, int]] = []
     if history:
         rows = await connection.execute(
-            select(
-                ProgressReport.id,
-                ProgressReport.task_id,
-                ProgressReport.agency_id,
-                ProgressReport.occurrence,
-                ProgressReport.period,
-                ProgressReport.status,
-            ).where(ProgressReport.plan_id == plan_id, ProgressReport.period.in_(history))
-        )
-        for rid, task_id, agency_id, occurrence, period_id, status in rows:
-            cutoff = cutoffs[period_id]
-            result.append(
-                Reply(
-                    rid,
-                    task_id,
-                    agency_id,
-                    occurrence,
-                    period_id,
-                    cutoff,
-                    True,
-                    ProgressStatus(status),
-                    cutoff,
-                    0,
-                )
+            select(ProgressReport.task_id, ProgressReport.agency_id, ProgressReport.occurrence)
+            .where(
+                ProgressReport.plan_id == plan_id,
+                ProgressReport.period.in_(history),
+                ProgressReport.status == ProgressStatus.DONE,
             )
+            .group_by(ProgressReport.task_id, ProgressReport.agency_id, ProgressReport.occurrence)
+        )
+        done = [(t, a, o) for t, a, o in rows]
+    result: list[Reply] = []
     first = aliased(ProgressReportVersion)
     stmt = (
         select(
@@ -144,7 +126,7 @@ async def load_replies(
         )
     )
     for row in await connection.execute(stmt):
-        cutoff = cutoffs.get(row.period, period.end)
+        cutoff = regular_ids.get(row.period, period.end)
         confirmed_on = local_date(row[6], tz)
         due = due_of(row.period)
         attachment = None
@@ -161,7 +143,6 @@ async def load_replies(
                 occurrence=row.occurrence,
                 period=row.period,
                 cutoff=cutoff,
-                regular=row.period in cutoffs,
                 status=ProgressStatus(row.status),
                 confirmed_on=confirmed_on,
                 days_late=max(0, (confirmed_on - due).days) if due is not None else 0,
@@ -172,7 +153,7 @@ async def load_replies(
                 attachment=attachment,
             )
         )
-    return result
+    return result, done
 
 
 def local_date(moment: datetime, tz: ZoneInfo) -> date:
