@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import date
 
 import pytest
@@ -21,11 +22,11 @@ START, END = date(2026, 3, 14), date(2027, 7, 27)
 NOW = local(2026, 11, 23, 8, 0)
 
 
-@pytest.fixture
-async def factory(sqlite_url: str) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
-    """A migrated SQLite database with the scenario committed."""
-    await asyncio.to_thread(migrate.upgrade, sqlite_url)
-    engine = create_engine(sqlite_url)
+@asynccontextmanager
+async def scenario_database(url: str) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    """A migrated database at ``url`` with the November scenario committed."""
+    await asyncio.to_thread(migrate.upgrade, url)
+    engine = create_engine(url)
     session_factory = create_session_factory(engine)
     async with session_factory.begin() as session:
         await build_november(session)
@@ -33,6 +34,13 @@ async def factory(sqlite_url: str) -> AsyncIterator[async_sessionmaker[AsyncSess
         yield session_factory
     finally:
         await engine.dispose()
+
+
+@pytest.fixture
+async def factory(db_url: str) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    """The scenario on SQLite, and on PostgreSQL too when a server is reachable."""
+    async with scenario_database(db_url) as session_factory:
+        yield session_factory
 
 
 async def summary_for(
@@ -51,5 +59,12 @@ async def summary_for(
 
 @pytest.fixture
 async def november(factory: async_sessionmaker[AsyncSession]) -> Summary:
-    """The compiled November 2026 summary."""
+    """The compiled November 2026 summary (each database)."""
     return await summary_for(factory)
+
+
+@pytest.fixture
+async def november_sqlite(sqlite_url: str) -> Summary:
+    """The compiled November 2026 summary, from SQLite only (for the renderers' tests)."""
+    async with scenario_database(sqlite_url) as session_factory:
+        return await summary_for(session_factory)

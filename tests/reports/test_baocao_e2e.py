@@ -29,7 +29,7 @@ def plain(chunk: str) -> str:
 
 async def test_baocao_buttons_chunks_documents(
     telegram_emulator: TelegramEmulator,
-    sqlite_url: str,
+    db_url: str,
     factory: async_sessionmaker[AsyncSession],
 ) -> None:
     emu = telegram_emulator
@@ -42,7 +42,7 @@ async def test_baocao_buttons_chunks_documents(
     # A report is a burst of ~6 messages to one chat. The emulator's clock stands still, so its
     # default per-chat bucket (3) would never refill; production relies on AIORateLimiter's retry.
     await emu.client.configure(per_chat_burst=20)
-    async with running_bot(emu, sqlite_url, factory):
+    async with running_bot(emu, db_url, factory):
         await emu.client.start(OFFICE, office)
         await emu.client.wait_for(OFFICE.id, 1)
         await emu.client.send_command(OFFICE, "baocao")

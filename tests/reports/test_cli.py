@@ -22,13 +22,13 @@ from bot.cli import app
 )
 def test_report_writes_files_and_prints_text(
     factory: async_sessionmaker[AsyncSession],
-    sqlite_url: str,
+    db_url: str,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     args: list[str],
     stem: str,
 ) -> None:
-    monkeypatch.setenv("DATABASE_URL", sqlite_url)
+    monkeypatch.setenv("DATABASE_URL", db_url)
     out = tmp_path / "out"
     result = CliRunner().invoke(app, ["report", *args, "--out", str(out)])
     assert result.exit_code == 0, result.output
@@ -38,9 +38,9 @@ def test_report_writes_files_and_prints_text(
 
 
 def test_report_refuses_a_bad_period(
-    factory: async_sessionmaker[AsyncSession], sqlite_url: str, monkeypatch: pytest.MonkeyPatch
+    factory: async_sessionmaker[AsyncSession], db_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("DATABASE_URL", sqlite_url)
+    monkeypatch.setenv("DATABASE_URL", db_url)
     result = CliRunner().invoke(app, ["report", "--period", "2026-13"])
     assert result.exit_code == 1
     assert "no month 13" in result.output

@@ -23,6 +23,13 @@ from reports.outputs import build_files
 from reports.summary import Summary
 from reports.xlsx import build_xlsx
 
+
+@pytest.fixture
+def november(november_sqlite: Summary) -> Summary:
+    """Renderers read a Summary: one database is enough here."""
+    return november_sqlite
+
+
 TAG = re.compile(r"<(/?)([a-z]+)[^>]*>")
 
 
