@@ -29,6 +29,8 @@ from reports.outputs import build_files
 from reports.summary import period_label
 from scheduler.periods import PeriodError, ReportingPeriod, parse_period_id
 
+#: More messages than this and the chat gets the brief form (the files carry everything).
+MAX_MESSAGES = 8
 PREFIX = "rpt"
 PATTERN = rf"^{PREFIX}:v\d+:[^:]+(:[^:]*)*$"
 
@@ -114,7 +116,7 @@ async def _send_report(update: Update, context: BotContext, period: ReportingPer
             campaign_end=settings.campaign_end,
             tz=settings.tz,
         )
-    for chunk in render_chunks(summary):
+    for chunk in render_chunks(summary, max_messages=MAX_MESSAGES):
         await context.bot.send_message(chat.id, chunk, parse_mode=ParseMode.HTML)
     files = await build_files(summary)  # worker thread: the event loop keeps serving others
     for name, data in files.named():

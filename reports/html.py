@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import textwrap
 from html import escape
+from typing import TypeVar
 
 from locales import _
 from reports import phrases
@@ -20,9 +21,12 @@ from reports.summary import Summary
 TELEGRAM_LIMIT = 4096
 #: Longest line the renderer writes; a longer user paragraph continues on the next line.
 MAX_LINE = 1000
+#: Entries of each list (II–IV, notes) the brief form shows.
+BRIEF_ITEMS = 10
 #: Task contents are long in the plan; chat shows their start.
 CONTENT_PREVIEW = 160
 
+T = TypeVar("T")
 _TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)([^>]*)>")
 
 
@@ -51,8 +55,13 @@ def _item(label_html: str, text: str) -> list[str]:
     return [f"• {label_html}{first}", *rest]
 
 
-def render_html(summary: Summary) -> str:
-    """The whole report as Telegram HTML lines joined with ``\\n`` (see the module docstring)."""
+def render_html(summary: Summary, *, brief: bool = False) -> str:
+    """The whole report as Telegram HTML lines joined with ``\\n`` (see the module docstring).
+
+    ``brief``: section I without the per-task lines, co-leads' notes and sections II–IV capped
+    at ``BRIEF_ITEMS`` entries each, pointing to the DOCX/XLSX for the rest — for provinces whose
+    full report would flood the chat.
+    """
     h = summary.header
     out = [
         f"<b>{escape(h.committee)}</b>",
@@ -62,7 +71,16 @@ def render_html(summary: Summary) -> str:
         "",
         f"<b>{escape(phrases.SECTION_TITLES[0])}</b>",
     ]
-    for section in summary.sections:
+    if brief:
+        tasks = sum(len(s.tasks) for s in summary.sections)
+        out.append(
+            escape(
+                _(
+                    "{count} nhiệm vụ trong kỳ: chi tiết từng cơ quan trong tệp DOCX và XLSX gửi kèm."
+                ).format(count=tasks)
+            )
+        )
+    for section in [] if brief else summary.sections:
         out.append(f"<b>{section.number}. {escape(section.title)}</b>")
         for task in section.tasks:
             content = task.content
@@ -76,8 +94,10 @@ def render_html(summary: Summary) -> str:
         out.append(f"<b>{escape(phrases.INDICATORS_TITLE)}</b>")
         for line in summary.indicators:
             out.extend(_item("", phrases.indicator_line(line)))
-            for note in line.notes:
+            for note in _capped(line.notes, brief):
                 out.append(f"   <i>{escape(phrases.note_line(note))}</i>")
+            if brief and len(line.notes) > BRIEF_ITEMS:
+                out.append(f"   <i>{escape(_more(len(line.notes)))}</i>")
     for title, items in zip(
         phrases.SECTION_TITLES[1:],
         (summary.difficulties, summary.next_steps, summary.proposals),
@@ -86,15 +106,25 @@ def render_html(summary: Summary) -> str:
         out += ["", f"<b>{escape(title)}</b>"]
         if not items:
             out.append(escape(phrases.NOTHING))
-        for item in items:
+        for item in _capped(items, brief):
             label = escape(f"{item.agency} ({item.task_code}): ")
             out.extend(_item(f"<b>{label}</b>", item.text))
-    out += ["", *annex_lines(summary)]
+        if brief and len(items) > BRIEF_ITEMS:
+            out.append(f"<i>{escape(_more(len(items)))}</i>")
+    out += ["", *annex_lines(summary, brief=brief)]
     return "\n".join(out)
 
 
-def annex_lines(summary: Summary) -> list[str]:
-    """The annex "Tình hình báo cáo" as HTML lines."""
+def _capped(items: list[T], brief: bool) -> list[T]:
+    return items[:BRIEF_ITEMS] if brief else items
+
+
+def _more(total: int) -> str:
+    return _("… và {count} ý kiến khác: xem tệp DOCX gửi kèm.").format(count=total - BRIEF_ITEMS)
+
+
+def annex_lines(summary: Summary, *, brief: bool = False) -> list[str]:
+    """The annex "Tình hình báo cáo" as HTML lines (``brief``: on-time agencies by name only)."""
     out = [f"<b>{escape(phrases.ANNEX_TITLE)}</b>", escape(phrases.standing_counts(summary))]
     groups = (
         (_("Báo cáo đúng hạn"), summary.on_time, "on_time"),
@@ -103,7 +133,11 @@ def annex_lines(summary: Summary) -> list[str]:
     )
     for title, standings, kind in groups:
         out.append(f"<b>{escape(title)} ({len(standings)}):</b>")
-        out.extend(f"• {escape(phrases.standing_line(s, kind))}" for s in standings)
+        if brief and kind == "on_time" and standings:
+            out.extend(_item("", "; ".join(s.agency for s in standings) + "."))
+            continue
+        for standing in standings:
+            out.extend(_item("", phrases.standing_line(standing, kind)))
     lists = (
         (
             _("Cán bộ đầu mối không liên lạc được"),
@@ -173,6 +207,12 @@ def split_html(text: str, limit: int = TELEGRAM_LIMIT) -> list[str]:
     return chunks
 
 
-def render_chunks(summary: Summary, limit: int = TELEGRAM_LIMIT) -> list[str]:
-    """The report as Telegram messages, in order."""
-    return split_html(render_html(summary), limit)
+def render_chunks(
+    summary: Summary, limit: int = TELEGRAM_LIMIT, max_messages: int | None = None
+) -> list[str]:
+    """The report as Telegram messages, in order; the brief form when the full one would take
+    more than ``max_messages`` messages."""
+    chunks = split_html(render_html(summary), limit)
+    if max_messages is not None and len(chunks) > max_messages:
+        chunks = split_html(render_html(summary, brief=True), limit)
+    return chunks

@@ -5,10 +5,12 @@ Expected values come from the scenario (``tests/reports/scenario.py``) and Ngh�
 
 from __future__ import annotations
 
+import html
 import io
 import re
 import shutil
 import subprocess
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -20,7 +22,7 @@ from openpyxl import load_workbook
 from reports.docx import build_docx
 from reports.html import render_chunks, render_html, split_html, utf16_len
 from reports.outputs import build_files
-from reports.summary import Summary
+from reports.summary import Attributed, Summary
 from reports.xlsx import build_xlsx
 
 
@@ -197,3 +199,37 @@ def test_libreoffice_converts(november: Summary, tmp_path: Path) -> None:
     assert pdf.startswith(b"%PDF")
     pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
     assert 3 <= pages <= 8
+
+
+def test_brief_form_when_the_full_one_floods_the_chat(november: Summary) -> None:
+    full = render_chunks(november)
+    assert len(full) == 2
+    assert render_chunks(november, max_messages=2) == full
+    brief = render_chunks(november, max_messages=1)
+    text = "\n".join(brief)
+    assert len(brief) == 1 and balanced(brief[0])
+    # 11 tasks listed in section I (1a, 1c, 2, 3b, 5a, 5b, 6a, 6c, 8a, 9b, 10b).
+    assert "11 nhiệm vụ trong kỳ: chi tiết từng cơ quan trong tệp DOCX và XLSX gửi kèm." in text
+    assert "<b>5a)</b>" not in text and "<b>5a)</b>" in full[0]
+    assert "Mộ đã lấy mẫu: trong kỳ 2.034 mộ" in text
+    assert "PHỤ LỤC: TÌNH HÌNH BÁO CÁO" in text
+    assert "• Bộ Chỉ huy Quân sự tỉnh; Sở Văn hóa, Thể thao và Du lịch." in text
+    assert (
+        "• Sở Nội vụ: đã báo cáo 3 nội dung (6a, 9b, 10b), muộn 2 ngày; chưa báo cáo 5b, 6c."
+        in text
+    )
+
+
+def test_long_user_text_is_wrapped_not_cut(november: Summary) -> None:
+    long = " ".join(f"khó khăn {i} & <vướng mắc>" for i in range(900))  # ~22,000 characters
+    summary = replace(november, difficulties=[Attributed("Sở Y tế", "6a", long)])
+    text = render_html(summary)
+    chunks = render_chunks(summary)
+    assert all(utf16_len(c) <= 4096 and balanced(c) for c in chunks)
+    assert "\n".join(chunks) == text
+    lines = text.split("\n")
+    first = lines.index(next(x for x in lines if x.startswith("• <b>Sở Y tế (6a): </b>")))
+    end = lines.index("", first)
+    assert len(lines[first:end]) > 20 and all(len(x) <= 1000 for x in lines[first:end])
+    rejoined = " ".join(lines[first:end]).removeprefix("• <b>Sở Y tế (6a): </b>")
+    assert rejoined == html.escape(long)  # wrapped at spaces, nothing lost
