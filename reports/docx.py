@@ -39,27 +39,29 @@ from reports.summary import Summary
 
 
 def _header_block(document: DocxDocument, summary: Summary) -> None:
+    """Two borderless rows: the bodies and the national motto, then "Số" and the place and date on
+    one line (Nghị định 30/2020/NĐ-CP, Appendix I)."""
     h = summary.header
-    table = document.add_table(rows=1, cols=2)
+    table = document.add_table(rows=2, cols=2)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
     no_borders(table)
-    left, right = table.rows[0].cells
     set_widths(table, Cm(6.8), Cm(9.7))
-    left._tc.remove(left.paragraphs[0]._p)
-    right._tc.remove(right.paragraphs[0]._p)
+    for cell in table._cells:
+        cell._tc.remove(cell.paragraphs[0]._p)
+    (left, right), (number, place) = (row.cells for row in table.rows)
     center = WD_ALIGN_PARAGRAPH.CENTER
-    add_para(left, h.parent_body.upper(), 13, align=center, after=0)
-    add_para(left, h.committee.upper(), 13, bold=True, align=center, after=0)
+    add_para(left, h.parent_body.upper(), 12, align=center, after=0)
+    add_para(left, h.committee.upper(), 12, bold=True, align=center, after=0)
     add_rule(left, 2.0)
-    add_para(
-        left, _("Số:        /{prefix}").format(prefix=h.number_prefix), 13, align=center, after=0
-    )
     add_para(right, _("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"), 12, bold=True, align=center, after=0)
     add_para(right, _("Độc lập - Tự do - Hạnh phúc"), 13, bold=True, align=center, after=0)
     add_rule(right, 1.9)
     add_para(
-        right,
+        number, _("Số:        /{prefix}").format(prefix=h.number_prefix), 13, align=center, after=0
+    )
+    add_para(
+        place,
         phrases.place_date_line(h.place, summary.compiled_on),
         14,
         italic=True,

@@ -109,12 +109,20 @@ def test_docx_layout(november: Summary) -> None:
     for run in runs:
         fonts = run._r.rPr.find(qn("w:rFonts"))
         assert all(fonts.get(qn(s)) == "Times New Roman" for s in slots), run.text
-    header_left = document.tables[0].rows[0].cells[0].text
-    header_right = document.tables[0].rows[0].cells[1].text
-    assert "UBND TỈNH HÀ TĨNH" in header_left and "Số:" in header_left and "/BC-BCĐ" in header_left
-    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in header_right
-    assert "Độc lập - Tự do - Hạnh phúc" in header_right
-    assert "Hà Tĩnh, ngày 23 tháng 11 năm 2026" in header_right
+    (left, right), (number, place) = (row.cells for row in document.tables[0].rows)
+    assert left.text.split("\n")[:2] == [
+        "UBND TỈNH HÀ TĨNH",
+        "BAN CHỈ ĐẠO TÌM KIẾM, QUY TẬP VÀ XÁC ĐỊNH DANH TÍNH HÀI CỐT LIỆT SĨ",
+    ]
+    assert left.paragraphs[1].runs[0].bold
+    assert right.text.split("\n")[:2] == [
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Độc lập - Tự do - Hạnh phúc",
+    ]
+    # "Số" and the place and date share a row, so they sit on one line.
+    assert number.text == "Số:        /BC-BCĐ"
+    assert place.text == "Hà Tĩnh, ngày 23 tháng 11 năm 2026"
+    assert place.paragraphs[0].runs[0].italic
     texts = [p.text for p in document.paragraphs]
     assert "BÁO CÁO" in texts
     for title in (
