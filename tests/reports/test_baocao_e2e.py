@@ -21,6 +21,7 @@ from tests.reports.conftest import NOW, summary_for
 
 OFFICE = TgUser(3001, "Hoàng", "Minh")
 CONTACT = TgUser(3002, "Lê", "Hoa")
+LEADER = TgUser(3003, "Võ Trọng", "Hải")
 
 
 def plain(chunk: str) -> str:
@@ -38,6 +39,7 @@ async def test_baocao_buttons_chunks_documents(
     assert datetime.fromtimestamp(emu.clock.now(), UTC) == NOW
     office = await make_invite(factory, emu, Role.STANDING_OFFICE, agency="Bộ CHQS tỉnh")
     contact = await make_invite(factory, emu, Role.CONTACT, agency="Sở Y tế")
+    leader = await make_invite(factory, emu, Role.LEADER, leader="Trưởng Ban Chỉ đạo tỉnh")
     expected = [plain(c) for c in render_chunks(await summary_for(factory))]
     # A report is a burst of ~6 messages to one chat. The emulator's clock stands still, so its
     # default per-chat bucket (3) would never refill; production relies on AIORateLimiter's retry.
@@ -86,6 +88,15 @@ async def test_baocao_buttons_chunks_documents(
         # The Q4 report took 2 chunks and 3 documents; then the refusal of month 13.
         wrong = texts(await emu.client.wait_for(OFFICE.id, total + 6, within=30))[-1]
         assert wrong.startswith("Không đọc được kỳ báo cáo “thang 13/2026”.")
+
+        # A leader may ask too (read-only: the report changes nothing).
+        await emu.client.start(LEADER, leader)
+        await emu.client.wait_for(LEADER.id, 1)
+        await emu.client.send_command(LEADER, "baocao")
+        offered = (await emu.client.wait_for(LEADER.id, 2))[1]["message"]
+        assert offered["reply_markup"]["inline_keyboard"][0][0]["text"] == (
+            "Tháng 11/2026 (15/10–14/11/2026)"
+        )
 
         # An agency contact is refused.
         await emu.client.start(CONTACT, contact)
