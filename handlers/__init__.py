@@ -10,7 +10,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import BaseHandler
 
-from handlers import contacts, onboarding, reports, tasks
+from handlers import contact_admin, contacts, onboarding, reports, tasks
 from handlers.context import BotContext
 
 Handler = BaseHandler[Update, BotContext, object]
@@ -20,5 +20,14 @@ def all_handlers() -> list[tuple[int, list[Handler]]]:
     """``(group, handlers)`` pairs in registration order."""
     return [
         # Group 0: commands. Onboarding first: /start must work for everyone, bound or not.
-        (0, [*onboarding.handlers(), *contacts.handlers(), *tasks.handlers(), *reports.handlers()]),
+        (
+            0,
+            [
+                *onboarding.handlers(),
+                *contacts.handlers(),
+                *contact_admin.handlers(),  # the confirmation buttons of /lienhe
+                *tasks.handlers(),
+                *reports.handlers(),  # /baocao and its period buttons
+            ],
+        ),
     ]

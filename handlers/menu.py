@@ -39,7 +39,7 @@ COMMANDS: tuple[Command, ...] = (
         N_("Nhiệm vụ của cơ quan tôi, hạn và tình trạng"),
         frozenset({Role.CONTACT, Role.LEADER}),
     ),
-    Command("lienhe", N_("Danh sách cán bộ đầu mối đã liên kết"), OFFICE),
+    Command("lienhe", N_("Cán bộ đầu mối đã liên kết; thu hồi, chuyển giao"), OFFICE),
     Command("moi", N_("Tạo mã mời cho một cơ quan"), OFFICE),
     Command("baocao", N_("Báo cáo tổng hợp theo kỳ (tháng, quý, năm…)"), OFFICE | {Role.LEADER}),
     Command("trogiup", N_("Hướng dẫn sử dụng"), frozenset()),

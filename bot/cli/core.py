@@ -41,8 +41,14 @@ def db_current() -> None:
     )
 
 
-def up() -> None:
-    """What ``make run`` calls: migrate, import the bundled plan into an empty database, show it."""
+SetupOnlyOption = typer.Option(
+    False, "--setup-only", help="Migrate and import the plan, then stop (do not start the bot)."
+)
+
+
+def up(setup_only: bool = SetupOnlyOption) -> None:
+    """What ``make run`` calls: migrate, import the bundled plan into an empty database, show it,
+    then run the bot (the offline sandbox when no token is set)."""
     from bot.cli.common import database, run
     from bot.settings import BUNDLED_PLAN
     from bot.startup import ensure_plan
@@ -68,14 +74,16 @@ def up() -> None:
     if imported:
         typer.echo(_("Đã nhập Kế hoạch kèm theo: {name}").format(name=BUNDLED_PLAN.name))
     typer.echo(table)
-    typer.echo(
-        "\n"
-        + _(
-            "Cơ sở dữ liệu đã sẵn sàng và Kế hoạch đã được nạp. Phần chạy bot Telegram (nhắc việc, "
-            "hội thoại, báo cáo) chưa có trong bản này: nó đến với các bước tiếp theo, khi đó "
-            "`make run` sẽ khởi động bot."
-        )
-    )
+    if setup_only:
+        return
+    # Then the bot: against Telegram (or TELEGRAM_API_BASE_URL) with a token, else the sandbox.
+    from bot.app import StartupError
+    from bot.sandbox import run_or_sandbox
+
+    try:
+        run_or_sandbox(settings)
+    except StartupError as exc:
+        fail(str(exc))
 
 
 def register(app: typer.Typer) -> None:

@@ -20,6 +20,11 @@ def run() -> None:
     from bot.run import run_bot
 
     settings = get_settings()
+    if settings.telegram_bot_token is None:
+        fail(
+            "TELEGRAM_BOT_TOKEN is not set. Set it (and TELEGRAM_API_BASE_URL for a self-hosted "
+            "Bot API server), or run `make run` / `python -m bot up` for the offline sandbox."
+        )
     try:
         run_bot(settings)
     except StartupError as exc:

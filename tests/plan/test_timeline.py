@@ -33,6 +33,7 @@ def read(text: str) -> tuple[list[str], str | None, bool, str | None, str | None
         ("Tháng 5/2026", ["2026-05-31"], None, False),
         ("Tháng 6/2026", ["2026-06-30"], None, False),
         ("Tháng 11/2026", ["2026-11-30"], None, False),
+        ("Tháng 11/2026.", ["2026-11-30"], None, False),
         ("Tháng 7 năm 2026", ["2026-07-31"], None, False),
         ("Tháng 4-5/2026", ["2026-05-31"], "2026-04-01", False),
         ("Tháng 5/2026 đến 7/2027", ["2027-07-31"], "2026-05-01", False),
@@ -171,3 +172,15 @@ def test_unreadable_phrases_raise(phrase: str) -> None:
 def test_error_quotes_the_phrase() -> None:
     with pytest.raises(TimelineError, match="“Tháng 7”"):
         parse_timeline("Tháng 7", campaign_start=START, campaign_end=END)
+
+
+def test_nfd_on_event_phrase_is_returned_in_nfc() -> None:
+    phrase = unicodedata.normalize("NFD", "Tháng 6/2026; khi có hướng dẫn của Trung ương")
+    schedule = parse_timeline(phrase, campaign_start=START, campaign_end=END)
+    assert schedule.on_event == "khi có hướng dẫn của Trung ương"
+    assert schedule.text == "Tháng 6/2026; khi có hướng dẫn của Trung ương"
+    assert [d.isoformat() for d in schedule.deadlines] == ["2026-06-30"]
+
+
+def test_arabic_quarter_numbers() -> None:
+    assert read("Quý 2/2026")[:2] == (["2026-06-30"], "2026-04-01")

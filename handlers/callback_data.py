@@ -1,0 +1,86 @@
+"""Callback data of every inline button, built and parsed in one place.
+
+Format ``<prefix>:v1:<action>[:<arg>…]`` — a prefix per feature, a version so that buttons of an
+older release are recognised and refused politely, and always ≤ 64 bytes (Telegram's limit).
+Handler patterns are anchored: use ``pattern(prefix)``.
+
+Known actions (other modules may add their own under their own prefix):
+
+- ``upd:v1:open:<task>:<occurrence>`` — "Cập nhật ngay": open the progress dialog on a task
+  (occurrence 0 = the task's only/next deadline);
+- ``upd:v1:done:<task>:<occurrence>`` — "Đã hoàn thành": one-tap reply, confirmed before it counts;
+- ``rem:v1:snooze:<outbox_id>`` — "Nhắc lại sau": snooze a reminder item to the next working day.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+VERSION = "v1"
+MAX_BYTES = 64
+_SAFE = re.compile(r"^[0-9A-Za-z_.\-]+$")
+
+
+class CallbackDataError(ValueError):
+    """Callback data that is malformed, of another version, or over 64 bytes."""
+
+
+@dataclass(frozen=True)
+class CallbackData:
+    """Parsed callback data: ``prefix``, ``action`` and its string ``args``."""
+
+    prefix: str
+    action: str
+    args: tuple[str, ...] = ()
+
+    def arg_int(self, index: int) -> int:
+        """Argument ``index`` as an int; raises ``CallbackDataError`` when it is not one."""
+        try:
+            return int(self.args[index])
+        except (IndexError, ValueError) as exc:
+            raise CallbackDataError(f"argument {index} of {self} is not an integer") from exc
+
+
+def build(prefix: str, action: str, *args: object) -> str:
+    """``prefix:v1:action:arg…``; raises ``CallbackDataError`` if a part has ``:`` or unsafe
+    characters, or the result is over 64 bytes (UTF-8)."""
+    parts = [prefix, VERSION, action, *(str(a) for a in args)]
+    for part in parts:
+        if not _SAFE.match(part):
+            raise CallbackDataError(f"unsafe callback data part {part!r}")
+    data = ":".join(parts)
+    if len(data.encode()) > MAX_BYTES:
+        raise CallbackDataError(f"callback data over {MAX_BYTES} bytes: {data!r}")
+    return data
+
+
+def parse(data: str) -> CallbackData:
+    """Parse ``data``; raises ``CallbackDataError`` for another version or a malformed string."""
+    parts = data.split(":")
+    if len(parts) < 3 or not all(parts[:3]):
+        raise CallbackDataError(f"malformed callback data {data!r}")
+    if parts[1] != VERSION:
+        raise CallbackDataError(f"callback data of another version {data!r}")
+    return CallbackData(prefix=parts[0], action=parts[2], args=tuple(parts[3:]))
+
+
+def pattern(prefix: str) -> str:
+    """An anchored regex matching any callback data of ``prefix`` (any version, so that old
+    buttons reach the handler and get a polite notice instead of an endless spinner)."""
+    return rf"^{re.escape(prefix)}:v\d+:[^:]+(:[^:]*)*$"
+
+
+def open_task(task_code: str, occurrence: int = 0) -> str:
+    """ "Cập nhật ngay" on a task (and deadline occurrence)."""
+    return build("upd", "open", task_code, occurrence)
+
+
+def done_task(task_code: str, occurrence: int = 0) -> str:
+    """ "Đã hoàn thành" one-tap reply on a task (and deadline occurrence)."""
+    return build("upd", "done", task_code, occurrence)
+
+
+def snooze(outbox_id: int) -> str:
+    """ "Nhắc lại sau" on one outbox item."""
+    return build("rem", "snooze", outbox_id)

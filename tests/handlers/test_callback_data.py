@@ -1,0 +1,39 @@
+"""Callback data: the format, the 64-byte limit, versions, anchored patterns."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from handlers import callback_data as cb
+
+
+def test_builders_and_parse_round_trip() -> None:
+    assert cb.open_task("5b", 2) == "upd:v1:open:5b:2"
+    assert cb.done_task("10c") == "upd:v1:done:10c:0"
+    assert cb.snooze(12345) == "rem:v1:snooze:12345"
+    parsed = cb.parse("upd:v1:open:5b:2")
+    assert (parsed.prefix, parsed.action, parsed.args) == ("upd", "open", ("5b", "2"))
+    assert parsed.arg_int(1) == 2
+
+
+def test_limits_and_errors() -> None:
+    with pytest.raises(cb.CallbackDataError):
+        cb.build("upd", "open", "x" * 60)  # 72 bytes
+    with pytest.raises(cb.CallbackDataError):
+        cb.build("upd", "open", "a:b")
+    with pytest.raises(cb.CallbackDataError):
+        cb.parse("upd:v0:open:5b:0")
+    with pytest.raises(cb.CallbackDataError):
+        cb.parse("garbage")
+    with pytest.raises(cb.CallbackDataError):
+        cb.parse("upd:v1:open:x").arg_int(1)
+
+
+def test_pattern_is_anchored_and_accepts_old_versions() -> None:
+    rx = re.compile(cb.pattern("upd"))
+    assert rx.match("upd:v1:open:5b:0")
+    assert rx.match("upd:v0:open:5b:0")  # reaches the handler, which answers with a notice
+    assert not rx.match("xupd:v1:open:5b:0")
+    assert not rx.match("rem:v1:snooze:1")
