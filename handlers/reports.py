@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import html
 import re
+from datetime import date
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
 from telegram.constants import ParseMode
@@ -26,6 +27,7 @@ from reports.choices import button_label, parse_period_text, period_choices
 from reports.compile import compile_summary
 from reports.html import render_chunks
 from reports.outputs import build_files
+from reports.replies import campaign_window
 from reports.summary import period_label
 from scheduler.periods import PeriodError, ReportingPeriod, parse_period_id
 
@@ -48,18 +50,25 @@ def help_text() -> str:
     )
 
 
+async def _window(context: BotContext) -> tuple[date, date]:
+    """The campaign window: the plan's settings, else the bot's."""
+    settings = context.settings
+    async with context.session_factory() as session:
+        return await campaign_window(
+            session, context.plan_id, settings.campaign_start, settings.campaign_end
+        )
+
+
 @requires(roles_for("baocao"))
 async def ask_report(update: Update, context: BotContext, actor: Actor) -> None:
     """``/baocao [kỳ]``: compile the typed period, or offer the periods as buttons."""
     message = update.effective_message
     assert message is not None
-    settings = context.settings
+    start, end = await _window(context)
     typed = " ".join(context.args or []).strip()
     if typed:
         try:
-            period = parse_period_text(
-                typed, campaign_start=settings.campaign_start, campaign_end=settings.campaign_end
-            )
+            period = parse_period_text(typed, campaign_start=start, campaign_end=end)
         except PeriodError:
             await message.reply_text(
                 _("Không đọc được kỳ báo cáo “{text}”.").format(text=html.escape(typed))
@@ -68,12 +77,10 @@ async def ask_report(update: Update, context: BotContext, actor: Actor) -> None:
                 parse_mode=ParseMode.HTML,
             )
             return
-        await _send_report(update, context, period)
+        await _send_report(update, context, period, start, end)
         return
-    today = context.now().astimezone(settings.tz).date()
-    choices = period_choices(
-        today, campaign_start=settings.campaign_start, campaign_end=settings.campaign_end
-    )
+    today = context.now().astimezone(context.settings.tz).date()
+    choices = period_choices(today, campaign_start=start, campaign_end=end)
     keyboard = [
         [InlineKeyboardButton(button_label(p), callback_data=period_button_data(p))]
         for p in choices
@@ -87,24 +94,23 @@ async def choose_period(update: Update, context: BotContext, actor: Actor) -> No
     query = update.callback_query
     assert query is not None and query.data is not None
     match = re.fullmatch(rf"{PREFIX}:v1:p:([0-9A-Za-z-]+)", query.data)
-    settings = context.settings
+    start, end = await _window(context)
     try:
         if match is None:
             raise PeriodError(query.data)
-        period = parse_period_id(
-            match[1], campaign_start=settings.campaign_start, campaign_end=settings.campaign_end
-        )
+        period = parse_period_id(match[1], campaign_start=start, campaign_end=end)
     except PeriodError:
         await query.answer(_("Nút này đã cũ, vui lòng gửi lại /baocao."), show_alert=True)
         return
     await query.answer(_("Đang tổng hợp {label}…").format(label=period_label(period)))
-    await _send_report(update, context, period)
+    await _send_report(update, context, period, start, end)
 
 
-async def _send_report(update: Update, context: BotContext, period: ReportingPeriod) -> None:
+async def _send_report(
+    update: Update, context: BotContext, period: ReportingPeriod, start: date, end: date
+) -> None:
     chat = update.effective_chat
     assert chat is not None
-    settings = context.settings
     async with context.session_factory() as session:
         plan = await session.get_one(Plan, context.plan_id)
         summary = await compile_summary(
@@ -112,9 +118,9 @@ async def _send_report(update: Update, context: BotContext, period: ReportingPer
             plan,
             period,
             now=context.now(),
-            campaign_start=settings.campaign_start,
-            campaign_end=settings.campaign_end,
-            tz=settings.tz,
+            campaign_start=start,
+            campaign_end=end,
+            tz=context.settings.tz,
         )
     for chunk in render_chunks(summary, max_messages=MAX_MESSAGES):
         await context.bot.send_message(chat.id, chunk, parse_mode=ParseMode.HTML)

@@ -53,6 +53,12 @@ def deadlines(task: Task) -> list[tuple[int, date]]:
     return found
 
 
+def due_for(task: Task, period: ReportingPeriod) -> date | None:
+    """The task's first deadline on or after the period's start, else its last one (None: none)."""
+    dues = sorted(due for _occurrence, due in deadlines(task))
+    return next((due for due in dues if due >= period.start), dues[-1] if dues else None)
+
+
 def _month_start(due: date) -> date:
     """The 1st of ``due``'s month when ``due`` is a month's last day (a month deadline), else due."""
     if due.day == _calendar.monthrange(due.year, due.month)[1]:

@@ -173,7 +173,13 @@ async def compile_summary(
             if reply.attachment:
                 deliverables.append(Deliverable(task.code, name, *reply.attachment))
         blocks[task.section_id].append(
-            TaskLine(task.code, nfc(task.content), nfc(task.timeline_text), lines)
+            TaskLine(
+                task.code,
+                nfc(task.content),
+                nfc(task.timeline_text),
+                lines,
+                activity.due_for(task, period),
+            )
         )
 
     on_time, late, missing = _standings(expected, latest, tasks, agencies)

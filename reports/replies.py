@@ -53,6 +53,21 @@ async def load_settings(session: AsyncSession, plan_id: int) -> dict[str, Any]:
     return {key: value for key, value in rows}
 
 
+async def campaign_window(
+    session: AsyncSession, plan_id: int, default_start: date, default_end: date
+) -> tuple[date, date]:
+    """The campaign's first and last day: the plan settings ``campaign_start``/``campaign_end``
+    (ISO dates) when the standing office set them, else the bot's settings (DOMAIN.md: the plan
+    does not state its start; 500 days before 27/7/2027 by default)."""
+    settings = await load_settings(session, plan_id)
+
+    def pick(key: str, default: date) -> date:
+        value = settings.get(key)
+        return date.fromisoformat(value) if isinstance(value, str) and value else default
+
+    return pick("campaign_start", default_start), pick("campaign_end", default_end)
+
+
 async def load_calendar(session: AsyncSession, plan_id: int) -> WorkingCalendar:
     """The working calendar with the standing office's overrides of ``plan_id``."""
     rows = await session.execute(

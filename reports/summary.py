@@ -144,6 +144,8 @@ class TaskLine:
     content: str
     timeline: str
     leads: list[LeadReply]
+    #: The first deadline on or after the period's start (else the last one); None when none.
+    due: date | None = None
 
 
 @dataclass(frozen=True)

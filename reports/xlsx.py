@@ -2,7 +2,7 @@
 
 Sheets:
 - "Nhiệm vụ": one row per task × lead agency — section, code, content, agency, status, reply date
-  (a date cell), late (days, a number), then one numeric column per indicator holding the *owner's*
+  (a date cell), late (days, a number), the task's deadline (a date cell), the result, then one numeric column per indicator holding the *owner's*
   figure of the period only, so a column's sum is the period total; co-leads' figures go in the
   "Ghi chú" column as text, never in a number cell.
 - "Chỉ tiêu": per indicator the period and cumulative totals, target min/max, the denominator and
@@ -57,11 +57,12 @@ def _tasks_sheet(sheet: Worksheet, summary: Summary) -> None:
         _("Tình trạng"),
         _("Ngày báo cáo"),
         _("Số ngày muộn"),
+        _("Hạn hoàn thành"),
         _("Kết quả"),
         *(f"{i.name} ({i.unit})" for i in indicators),
         _("Ghi chú"),
     ]
-    _header(sheet, titles, [6, 8, 50, 28, 18, 13, 10, 50, *([14] * len(indicators)), 40])
+    _header(sheet, titles, [6, 8, 50, 28, 18, 13, 10, 13, 50, *([14] * len(indicators)), 40])
     owner_value: dict[tuple[str, str, str], Decimal] = {}
     notes: dict[tuple[str, str], list[str]] = defaultdict(list)
     for ind in indicators:
@@ -86,6 +87,7 @@ def _tasks_sheet(sheet: Worksheet, summary: Summary) -> None:
                     STATUS_LABELS[lead.status],
                     lead.confirmed_on,
                     lead.days_late if lead.confirmed_on else None,
+                    task.due,
                     lead.result or None,
                     *(
                         _number(owner_value.get((ind.code, task.code, lead.agency)))
@@ -95,10 +97,11 @@ def _tasks_sheet(sheet: Worksheet, summary: Summary) -> None:
                 ]
                 sheet.append(row)
                 current = sheet.max_row
-                sheet.cell(row=current, column=6).number_format = DATE_FORMAT
-                for col in range(9, 9 + len(indicators)):
+                for col in (6, 8):
+                    sheet.cell(row=current, column=col).number_format = DATE_FORMAT
+                for col in range(10, 10 + len(indicators)):
                     sheet.cell(row=current, column=col).number_format = NUMBER_FORMAT
-                for col in (3, 8):
+                for col in (3, 9):
                     sheet.cell(row=current, column=col).alignment = Alignment(
                         wrap_text=True, vertical="top"
                     )

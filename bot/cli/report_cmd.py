@@ -20,6 +20,7 @@ from models.repositories import PlanLookupError, get_plan
 from reports.compile import compile_summary
 from reports.html import render_chunks, render_html
 from reports.outputs import ReportFiles, build_files
+from reports.replies import campaign_window
 from reports.summary import Summary
 from scheduler.periods import PeriodError, ReportingPeriod, adhoc, parse_period_id
 
@@ -73,9 +74,6 @@ def report(
 ) -> None:
     """Compile a period's summary: write DOCX, XLSX and PNG into --out and print the text."""
     settings = get_settings()
-    chosen = resolve_period(
-        period, date_from, date_to, settings.campaign_start, settings.campaign_end
-    )
 
     async def body() -> tuple[Summary, ReportFiles]:
         async with database(settings) as factory, factory() as session:
@@ -83,13 +81,17 @@ def report(
                 plan = await get_plan(session, plan_key)
             except PlanLookupError as exc:
                 fail(str(exc))
+            start, end = await campaign_window(
+                session, plan.id, settings.campaign_start, settings.campaign_end
+            )
+            chosen = resolve_period(period, date_from, date_to, start, end)
             summary = await compile_summary(
                 session,
                 plan,
                 chosen,
                 now=datetime.now(UTC),  # the CLI is an edge: the one place that reads the clock
-                campaign_start=settings.campaign_start,
-                campaign_end=settings.campaign_end,
+                campaign_start=start,
+                campaign_end=end,
                 tz=settings.tz,
             )
         return summary, await build_files(summary)

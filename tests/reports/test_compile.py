@@ -93,3 +93,20 @@ async def test_december_counts_the_yearly_reply(factory) -> None:  # type: ignor
     remains = next(i for i in december.indicators if i.code == "remains_recovered")
     # The 2026-12 reply (5 sets) answers December; cumulative 6 + 5.
     assert (remains.period_total, remains.cumulative) == (Decimal(5), Decimal(11))
+
+
+async def test_campaign_window_from_plan_settings(factory) -> None:  # type: ignore[no-untyped-def]
+    from models.plan import PlanSetting
+    from models.repositories import get_plan
+    from reports.replies import campaign_window
+
+    defaults = (date(2026, 3, 14), date(2027, 7, 27))
+    async with factory.begin() as session:
+        plan = await get_plan(session)
+        assert await campaign_window(session, plan.id, *defaults) == defaults
+        session.add(PlanSetting(plan_id=plan.id, key="campaign_start", value="2026-04-01"))
+        await session.flush()
+        assert await campaign_window(session, plan.id, *defaults) == (
+            date(2026, 4, 1),
+            date(2027, 7, 27),
+        )

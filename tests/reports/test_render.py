@@ -155,6 +155,12 @@ def test_xlsx_numbers_sum_right(november: Summary) -> None:
     assert any(d is not None and d.date().isoformat() == "2026-11-19" for d in dates)
     late = [tasks.cell(row=r, column=7).value for r in range(2, tasks.max_row + 1)]
     assert sorted(v for v in late if v) == [2, 2, 2]
+    codes = [tasks.cell(row=r, column=2).value for r in range(2, tasks.max_row + 1)]
+    dues = {c: tasks.cell(row=r, column=8).value for r, c in enumerate(codes, start=2)}
+    # 10b: "Tháng 11/2026"; 5b: its second occurrence (5/2027) is the next; 1c: no deadline.
+    assert dues["10b"].date().isoformat() == "2026-11-30"
+    assert dues["5b"].date().isoformat() == "2027-05-31"
+    assert dues["1c"] is None
     indicators = {row[0]: row for row in book["Chỉ tiêu"].iter_rows(min_row=2, values_only=True)}
     assert indicators["graves_sampled"][3:9] == (
         2034,
