@@ -5,19 +5,20 @@
 messages ≤ 4096 characters, then the DOCX, XLSX and PNG as documents, rendered in a worker thread.
 Only the standing office (and admin) and leaders may ask; leaders only read, which is all this does.
 
-Callback data: ``rpt:v1:p:<period id>`` (regular ids and milestones only: no ``:`` inside).
+Callback data (``handlers.callback_data``): ``rpt:v1:p:<period id>`` — regular ids and milestones
+only (no ``:`` inside); a button of another version gets a polite notice.
 """
 
 from __future__ import annotations
 
 import html
-import re
 from datetime import date
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
 from telegram.constants import ParseMode
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
+from handlers import callback_data
 from handlers.auth import Actor, requires
 from handlers.context import BotContext
 from handlers.menu import roles_for
@@ -34,12 +35,11 @@ from scheduler.periods import PeriodError, ReportingPeriod, parse_period_id
 #: More messages than this and the chat gets the brief form (the files carry everything).
 MAX_MESSAGES = 8
 PREFIX = "rpt"
-PATTERN = rf"^{PREFIX}:v\d+:[^:]+(:[^:]*)*$"
 
 
 def period_button_data(period: ReportingPeriod) -> str:
     """``rpt:v1:p:2026-11`` (≤ 64 bytes: ids are at most 8 characters)."""
-    return f"{PREFIX}:v1:p:{period.id}"
+    return callback_data.build(PREFIX, "p", period.id)
 
 
 def help_text() -> str:
@@ -93,13 +93,13 @@ async def choose_period(update: Update, context: BotContext, actor: Actor) -> No
     """A period button: compile and send that period's report."""
     query = update.callback_query
     assert query is not None and query.data is not None
-    match = re.fullmatch(rf"{PREFIX}:v1:p:([0-9A-Za-z-]+)", query.data)
     start, end = await _window(context)
     try:
-        if match is None:
+        data = callback_data.parse(query.data)
+        if data.action != "p" or len(data.args) != 1:
             raise PeriodError(query.data)
-        period = parse_period_id(match[1], campaign_start=start, campaign_end=end)
-    except PeriodError:
+        period = parse_period_id(data.args[0], campaign_start=start, campaign_end=end)
+    except (PeriodError, callback_data.CallbackDataError):
         await query.answer(_("Nút này đã cũ, vui lòng gửi lại /baocao."), show_alert=True)
         return
     await query.answer(_("Đang tổng hợp {label}…").format(label=period_label(period)))
@@ -133,5 +133,5 @@ def handlers() -> list[BaseHandler[Update, BotContext, object]]:
     """The ``/baocao`` handlers, for ``handlers.all_handlers``."""
     return [
         CommandHandler("baocao", ask_report),
-        CallbackQueryHandler(choose_period, pattern=PATTERN),
+        CallbackQueryHandler(choose_period, pattern=callback_data.pattern(PREFIX)),
     ]
