@@ -51,8 +51,8 @@ def _tasks_sheet(sheet: Worksheet, summary: Summary) -> None:
     indicators = summary.indicators
     titles = [
         _("Mục"),
-        _("Nội dung"),
-        _("Nhiệm vụ"),
+        _("Mã"),
+        _("Nội dung nhiệm vụ"),
         _("Cơ quan chủ trì"),
         _("Tình trạng"),
         _("Ngày báo cáo"),
