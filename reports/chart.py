@@ -33,7 +33,11 @@ def _panel(ax: Axes, line: IndicatorLine) -> None:
     ax.set_title(line.name, fontsize=10, family=FONT_FAMILY)
     if xs:
         ax.plot(xs, ys, marker="o", color="#1f4e79", label=_("Lũy kế"))
+        previous = None
         for x, y in zip(xs, ys, strict=True):
+            if y == previous:  # label only the months where the total moved
+                continue
+            previous = y
             ax.annotate(
                 fmt_number(y),
                 (x, y),

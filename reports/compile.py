@@ -191,6 +191,7 @@ async def compile_summary(
         settings,
         tasks_by_id={t.id: t for t in tasks},
         agencies=agencies,
+        campaign_start=campaign_start,
     )
     ordered_sections = sorted(sections.values(), key=lambda s: s.number)
     return Summary(

@@ -37,6 +37,7 @@ async def indicator_lines(
     *,
     tasks_by_id: dict[int, Task],
     agencies: dict[int, str],
+    campaign_start: date,
 ) -> list[IndicatorLine]:
     """Period and cumulative totals of every indicator of the plan, in the order they were stored.
 
@@ -44,7 +45,8 @@ async def indicator_lines(
     of ad hoc and milestone replies are not added: they repeat what the regular replies count).
     The sums are done by the database (GROUP BY), over the latest version of each reply. The
     denominator of a target set as a plan setting (unidentified graves) defaults to
-    ``DEFAULT_UNIDENTIFIED_GRAVES``, flagged as a default.
+    ``DEFAULT_UNIDENTIFIED_GRAVES``, flagged as a default. ``by_cutoff`` has one point per monthly
+    cut-off after ``campaign_start`` up to the period's end.
     """
     indicators = (
         await session.scalars(
@@ -125,6 +127,7 @@ async def indicator_lines(
             if task_id in tasks_by_id:
                 code = tasks_by_id[task_id].code
                 notes[indicator_id].append(FigureNote(agencies[agency_id], code, Decimal(value)))
+    months = sorted({c for c in regular_ids.values() if c > campaign_start})
     lines = []
     for ind in indicators:
         if (
@@ -143,8 +146,8 @@ async def indicator_lines(
             denominator = int(raw) if raw is not None else None
         running = Decimal(0)
         series = []
-        for cutoff in sorted(by_cutoff[ind.id]):
-            running += by_cutoff[ind.id][cutoff]
+        for cutoff in months:  # every month of the campaign so far, flat where nothing happened
+            running += by_cutoff[ind.id].get(cutoff, Decimal(0))
             series.append((cutoff, running))
         total = cumulative[ind.id]
         lines.append(

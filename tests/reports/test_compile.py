@@ -64,7 +64,9 @@ def test_indicators_owner_only(november: Summary) -> None:
     assert graves.denominator == 12_000 and graves.denominator_is_default
     assert graves.percent == Decimal("33.6")
     assert [(n.agency, n.task_code, n.value) for n in graves.notes] == [(NV, "6a", Decimal(1300))]
+    # One point per monthly cut-off since the campaign start (14/3/2026): 2026-04 … 2026-11.
     assert [(d.isoformat(), v) for d, v in graves.by_cutoff] == [
+        *((f"2026-{m:02d}-14", Decimal(0)) for m in range(4, 10)),
         ("2026-10-14", Decimal(2000)),
         ("2026-11-14", Decimal(4034)),
     ]
