@@ -14,7 +14,8 @@ tasks. Then, for one province's monthly report (``2026-11``), measures:
 Aims (issue 8): text ≤ 1 s, DOCX ≤ 3 s, ≤ 300 MB, ≤ 3× the GROUP BY.
 
 Run: ``/work/venv/bin/python -m benchmarks.bench_reports [--db PATH] [--replies N]``. The store is
-built once per file (``--rebuild`` to force); SQLite by default, ``--db postgresql://…`` works too.
+built once per database (``--rebuild`` starts a SQLite file afresh); SQLite by default,
+``--db postgresql://…`` (an empty database) works too.
 """
 
 from __future__ import annotations
@@ -249,16 +250,17 @@ async def main() -> None:
     parser.add_argument("--period", default="2026-11")
     args = parser.parse_args()
     path = Path(args.db.removeprefix("sqlite:///")) if args.db.startswith("sqlite") else None
-    if path is not None and args.rebuild:
+    if args.rebuild:
+        if path is None:
+            parser.error("--rebuild works on SQLite files; for PostgreSQL give an empty database")
         path.unlink(missing_ok=True)
-    fresh = path is None or not path.exists()
     await asyncio.to_thread(migrate.upgrade, args.db)
     engine = create_engine(args.db)
     factory = create_session_factory(engine)
     try:
         async with factory() as session:
             stored = await session.scalar(select(func.count()).select_from(ProgressReport))
-        if fresh or not stored:
+        if not stored:  # an empty database: build the store once
             t0 = time.perf_counter()
             stored = await build_store(factory, args.replies)
             print(f"built {stored:,} replies in {time.perf_counter() - t0:.0f} s")
