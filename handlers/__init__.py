@@ -10,7 +10,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import BaseHandler
 
-from handlers import admin, contact_admin, contacts, onboarding, tasks
+from handlers import admin, contact_admin, contacts, onboarding, reports, tasks
 from handlers.context import BotContext
 
 Handler = BaseHandler[Update, BotContext, object]
@@ -28,6 +28,7 @@ def all_handlers() -> list[tuple[int, list[Handler]]]:
                 *contact_admin.handlers(),  # the confirmation buttons of /lienhe
                 *tasks.handlers(),
                 *admin.handlers(),  # the standing office's delivery controls, "Nhắc lại sau"
+                *reports.handlers(),  # /baocao and its period buttons
             ],
         ),
     ]

@@ -9,7 +9,8 @@ Known actions (other modules may add their own under their own prefix):
 - ``upd:v1:open:<task>:<occurrence>`` — "Cập nhật ngay": open the progress dialog on a task
   (occurrence 0 = the task's only/next deadline);
 - ``upd:v1:done:<task>:<occurrence>`` — "Đã hoàn thành": one-tap reply, confirmed before it counts;
-- ``rem:v1:snooze:<outbox_id>`` — "Nhắc lại sau": snooze a reminder item to the next working day.
+- ``rem:v1:snooze:<outbox_id>`` — "Nhắc lại sau": snooze a reminder item to the next working day;
+- ``rpt:v1:p:<period id>`` — a period button of ``/baocao`` (``handlers.reports``).
 """
 
 from __future__ import annotations

@@ -41,6 +41,7 @@ COMMANDS: tuple[Command, ...] = (
     ),
     Command("lienhe", N_("Cán bộ đầu mối đã liên kết; thu hồi, chuyển giao"), OFFICE),
     Command("moi", N_("Tạo mã mời cho một cơ quan"), OFFICE),
+    Command("baocao", N_("Báo cáo tổng hợp theo kỳ (tháng, quý, năm…)"), OFFICE | {Role.LEADER}),
     Command("trogiup", N_("Hướng dẫn sử dụng"), frozenset()),
     Command("huy", N_("Hủy thao tác đang làm"), frozenset()),
 )

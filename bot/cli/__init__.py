@@ -15,6 +15,7 @@ from bot.cli import (
     people_cmd,
     plan_cmd,
     reminders_cmd,
+    report_cmd,
     run_cmd,
     task_cmd,
 )
@@ -39,6 +40,7 @@ app.add_typer(task_cmd.app, name="task", help="Activate on-event tasks.")
 people_cmd.register(app)  # invite, contacts, agency import
 run_cmd.register(app)  # run, chat
 delivery_cmd.register(app, reminders_cmd.app)  # outbox, reminders pause|resume, adhoc
+report_cmd.register(app)  # report --period ID --out DIR
 
 
 def main() -> None:

@@ -51,7 +51,15 @@ async def test_standing_office_and_leader_menus_and_moi(
         )
         assert "Chủ trì (1 nhiệm vụ):\n• 5a " in greeting
         assert "Phối hợp (2 nhiệm vụ):\n• 5b " in greeting
-        assert await _menu(app, OFFICE) == ["start", "nhiemvu", "lienhe", "moi", "trogiup", "huy"]
+        assert await _menu(app, OFFICE) == [
+            "start",
+            "nhiemvu",
+            "lienhe",
+            "moi",
+            "baocao",
+            "trogiup",
+            "huy",
+        ]
 
         await emu.client.start(LEADER, leader_code)
         greeting = texts(await emu.client.wait_for(LEADER.id, 1))[0]
@@ -64,7 +72,7 @@ async def test_standing_office_and_leader_menus_and_moi(
             "• 5b Rà soát, tổng hợp thông tin mộ liệt sĩ — hạn: 31/05/2026, 31/05/2027",
             "• 6b Thí điểm lấy mẫu hài cốt tại nghĩa trang liệt sĩ xã Can Lộc — hạn: 31/05/2026",
         ]
-        assert await _menu(app, LEADER) == ["start", "nhiemvu", "trogiup", "huy"]
+        assert await _menu(app, LEADER) == ["start", "nhiemvu", "baocao", "trogiup", "huy"]
         # A leader may not make invites: the polite refusal and nothing else.
         await emu.client.send_command(LEADER, "moi", "so y te")
         assert texts(await emu.client.wait_for(LEADER.id, 2))[1].startswith(

@@ -1,0 +1,113 @@
+"""``python -m bot report --period ID --out DIR`` (or ``--from DATE --to DATE``): the periodic summary.
+
+Writes ``bao-cao-<ID>.docx``, ``.xlsx`` and ``.png`` into DIR and prints the report's text (plain;
+``--html`` prints the Telegram HTML chunks separated by a line of dashes). Other tools rely on this
+form (issue 8). Period ids: DOMAIN.md, "Period identifiers".
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from bot.cli.common import PlanOption, database, fail, get_settings, run
+from models.repositories import PlanLookupError, get_plan
+from reports.compile import compile_summary
+from reports.html import render_chunks, render_html
+from reports.outputs import ReportFiles, build_files
+from reports.replies import campaign_window
+from reports.summary import Summary
+from scheduler.periods import PeriodError, ReportingPeriod, adhoc, parse_period_id
+
+
+def _date(text: str) -> date:
+    """ISO ``2026-11-01`` or Vietnamese ``01/11/2026``."""
+    text = text.strip()
+    try:
+        if "/" in text:
+            day, month, year = (int(p) for p in text.split("/"))
+            return date(year, month, day)
+        return date.fromisoformat(text)
+    except ValueError:
+        fail(f"cannot read the date {text!r}: use YYYY-MM-DD or DD/MM/YYYY")
+
+
+def resolve_period(
+    period: str | None, date_from: str | None, date_to: str | None, start: date, end: date
+) -> ReportingPeriod:
+    """The period named by ``--period`` or by ``--from``/``--to``; exits with a message otherwise."""
+    try:
+        if period and not (date_from or date_to):
+            return parse_period_id(period, campaign_start=start, campaign_end=end)
+        if date_from and date_to and not period:
+            return adhoc(_date(date_from), _date(date_to))
+    except PeriodError as exc:
+        fail(str(exc))
+    fail("give either --period ID or both --from DATE and --to DATE")
+
+
+def plain_text(html_text: str) -> str:
+    """Telegram HTML as terminal text: tags dropped, entities unescaped."""
+    return html.unescape(re.sub(r"<[^>]+>", "", html_text))
+
+
+def report(
+    period: Annotated[
+        str | None, typer.Option("--period", help="2026-11, 2026-Q4, 2026-H1, 2026, soket, tongket")
+    ] = None,
+    date_from: Annotated[
+        str | None, typer.Option("--from", help="Ad hoc range start (YYYY-MM-DD)")
+    ] = None,
+    date_to: Annotated[
+        str | None, typer.Option("--to", help="Ad hoc range end (YYYY-MM-DD)")
+    ] = None,
+    out: Annotated[Path, typer.Option("--out", help="Folder for the DOCX, XLSX and PNG")] = Path(
+        "."
+    ),
+    as_html: Annotated[bool, typer.Option("--html", help="Print the Telegram HTML chunks")] = False,
+    plan_key: str | None = PlanOption,
+) -> None:
+    """Compile a period's summary: write DOCX, XLSX and PNG into --out and print the text."""
+    settings = get_settings()
+
+    async def body() -> tuple[Summary, ReportFiles]:
+        async with database(settings) as factory, factory() as session:
+            try:
+                plan = await get_plan(session, plan_key)
+            except PlanLookupError as exc:
+                fail(str(exc))
+            start, end = await campaign_window(
+                session, plan.id, settings.campaign_start, settings.campaign_end
+            )
+            chosen = resolve_period(period, date_from, date_to, start, end)
+            summary = await compile_summary(
+                session,
+                plan,
+                chosen,
+                now=datetime.now(UTC),  # the CLI is an edge: the one place that reads the clock
+                campaign_start=start,
+                campaign_end=end,
+                tz=settings.tz,
+            )
+        return summary, await build_files(summary)
+
+    summary, files = run(body)
+    out.mkdir(parents=True, exist_ok=True)
+    for name, data in files.named():
+        (out / name).write_bytes(data)
+    if as_html:
+        typer.echo(("\n" + "-" * 40 + "\n").join(render_chunks(summary)))
+    else:
+        typer.echo(plain_text(render_html(summary)))
+    for name, _data in files.named():
+        typer.echo(f"→ {out / name}", err=True)
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``report`` to the root CLI."""
+    app.command("report")(report)

@@ -1,0 +1,119 @@
+"""Which periods ``/baocao`` offers, and the typed forms it accepts ("thang 11/2026", "quy 4/2026").
+
+Typed forms are read after NFC normalization, lower-casing and removing diacritics (đ → d), so
+"Tháng 11/2026", "thang 11/2026" and an NFD keyboard's input are the same. Accepted:
+``thang 11/2026`` · ``quy 4/2026`` / ``quy IV/2026`` · ``6 thang dau nam 2026`` / ``6 thang cuoi nam
+2026`` · ``nam 2026`` · ``so ket`` · ``tong ket`` · ``tu 01/11/2026 den 20/11/2026`` · and the
+identifiers of DOMAIN.md (``2026-11``, ``2026-Q4``, ``2026-H1``, ``2026``, ``soket``, ``tongket``).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date
+
+from reports.summary import fmt_date, period_label
+from scheduler.periods import (
+    CUTOFF_DAY,
+    PeriodError,
+    ReportingPeriod,
+    adhoc,
+    half_yearly,
+    monthly,
+    parse_period_id,
+    quarterly,
+    soket,
+    tongket,
+    yearly,
+)
+
+_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
+_DATE = r"(\d{1,2})/(\d{1,2})/(\d{4})"
+
+
+def fold(text: str) -> str:
+    """Lower-case, diacritics removed (đ → d), spaces collapsed."""
+    decomposed = unicodedata.normalize("NFD", text.strip().lower()).replace("đ", "d")
+    plain = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
+    return re.sub(r"\s+", " ", plain)
+
+
+def parse_period_text(text: str, *, campaign_start: date, campaign_end: date) -> ReportingPeriod:
+    """The period a person typed (forms in the module docstring); raises ``PeriodError``."""
+    folded = fold(text)
+    try:
+        if m := re.fullmatch(r"(?:thang|t) ?(\d{1,2})[/-](\d{4})", folded):
+            month = int(m[1])
+            if not 1 <= month <= 12:
+                raise PeriodError(f"no month {month}")
+            return monthly(int(m[2]), month)
+        if m := re.fullmatch(r"quy ?([1-4]|iv|iii|ii|i) ?[/-] ?(\d{4})", folded):
+            quarter = int(m[1]) if m[1].isdigit() else _ROMAN[m[1]]
+            return quarterly(int(m[2]), quarter)
+        if m := re.fullmatch(r"6 thang (dau|cuoi)(?: nam)? (\d{4})", folded):
+            return half_yearly(int(m[2]), 1 if m[1] == "dau" else 2)
+        if m := re.fullmatch(r"nam (\d{4})", folded):
+            return yearly(int(m[1]))
+        if folded.replace(" ", "") in ("soket", "tongket"):
+            return parse_period_id(
+                folded.replace(" ", ""), campaign_start=campaign_start, campaign_end=campaign_end
+            )
+        if m := re.fullmatch(rf"(?:tu )?{_DATE} (?:den|-) {_DATE}", folded):
+            first = date(int(m[3]), int(m[2]), int(m[1]))
+            last = date(int(m[6]), int(m[5]), int(m[4]))
+            return adhoc(first, last)
+    except ValueError as exc:  # an impossible date such as 31/02
+        raise PeriodError(str(exc)) from exc
+    return parse_period_id(text, campaign_start=campaign_start, campaign_end=campaign_end)
+
+
+def _last_cutoff(today: date) -> date:
+    """The latest cut-off (a 14th) strictly before ``today``."""
+    if today.day > CUTOFF_DAY:
+        return today.replace(day=CUTOFF_DAY)
+    if today.month == 1:
+        return date(today.year - 1, 12, CUTOFF_DAY)
+    return date(today.year, today.month - 1, CUTOFF_DAY)
+
+
+def period_choices(
+    today: date, *, campaign_start: date, campaign_end: date
+) -> list[ReportingPeriod]:
+    """The periods ``/baocao`` offers on ``today`` (local date), the current ones first.
+
+    The month just closed (its cut-off passed: the report being compiled now), the month in
+    progress, the quarter, half-year and year of the closed month, the month before, then the
+    milestones sơ kết and tổng kết. Periods ending on or before the campaign start are left out
+    (the first asked period is the first whose cut-off falls after it, DOMAIN.md).
+    """
+    closed = _last_cutoff(today)
+    year, month = closed.year, closed.month
+    running = monthly(year + (month == 12), month % 12 + 1)
+    previous = monthly(year - (month == 1), (month - 2) % 12 + 1)
+    candidates = [
+        monthly(year, month),
+        running,
+        quarterly(year, (month - 1) // 3 + 1),
+        half_yearly(year, 1 if month <= 6 else 2),
+        yearly(year),
+        previous,
+        soket(campaign_start),
+        tongket(campaign_start, campaign_end),
+    ]
+    seen: set[str] = set()
+    result = []
+    for period in candidates:
+        if period.id in seen or period.end <= campaign_start:
+            continue
+        seen.add(period.id)
+        result.append(period)
+    return result
+
+
+def button_label(period: ReportingPeriod) -> str:
+    """ "Tháng 11/2026 (15/10–14/11/2026)" — a button's text."""
+    label = period_label(period)
+    first = fmt_date(period.start)
+    span = f"{first if period.start.year != period.end.year else first[:5]}–{fmt_date(period.end)}"
+    return f"{label[:1].upper()}{label[1:]} ({span})"

@@ -1,0 +1,279 @@
+"""Compile a period's summary (Báo cáo tổng hợp) from the stored, confirmed replies.
+
+Rules (DOMAIN.md, "Replies and periods" and "Indicators"; issue 8):
+
+- A reply carries the period it answers. A report for period P reads the replies to every regular
+  period whose cut-off lies in P's data range (the November report reads ``2026-11``; the Q4 report
+  ``2026-10``, ``2026-11`` and ``2026``/``2026-12``/``2026-Q4``/``2026-H2`` — the periods sharing the
+  14/12 cut-off are asked once), plus replies to P's own identifier (ad hoc, milestones).
+- Per task × lead agency the *latest* of those replies (latest cut-off, then latest confirmation)
+  gives the status and texts; its latest version is the one shown.
+- A reply is late when first confirmed (local date) after the due date of the period it answers.
+- Figures are what happened in the stretch ending at the reply's cut-off; cumulative totals add the
+  figures of every regular reply with a cut-off up to P's end. Only the owner agency's figure of a
+  task counts; co-leads' figures become notes.
+- A task is active in P when it is ongoing, its window overlaps P, it has a deadline in P, or a
+  deadline before P that the agency has not reported done; an on-event task only once activated.
+- Overdue: a deadline before P's cut-off that a lead agency has not reported done by then; days
+  overdue are counted to the cut-off (so a report is the same whenever it is compiled), or to the
+  compile date for a period not yet closed.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from models.people import Contact
+from models.plan import Agency, Plan, Section, Task
+from models.progress import ProgressStatus
+from reports import activity
+from reports.indicators import indicator_lines
+from reports.replies import Reply, load_calendar, load_replies, load_settings, local_date
+from reports.summary import (
+    SETTING_DUE_WORKING_DAYS,
+    SETTING_HEADER,
+    AgencyStanding,
+    Attributed,
+    Deliverable,
+    LeadReply,
+    ReportHeader,
+    SectionBlock,
+    Summary,
+    TaskLine,
+    UnreachableContact,
+    nfc,
+)
+from scheduler.periods import (
+    DEFAULT_DUE_WORKING_DAYS,
+    PeriodError,
+    ReportingPeriod,
+    parse_period_id,
+)
+
+#: Asia/Ho_Chi_Minh: reports speak local dates.
+LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+async def compile_summary(
+    session: AsyncSession,
+    plan: Plan,
+    period: ReportingPeriod,
+    *,
+    now: datetime,
+    campaign_start: date,
+    campaign_end: date,
+    tz: ZoneInfo = LOCAL_TZ,
+) -> Summary:
+    """The summary of ``plan`` for ``period`` from the replies stored in ``session``.
+
+    ``now`` (aware) gives the compile date (local to ``tz``). Read-only: nothing is written.
+    """
+    compiled_on = now.astimezone(tz).date()
+    settings = await load_settings(session, plan.id)
+    calendar = await load_calendar(session, plan.id)
+    due_days = int(settings.get(SETTING_DUE_WORKING_DAYS, DEFAULT_DUE_WORKING_DAYS))
+    header = ReportHeader.from_setting(settings.get(SETTING_HEADER))
+
+    tasks = (
+        await session.scalars(
+            select(Task)
+            .where(Task.plan_id == plan.id, Task.archived_at.is_(None))
+            .options(
+                selectinload(Task.assignments),
+                selectinload(Task.schedule),
+                selectinload(Task.deadlines),
+            )
+            .order_by(Task.position)
+        )
+    ).all()
+    sections = {
+        s.id: s for s in await session.scalars(select(Section).where(Section.plan_id == plan.id))
+    }
+    agencies = {
+        a.id: nfc(a.name)
+        for a in await session.scalars(select(Agency).where(Agency.plan_id == plan.id))
+    }
+
+    dues: dict[str, date | None] = {}
+
+    def due_of(period_id: str) -> date | None:
+        if period_id not in dues:
+            dues[period_id] = _due(period_id)
+        return dues[period_id]
+
+    def _due(period_id: str) -> date | None:
+        try:
+            answered = parse_period_id(
+                period_id, campaign_start=campaign_start, campaign_end=campaign_end
+            )
+        except PeriodError:
+            return None
+        return answered.due(calendar, due_days)
+
+    regular_ids = activity.regular_ids_until(min(campaign_start, period.start), period.end)
+    replies, history_done = await load_replies(session, plan.id, period, regular_ids, tz, due_of)
+    in_period = [
+        r for r in replies if period.start <= r.cutoff <= period.end or r.period == period.id
+    ]
+    latest: dict[tuple[int, int], Reply] = {}
+    for each in sorted(in_period, key=lambda r: (r.cutoff, r.confirmed_on, r.id)):
+        latest[(each.task_id, each.agency_id)] = each
+    done = activity.done_occurrences(
+        [(r.task_id, r.agency_id, r.occurrence, r.status) for r in replies]
+        + [(t, a, o, ProgressStatus.DONE) for t, a, o in history_done]
+    )
+
+    blocks: dict[int, list[TaskLine]] = defaultdict(list)
+    expected: dict[int, list[str]] = defaultdict(list)  # agency → task codes it should answer
+    difficulties: list[Attributed] = []
+    next_steps: list[Attributed] = []
+    proposals: list[Attributed] = []
+    deliverables: list[Deliverable] = []
+    for task in tasks:
+        leads = activity.lead_agency_ids(task)
+        active = [a for a in leads if activity.is_active(task, a, period, done)]
+        replied = [a for a in leads if (task.id, a) in latest]
+        if not active and not replied:
+            continue
+        lines = []
+        for agency_id in leads:
+            found = latest.get((task.id, agency_id))
+            if agency_id in active:
+                expected[agency_id].append(task.code)
+            if found is None:
+                if agency_id in active:
+                    lines.append(LeadReply(agencies[agency_id], None))
+                continue
+            reply, name = found, agencies[agency_id]
+            lines.append(
+                LeadReply(
+                    name,
+                    reply.status,
+                    reply.result,
+                    reply.confirmed_on,
+                    reply.days_late > 0,
+                    reply.period,
+                    reply.days_late,
+                )
+            )
+            for text, bucket in (
+                (reply.difficulties, difficulties),
+                (reply.next_steps, next_steps),
+                (reply.proposals, proposals),
+            ):
+                if text:
+                    bucket.append(Attributed(name, task.code, text))
+            if reply.attachment:
+                deliverables.append(Deliverable(task.code, name, *reply.attachment))
+        blocks[task.section_id].append(
+            TaskLine(
+                task.code,
+                nfc(task.content),
+                nfc(task.timeline_text),
+                lines,
+                activity.due_for(task, period),
+            )
+        )
+
+    on_time, late, missing = _standings(expected, latest, tasks, agencies)
+    indicators = await indicator_lines(
+        session,
+        plan.id,
+        period,
+        regular_ids,
+        settings,
+        tasks_by_id={t.id: t for t in tasks},
+        agencies=agencies,
+        campaign_start=campaign_start,
+    )
+    ordered_sections = sorted(sections.values(), key=lambda s: s.number)
+    return Summary(
+        plan_key=plan.key,
+        header=header,
+        period=period,
+        due=period.due(calendar, due_days),
+        compiled_on=compiled_on,
+        sections=[
+            SectionBlock(s.number, nfc(s.title), blocks[s.id])
+            for s in ordered_sections
+            if blocks[s.id]
+        ],
+        difficulties=difficulties,
+        next_steps=next_steps,
+        proposals=proposals,
+        indicators=indicators,
+        on_time=on_time,
+        late=late,
+        missing=missing,
+        unreachable=await _unreachable(session, plan.id, agencies, tz),
+        overdue=activity.overdue(tasks, min(period.end, compiled_on), done, agencies),
+        not_activated=[
+            (t.code, nfc(t.schedule.on_event))
+            for t in tasks
+            if t.schedule and t.schedule.on_event and t.schedule.activated_at is None
+        ],
+        deliverables=deliverables,
+    )
+
+
+def _standings(
+    expected: dict[int, list[str]],
+    latest: dict[tuple[int, int], Reply],
+    tasks: Any,
+    agencies: dict[int, str],
+) -> tuple[list[AgencyStanding], list[AgencyStanding], list[AgencyStanding]]:
+    """Agencies asked in the period, split on time / late / not at all, in agency order."""
+    code_of = {t.id: t.code for t in tasks}
+    position = {t.id: t.position for t in tasks}
+    replies_of: dict[int, list[Reply]] = defaultdict(list)
+    for (_task, agency_id), reply in latest.items():
+        replies_of[agency_id].append(reply)
+    on_time, late, missing = [], [], []
+    for agency_id in sorted(set(expected) | set(replies_of)):
+        own = sorted(replies_of[agency_id], key=lambda r: position.get(r.task_id, 0))
+        replied = [code_of[r.task_id] for r in own]
+        standing = AgencyStanding(
+            agency=agencies[agency_id],
+            replied=replied,
+            late=[code_of[r.task_id] for r in own if r.days_late],
+            missing=[c for c in expected.get(agency_id, []) if c not in replied],
+            last_confirmed_on=max((r.confirmed_on for r in own), default=None),
+            days_late=max((r.days_late for r in own), default=0),
+        )
+        if not own:
+            missing.append(standing)
+        elif standing.late:
+            late.append(standing)
+        else:
+            on_time.append(standing)
+    return on_time, late, missing
+
+
+async def _unreachable(
+    session: AsyncSession, plan_id: int, agencies: dict[int, str], tz: ZoneInfo
+) -> list[UnreachableContact]:
+    contacts = await session.scalars(
+        select(Contact)
+        .where(
+            Contact.plan_id == plan_id,
+            Contact.unreachable_at.is_not(None),
+            Contact.revoked_at.is_(None),
+        )
+        .order_by(Contact.unreachable_at)
+    )
+    return [
+        UnreachableContact(
+            name=nfc(c.full_name) or (c.username or str(c.telegram_user_id)),
+            agency=agencies.get(c.agency_id, "") if c.agency_id else "",
+            since=local_date(c.unreachable_at, tz),  # type: ignore[arg-type]
+            reason=nfc(c.unreachable_reason),
+        )
+        for c in contacts
+    ]

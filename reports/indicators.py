@@ -1,0 +1,172 @@
+"""Indicator totals: per period and cumulated from the campaign start, against the plan's targets.
+
+Only a task's owner agency's figure counts (``task_indicators.owner_agency_id``, by default the first
+lead agency); co-leads' figures become notes and are never summed twice (DOMAIN.md, "Indicators").
+A figure is what happened in the stretch ending at its reply's cut-off, so totals are plain sums.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Select, and_, false, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models.plan import Indicator, Task, TaskIndicator
+from models.progress import IndicatorFigure, ProgressReport, ProgressReportVersion
+from reports import activity
+from reports.summary import (
+    DEFAULT_UNIDENTIFIED_GRAVES,
+    SETTING_UNIDENTIFIED_GRAVES,
+    FigureNote,
+    IndicatorLine,
+    nfc,
+)
+from scheduler.periods import ReportingPeriod
+
+
+async def indicator_lines(
+    session: AsyncSession,
+    plan_id: int,
+    period: ReportingPeriod,
+    regular_ids: dict[str, date],
+    settings: dict[str, Any],
+    *,
+    tasks_by_id: dict[int, Task],
+    agencies: dict[int, str],
+    campaign_start: date,
+) -> list[IndicatorLine]:
+    """Period and cumulative totals of every indicator of the plan, in the order they were stored.
+
+    ``regular_ids`` maps the regular period ids up to the period's end to their cut-offs (figures
+    of ad hoc and milestone replies are not added: they repeat what the regular replies count).
+    The sums are done by the database (GROUP BY), over the latest version of each reply. The
+    denominator of a target set as a plan setting (unidentified graves) defaults to
+    ``DEFAULT_UNIDENTIFIED_GRAVES``, flagged as a default. ``by_cutoff`` has one point per monthly
+    cut-off after ``campaign_start`` up to the period's end.
+    """
+    indicators = (
+        await session.scalars(
+            select(Indicator).where(Indicator.plan_id == plan_id).order_by(Indicator.id)
+        )
+    ).all()
+    if not indicators:
+        return []
+    owners: dict[tuple[int, int], int] = {}
+    for row in await session.scalars(
+        select(TaskIndicator).join(Task).where(Task.plan_id == plan_id)
+    ):
+        owner = row.owner_agency_id
+        if owner is None and row.task_id in tasks_by_id:  # default: the first lead agency
+            leads = activity.lead_agency_ids(tasks_by_id[row.task_id])
+            owner = leads[0] if leads else None
+        if owner is not None:
+            owners[(row.task_id, row.indicator_id)] = owner
+    is_owner = or_(
+        false(),
+        *(
+            and_(
+                ProgressReport.task_id == task_id,
+                IndicatorFigure.indicator_id == indicator_id,
+                ProgressReport.agency_id == agency_id,
+            )
+            for (task_id, indicator_id), agency_id in owners.items()
+        ),
+    )
+    inside = [pid for pid, cutoff in regular_ids.items() if period.start <= cutoff <= period.end]
+    summed = func.sum(IndicatorFigure.value)
+    connection = await session.connection()  # Core rows, sums done by the database
+
+    def figures(*columns: Any) -> Select[Any]:
+        return (
+            select(*columns, summed)
+            .join(
+                ProgressReportVersion,
+                and_(
+                    ProgressReportVersion.report_id == ProgressReport.id,
+                    ProgressReportVersion.version == ProgressReport.latest_version,
+                ),
+            )
+            .join(IndicatorFigure, IndicatorFigure.version_id == ProgressReportVersion.id)
+            .where(ProgressReport.plan_id == plan_id)
+            .group_by(*columns)
+        )
+
+    period_total: dict[int, Decimal] = defaultdict(Decimal)
+    cumulative: dict[int, Decimal] = defaultdict(Decimal)
+    by_cutoff: dict[int, dict[date, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+    notes: dict[int, list[FigureNote]] = defaultdict(list)
+    owned: dict[int, list[tuple[str, str, Decimal]]] = defaultdict(list)
+    owner_rows = await connection.execute(
+        figures(
+            ProgressReport.period,
+            ProgressReport.task_id,
+            ProgressReport.agency_id,
+            IndicatorFigure.indicator_id,
+        ).where(ProgressReport.period.in_(list(regular_ids)), is_owner)
+    )
+    for period_id, task_id, agency_id, indicator_id, value in owner_rows:
+        value = Decimal(value)
+        cutoff = regular_ids[period_id]
+        cumulative[indicator_id] += value
+        by_cutoff[indicator_id][cutoff] += value
+        if period_id in inside:
+            period_total[indicator_id] += value
+            if task_id in tasks_by_id:
+                owned[indicator_id].append((tasks_by_id[task_id].code, agencies[agency_id], value))
+    if inside:
+        note_rows = await connection.execute(
+            figures(
+                ProgressReport.task_id, ProgressReport.agency_id, IndicatorFigure.indicator_id
+            ).where(ProgressReport.period.in_(inside), ~is_owner)
+        )
+        for task_id, agency_id, indicator_id, value in note_rows:
+            if task_id in tasks_by_id:
+                code = tasks_by_id[task_id].code
+                notes[indicator_id].append(FigureNote(agencies[agency_id], code, Decimal(value)))
+    months = sorted({c for c in regular_ids.values() if c > campaign_start})
+    lines = []
+    for ind in indicators:
+        if (
+            not by_cutoff[ind.id]
+            and not notes[ind.id]
+            and ind.target_min is None
+            and not ind.target_setting
+        ):
+            continue  # nothing reported yet and no target: not worth a line
+        denominator = None
+        is_default = False
+        if ind.target_setting:
+            raw = settings.get(ind.target_setting)
+            if raw is None and ind.target_setting == SETTING_UNIDENTIFIED_GRAVES:
+                raw, is_default = DEFAULT_UNIDENTIFIED_GRAVES, True
+            denominator = int(raw) if raw is not None else None
+        running = Decimal(0)
+        series = []
+        for cutoff in months:  # every month of the campaign so far, flat where nothing happened
+            running += by_cutoff[ind.id].get(cutoff, Decimal(0))
+            series.append((cutoff, running))
+        total = cumulative[ind.id]
+        lines.append(
+            IndicatorLine(
+                code=ind.code,
+                name=nfc(ind.name),
+                unit=nfc(ind.unit),
+                period_total=period_total[ind.id],
+                cumulative=total,
+                target_min=Decimal(ind.target_min) if ind.target_min is not None else None,
+                target_max=Decimal(ind.target_max) if ind.target_max is not None else None,
+                denominator=denominator,
+                denominator_is_default=is_default,
+                percent=(total * 100 / denominator).quantize(Decimal("0.1"))
+                if denominator
+                else None,
+                notes=sorted(notes[ind.id], key=lambda n: (n.task_code, n.agency)),
+                owner_figures=owned[ind.id],
+                by_cutoff=series,
+            )
+        )
+    return lines

@@ -1,0 +1,71 @@
+"""Typed periods and the buttons ``/baocao`` offers (dates by hand from DOMAIN.md's identifiers)."""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import date
+
+import pytest
+
+from reports.choices import button_label, parse_period_text, period_choices
+from scheduler.periods import PeriodError
+
+START, END = date(2026, 3, 14), date(2027, 7, 27)
+
+
+@pytest.mark.parametrize(
+    ("text", "period_id"),
+    [
+        ("thang 11/2026", "2026-11"),
+        ("Tháng 11/2026", "2026-11"),
+        (unicodedata.normalize("NFD", "tháng 1/2027"), "2027-01"),
+        ("quy 4/2026", "2026-Q4"),
+        ("Quý IV/2026", "2026-Q4"),
+        ("6 tháng đầu năm 2026", "2026-H1"),
+        ("6 thang cuoi nam 2026", "2026-H2"),
+        ("năm 2026", "2026"),
+        ("sơ kết", "soket"),
+        ("Tổng kết", "tongket"),
+        ("từ 01/11/2026 đến 20/11/2026", "adhoc:2026-11-01:2026-11-20"),
+        ("2026-Q3", "2026-Q3"),
+    ],
+)
+def test_typed_forms(text: str, period_id: str) -> None:
+    assert parse_period_text(text, campaign_start=START, campaign_end=END).id == period_id
+
+
+@pytest.mark.parametrize(
+    "text", ["thang 13/2026", "quy 5/2026", "tu 31/02/2026 den 01/03/2026", "abc"]
+)
+def test_typed_forms_refused(text: str) -> None:
+    with pytest.raises(PeriodError):
+        parse_period_text(text, campaign_start=START, campaign_end=END)
+
+
+def test_choices_on_23_november() -> None:
+    choices = period_choices(date(2026, 11, 23), campaign_start=START, campaign_end=END)
+    assert [p.id for p in choices] == [
+        "2026-11",
+        "2026-12",
+        "2026-Q4",
+        "2026-H2",
+        "2026",
+        "2026-10",
+        "soket",
+        "tongket",
+    ]
+    assert button_label(choices[4]) == "Năm 2026 (15/12/2025–14/12/2026)"
+    assert button_label(choices[6]) == "Sơ kết 250 ngày thực hiện Chiến dịch (14/03–18/11/2026)"
+
+
+def test_choices_on_the_cutoff_and_in_january() -> None:
+    # On 14/11 the November data range is still open: the closed month is October.
+    assert (
+        period_choices(date(2026, 11, 14), campaign_start=START, campaign_end=END)[0].id
+        == "2026-10"
+    )
+    january = period_choices(date(2027, 1, 10), campaign_start=START, campaign_end=END)
+    assert [p.id for p in january[:3]] == ["2026-12", "2027-01", "2026-Q4"]
+    # Before the campaign's first cut-off the periods that end before it are left out.
+    april = period_choices(date(2026, 4, 2), campaign_start=START, campaign_end=END)
+    assert [p.id for p in april] == ["2026-04", "2026-H1", "2026", "soket", "tongket"]
