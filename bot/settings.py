@@ -38,6 +38,8 @@ class Settings(BaseSettings):
         description="sqlite:///path or postgresql://user@host/db; the async driver is picked for you",
     )
     telegram_bot_token: SecretStr | None = None
+    #: Which plan the bot serves; needed only when the database holds several.
+    plan_key: str | None = None
     telegram_api_base_url: str = "https://api.telegram.org/bot"
     telegram_file_base_url: str | None = None
     bot_username: str = "chiendich500_bot"

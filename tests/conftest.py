@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+pytest_plugins = ["emulator.pytest_plugin"]
+
 ROOT = Path(__file__).resolve().parent.parent
 PLAN_TXT = ROOT / "data" / "plan" / "ke_hoach_chien_dich_500_ngay_dem.txt"
 PLAN_DOCX = ROOT / "data" / "plan" / "ke_hoach_chien_dich_500_ngay_dem.docx"
@@ -74,3 +76,7 @@ def db_url(request: pytest.FixtureRequest) -> str:
     if request.param == "sqlite":
         return str(request.getfixturevalue("sqlite_url"))
     return str(request.getfixturevalue("pg_url"))
+
+
+# The Telegram emulator's fixture ``telegram_emulator`` (package ``emulator``).
+pytest_plugins = ["emulator.pytest_plugin"]

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import typer
 
-from bot.cli import core, plan_cmd
+from bot.cli import agency_cmd, core, people_cmd, plan_cmd, run_cmd
 
 app = typer.Typer(
     name="bot",
@@ -20,6 +20,9 @@ app = typer.Typer(
 # One ordered list of command families.
 core.register(app)
 app.add_typer(plan_cmd.app, name="plan", help="Read, import and show the committee's plan.")
+app.add_typer(agency_cmd.app, name="agency", help="The agency registry (names and aliases).")
+people_cmd.register(app)  # invite, contacts, agency import
+run_cmd.register(app)  # run, chat
 
 
 def main() -> None:

@@ -1,7 +1,199 @@
-"""``python -m bot plan …`` — parse, import, show the committee's plan (issue: plan importer)."""
+"""``python -m bot plan …`` — parse, import, show the committee's plan, and its settings.
+
+The forms are relied on by other tools (issue 2): ``plan parse FILE --json``,
+``plan timeline "PHRASE" --json``, ``plan import FILE [--key KEY]``, ``plan show``,
+``plan set KEY VALUE``, ``plan get [KEY]``.
+"""
 
 from __future__ import annotations
 
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
 import typer
 
+from bot.cli.common import PlanOption, database, fail, get_settings, run
+from bot.settings import Settings
+from locales import _
+from models.repositories import PlanLookupError, get_plan
+from plan.errors import PlanError
+from plan.parser import parse_plan_file
+from plan.registry import Registry, default_registry, registry_for_plan
+from plan.schema import PlanDocument
+from plan.timeline import parse_timeline
+
 app = typer.Typer(no_args_is_help=True)
+
+FileArgument = typer.Argument(..., help="The plan: .txt export or .docx.")
+
+
+def _campaign(settings: Settings) -> dict[str, Any]:
+    return {"campaign_start": settings.campaign_start, "campaign_end": settings.campaign_end}
+
+
+async def _stored_registry(settings: Settings, key: str | None) -> Registry:
+    """Registry including the agencies the standing office added, when the database has the plan."""
+    from plan.importer import plan_for_import
+
+    try:
+        async with database(settings) as factory, factory() as session:
+            plan = await plan_for_import(session, key)
+            return await registry_for_plan(session, plan.id if plan else None)
+    except Exception:  # no database yet, not migrated… parsing needs none of it
+        return default_registry()
+
+
+def _print_json(data: Any) -> None:
+    typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+@app.command("parse")
+def parse_cmd(
+    file: Path = FileArgument,
+    as_json: bool = typer.Option(False, "--json", help="Print the parsed plan as JSON."),
+    plan: str | None = PlanOption,
+) -> None:
+    """Read the plan's appendix and print it (nothing is written)."""
+    settings = get_settings()
+    registry = run(lambda: _stored_registry(settings, plan))
+    try:
+        doc = parse_plan_file(file, registry=registry, **_campaign(settings))
+    except PlanError as exc:
+        fail(str(exc))
+    if as_json:
+        _print_json(doc.to_json_dict())
+        return
+    _print_document(doc)
+
+
+@app.command("timeline")
+def timeline_cmd(
+    phrase: str = typer.Argument(..., help='A timeline phrase, e.g. "Tháng 4-5/2026".'),
+    as_json: bool = typer.Option(False, "--json", help="Print the schedule as JSON."),
+) -> None:
+    """Read one timeline phrase ("Thời gian") and print its schedule."""
+    settings = get_settings()
+    try:
+        schedule = parse_timeline(phrase, **_campaign(settings))
+    except PlanError as exc:
+        fail(str(exc))
+    data = schedule.model_dump(mode="json")
+    if as_json:
+        _print_json(data)
+        return
+    for key, value in data.items():
+        typer.echo(f"{key}: {value}")
+
+
+def _print_document(doc: PlanDocument) -> None:
+    typer.echo(f"{doc.title}\n{doc.province} {doc.year or ''}".rstrip())
+    for section in doc.sections:
+        typer.echo(f"\n{section.number}. {section.title}")
+        for task in (t for t in doc.tasks if t.section == section.number):
+            dues = ", ".join(d.strftime("%d/%m/%Y") for d in task.deadlines) or "—"
+            typer.echo(f"  {task.code:<4} {task.timeline}  →  {dues}")
+            typer.echo(f"       {_('chủ trì')}: {', '.join(task.lead)}")
+
+
+@app.command("import")
+def import_cmd(
+    file: Path = FileArgument,
+    key: str | None = typer.Option(None, "--key", help="Plan key (default: e.g. ha-tinh-2026)."),
+) -> None:
+    """Import (or re-import) the plan into the database, in one transaction; prints what changed."""
+    from plan.importer import import_file
+
+    settings = get_settings()
+
+    async def _go() -> list[str]:
+        async with database(settings) as factory:
+            result = await import_file(
+                factory, file, key=key, now=datetime.now(UTC), campaign=_campaign(settings)
+            )
+            return result.summary_lines()
+
+    try:
+        lines = run(_go)
+    except PlanError as exc:
+        fail(str(exc))
+    for line in lines:
+        typer.echo(line)
+
+
+@app.command("show")
+def show_cmd(plan: str | None = PlanOption) -> None:
+    """Show the stored plan as a table (code, deadlines, lead agencies, leader)."""
+    from plan.show import render_plan_table
+
+    settings = get_settings()
+
+    async def _go() -> str:
+        async with database(settings) as factory, factory() as session:
+            stored = await get_plan(session, plan)
+            return await render_plan_table(session, stored)
+
+    try:
+        typer.echo(run(_go))
+    except PlanLookupError as exc:
+        fail(str(exc))
+
+
+@app.command("set")
+def set_cmd(
+    key: str = typer.Argument(..., help="Setting name (see `plan get`)."),
+    value: str = typer.Argument(..., help="New value (dates as YYYY-MM-DD)."),
+    plan: str | None = PlanOption,
+) -> None:
+    """Set a plan setting (campaign dates, report header texts, unidentified graves…)."""
+    from plan.settings_store import SettingError, set_setting
+
+    settings = get_settings()
+
+    async def _go() -> Any:
+        async with database(settings) as factory, factory.begin() as session:
+            stored = await get_plan(session, plan)
+            return await set_setting(session, stored.id, key, value)
+
+    try:
+        stored_value = run(_go)
+    except (PlanLookupError, SettingError) as exc:
+        fail(str(exc))
+    typer.echo(f"{key} = {json.dumps(stored_value, ensure_ascii=False)}")
+
+
+@app.command("get")
+def get_cmd(
+    key: str | None = typer.Argument(None, help="Setting name; all settings when omitted."),
+    plan: str | None = PlanOption,
+) -> None:
+    """Print plan settings (the stored value, or the default from the bot's settings)."""
+    from plan.settings_store import SettingError, all_settings
+
+    settings = get_settings()
+
+    async def _go() -> dict[str, tuple[Any, bool]]:
+        async with database(settings) as factory, factory() as session:
+            stored = await get_plan(session, plan)
+            return await all_settings(session, stored.id, defaults=_defaults(settings))
+
+    try:
+        values = run(_go)
+    except (PlanLookupError, SettingError) as exc:
+        fail(str(exc))
+    if key is not None:
+        if key not in values:
+            fail(_("Không có thiết lập “{key}”.").format(key=key))
+        typer.echo(json.dumps(values[key][0], ensure_ascii=False))
+        return
+    for name, (value, is_default) in values.items():
+        note = "  (mặc định)" if is_default else ""
+        typer.echo(f"{name} = {json.dumps(value, ensure_ascii=False)}{note}")
+
+
+def _defaults(settings: Settings) -> dict[str, Any]:
+    return {
+        "campaign_start": settings.campaign_start.isoformat(),
+        "campaign_end": settings.campaign_end.isoformat(),
+    }

@@ -1,0 +1,163 @@
+"""The one ``Application`` factory: typed context, resources in post_init/post_shutdown, the
+handlers in their ordered list, one error handler, per-role menus.
+
+Nothing here talks to this project's emulator specifically: the bot speaks the Bot API at
+``TELEGRAM_API_BASE_URL`` (Telegram's by default; a self-hosted Bot API server or the sandbox's
+emulator otherwise).
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import traceback
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from telegram import BotCommandScopeAllPrivateChats, BotCommandScopeDefault, Update
+from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    ContextTypes,
+    ExtBot,
+    JobQueue,
+)
+
+from bot.settings import Settings
+from handlers import all_handlers
+from handlers.context import BotContext, BotData, Clock
+from handlers.menu import bot_commands, sync_menu
+from locales import _
+from models import access
+from models.db import create_engine, create_session_factory
+from models.repositories import get_plan
+
+log = logging.getLogger(__name__)
+
+BotApplication = Application[
+    ExtBot[None], BotContext, dict[Any, Any], dict[Any, Any], BotData, JobQueue[BotContext]
+]
+
+
+class StartupError(RuntimeError):
+    """A setting or the database makes start-up impossible; the message says what to fix."""
+
+
+def system_clock() -> datetime:
+    """The real clock (aware UTC)."""
+    return datetime.now(UTC)
+
+
+def file_base_url(settings: Settings) -> str:
+    """The file download base: the setting, else derived from the API base (``…/bot`` →
+    ``…/file/bot``), which is how Telegram and the self-hosted Bot API server lay them out."""
+    if settings.telegram_file_base_url:
+        return settings.telegram_file_base_url
+    base = settings.telegram_api_base_url.rstrip("/")
+    if base.endswith("/bot"):
+        return base[: -len("/bot")] + "/file/bot"
+    return base + "/file"
+
+
+def build_application(
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    session_factory: async_sessionmaker[AsyncSession] | None = None,
+) -> BotApplication:
+    """Build (not start) the bot's ``Application`` for ``settings``.
+
+    ``clock`` defaults to the system clock; ``session_factory`` defaults to one opened on
+    ``settings.database_url`` in ``post_init`` and closed in ``post_shutdown``. Raises
+    ``StartupError`` when no token is set.
+    """
+    if settings.telegram_bot_token is None:
+        raise StartupError("TELEGRAM_BOT_TOKEN is not set")
+    owned: dict[str, AsyncEngine] = {}
+
+    async def post_init(app: BotApplication) -> None:
+        data = app.bot_data
+        if data.session_factory is None:
+            engine = create_engine(settings.database_url)
+            owned["engine"] = engine
+            data.session_factory = create_session_factory(engine)
+        try:
+            async with data.session_factory.begin() as session:
+                plan = await get_plan(session, settings.plan_key)
+                data.plan_id = plan.id
+                contacts = await access.list_contacts(session, plan.id)
+                menus = [(c.telegram_user_id, access.roles_of(c)) for c in contacts]
+        except LookupError as exc:
+            raise StartupError(str(exc)) from exc
+        # The default menu (anyone) first; then each bound person's own menu, because Telegram
+        # picks the narrowest scope that has commands (chat > all private chats > default).
+        public = bot_commands(())
+        await app.bot.set_my_commands(public, scope=BotCommandScopeDefault())
+        await app.bot.set_my_commands(public, scope=BotCommandScopeAllPrivateChats())
+        for chat_id, roles in menus:
+            try:
+                await sync_menu(app.bot, chat_id, roles)
+            except (Forbidden, BadRequest) as exc:
+                # Blocked the bot, or a chat Telegram no longer knows: the menu follows on /start.
+                log.info("menu of %s not set: %s", chat_id, exc.message)
+        log.info(
+            "bot @%s ready on plan %r (%d contacts), API %s",
+            app.bot.username,
+            plan.key,
+            len(menus),
+            settings.telegram_api_base_url,
+        )
+
+    async def post_shutdown(app: BotApplication) -> None:
+        engine = owned.pop("engine", None)
+        if engine is not None:
+            await engine.dispose()
+
+    builder = (
+        ApplicationBuilder()
+        .token(settings.telegram_bot_token.get_secret_value())
+        .base_url(settings.telegram_api_base_url)
+        .base_file_url(file_base_url(settings))
+        .context_types(ContextTypes(context=BotContext, bot_data=BotData))
+        .rate_limiter(AIORateLimiter(max_retries=3))
+        .post_init(post_init)
+        .post_shutdown(post_shutdown)
+    )
+    app: BotApplication = builder.build()  # type: ignore[assignment]
+    app.bot_data.settings = settings
+    app.bot_data.clock = clock or system_clock
+    app.bot_data.session_factory = session_factory
+    for group, handlers in all_handlers():
+        app.add_handlers(handlers, group=group)
+    app.add_error_handler(on_error)
+    return app
+
+
+async def on_error(update: object, context: BotContext) -> None:
+    """The one error handler: log with the traceback, tell the user in Vietnamese, tell the admin
+    chat (if set). Known Telegram errors are handled where they happen; this is for the rest."""
+    log.error("error while handling an update", exc_info=context.error)
+    if isinstance(update, Update) and update.effective_chat is not None:
+        try:
+            await context.bot.send_message(
+                update.effective_chat.id,
+                _(
+                    "Xin lỗi, bot gặp lỗi khi xử lý yêu cầu của bạn. Vui lòng thử lại sau ít phút; "
+                    "nếu vẫn lỗi, hãy báo Cơ quan Thường trực."
+                ),
+            )
+        except TelegramError:
+            log.warning("could not tell the user about the error", exc_info=True)
+    admin = context.application.bot_data.settings
+    admin_chat = admin.admin_chat_id if admin is not None else None
+    if admin_chat is not None and context.error is not None:
+        tb = "".join(traceback.format_exception(context.error))[-3500:]
+        try:
+            await context.bot.send_message(
+                admin_chat, f"<pre>{html.escape(tb)}</pre>", parse_mode="HTML"
+            )
+        except TelegramError:
+            log.warning("could not notify the admin chat", exc_info=True)

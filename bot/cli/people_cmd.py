@@ -1,0 +1,254 @@
+"""``python -m bot invite|contacts|agency …`` — invites, bound people, agencies in bulk.
+
+Names are matched like the importer matches them (aliases, no diacritics: "so noi vu" works).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+from pathlib import Path
+
+import typer
+from sqlalchemy import select
+
+from bot.agency_file import AgencyFileError, read_agency_file
+from bot.cli import agency_cmd
+from bot.cli.common import PlanOption, database, fail, get_settings, run
+from bot.settings import Settings
+from models import access
+from models.access import AccessError
+from models.agencies import upsert_agencies
+from models.people import Invite, Role
+from models.plan import Agency
+from models.repositories import PlanLookupError, get_plan
+
+contacts_app = typer.Typer(
+    help="Bound people: list, revoke, hand an agency over.", no_args_is_help=True
+)
+
+
+class InviteRole(StrEnum):
+    """Roles ``invite --role`` accepts (a leader invite is ``--leader POSITION``)."""
+
+    contact = "contact"
+    standing_office = "standing_office"
+    admin = "admin"
+
+
+RoleOption = typer.Option(InviteRole.contact, "--role", help="Role the code grants.")
+FileArgument = typer.Argument(
+    ..., help="CSV or XLSX with columns name, aliases (';'-separated), kind."
+)
+
+
+def link(settings: Settings, code: str) -> str:
+    """The deep link of an invite code."""
+    return f"https://t.me/{settings.bot_username}?start={code}"
+
+
+def _describe(settings: Settings, target: str, invite: Invite) -> str:
+    expires = invite.expires_at.astimezone(settings.tz).strftime("%d/%m/%Y %H:%M")
+    return f"{target}\t{invite.code}\t{link(settings, invite.code)}\t(expires {expires})"
+
+
+def invite(
+    agency: str | None = typer.Option(None, "--agency", help="Agency name or alias."),
+    role: InviteRole = RoleOption,
+    leader: str | None = typer.Option(
+        None, "--leader", help="Leader position (e.g. 'Trưởng Ban Chỉ đạo tỉnh')."
+    ),
+    all_agencies: bool = typer.Option(False, "--all-agencies", help="One contact code per agency."),
+    plan: str | None = PlanOption,
+) -> None:
+    """Print single-use invite codes with their deep links (no Telegram connection needed)."""
+    settings = get_settings()
+    if sum(x is not None and x is not False for x in (agency, leader, all_agencies or None)) > 1:
+        fail("give one of --agency, --leader, --all-agencies")
+    if agency is None and leader is None and not all_agencies and role is InviteRole.contact:
+        fail("a contact invite needs --agency NAME (or --all-agencies)")
+    now = datetime.now(UTC)
+    ttl = timedelta(days=settings.invite_ttl_days)
+
+    async def body() -> list[str]:
+        async with database(settings) as factory, factory.begin() as session:
+            try:
+                plan_row = await get_plan(session, plan or settings.plan_key)
+                if all_agencies:
+                    agencies = (
+                        await session.scalars(
+                            select(Agency)
+                            .where(Agency.plan_id == plan_row.id)
+                            .order_by(Agency.name)
+                        )
+                    ).all()
+                    out = []
+                    for a in agencies:
+                        inv = await access.create_invite(
+                            session, plan_row.id, Role.CONTACT, now=now, ttl=ttl, agency_id=a.id
+                        )
+                        out.append(_describe(settings, a.name, inv))
+                    return out
+                if leader is not None:
+                    pos = await access.find_leader_position(session, plan_row.id, leader)
+                    inv = await access.create_invite(
+                        session,
+                        plan_row.id,
+                        Role.LEADER,
+                        now=now,
+                        ttl=ttl,
+                        leader_position_id=pos.id,
+                    )
+                    return [_describe(settings, pos.title, inv)]
+                target = "(no agency)"
+                agency_id = None
+                if agency is not None:
+                    found = await access.find_agency_by_name(session, plan_row.id, agency)
+                    target, agency_id = found.name, found.id
+                inv = await access.create_invite(
+                    session, plan_row.id, Role(role.value), now=now, ttl=ttl, agency_id=agency_id
+                )
+                return [_describe(settings, f"{target} [{role.value}]", inv)]
+            except (AccessError, PlanLookupError) as exc:
+                fail(str(exc))
+
+    for line in run(body):
+        typer.echo(line)
+
+
+@contacts_app.command("list")
+def contacts_list(
+    agency: str | None = typer.Option(None, "--agency", help="Only this agency."),
+    revoked: bool = typer.Option(False, "--revoked", help="Include revoked people."),
+    plan: str | None = PlanOption,
+) -> None:
+    """List bound people: Telegram id, name, username, agency, roles, last activity."""
+    settings = get_settings()
+
+    async def body() -> list[str]:
+        async with database(settings) as factory, factory.begin() as session:
+            try:
+                plan_row = await get_plan(session, plan or settings.plan_key)
+                agency_id = (
+                    (await access.find_agency_by_name(session, plan_row.id, agency)).id
+                    if agency
+                    else None
+                )
+            except (AccessError, PlanLookupError) as exc:
+                fail(str(exc))
+            rows = await access.list_contacts(
+                session, plan_row.id, agency_id=agency_id, include_revoked=revoked
+            )
+            out = []
+            for c in rows:
+                last = (
+                    c.last_active_at.astimezone(settings.tz).strftime("%d/%m/%Y %H:%M")
+                    if c.last_active_at
+                    else "never"
+                )
+                where = (
+                    c.agency.name
+                    if c.agency
+                    else (c.leader_position.title if c.leader_position else "-")
+                )
+                roles = ",".join(sorted(r.role.value for r in c.roles))
+                state = " REVOKED" if c.revoked_at else ""
+                out.append(
+                    f"{c.telegram_user_id}\t{c.full_name}\t@{c.username or '-'}\t{where}\t{roles}\tlast active {last}{state}"
+                )
+            return out or ["no contacts bound yet"]
+
+    for line in run(body):
+        typer.echo(line)
+
+
+@contacts_app.command("revoke")
+def contacts_revoke(
+    user_id: int = typer.Argument(..., help="The person's Telegram user id (see `contacts list`)."),
+    plan: str | None = PlanOption,
+) -> None:
+    """Revoke a person: they lose every role at once (their past replies are kept)."""
+    settings = get_settings()
+
+    async def body() -> str:
+        async with database(settings) as factory, factory.begin() as session:
+            try:
+                plan_row = await get_plan(session, plan or settings.plan_key)
+                contact = await access.revoke_contact(
+                    session, plan_row.id, user_id, now=datetime.now(UTC)
+                )
+            except (AccessError, PlanLookupError) as exc:
+                fail(str(exc))
+            return f"revoked {contact.full_name} ({user_id})"
+
+    typer.echo(run(body))
+
+
+@contacts_app.command("transfer")
+def contacts_transfer(
+    agency: str = typer.Option(..., "--agency", help="The agency to hand over."),
+    to: int | None = typer.Option(
+        None,
+        "--to",
+        help="Telegram id of an already-bound person without an agency; otherwise a new invite is printed.",
+    ),
+    plan: str | None = PlanOption,
+) -> None:
+    """Hand an agency over to a new person: its current contacts are revoked."""
+    settings = get_settings()
+
+    async def body() -> list[str]:
+        async with database(settings) as factory, factory.begin() as session:
+            try:
+                plan_row = await get_plan(session, plan or settings.plan_key)
+                found = await access.find_agency_by_name(session, plan_row.id, agency)
+                result = await access.transfer_agency(
+                    session,
+                    plan_row.id,
+                    found.id,
+                    now=datetime.now(UTC),
+                    ttl=timedelta(days=settings.invite_ttl_days),
+                    to_telegram_user_id=to,
+                )
+            except (AccessError, PlanLookupError) as exc:
+                fail(str(exc))
+            out = [f"revoked {c.full_name} ({c.telegram_user_id})" for c in result.revoked]
+            if result.new_contact is not None:
+                out.append(f"{found.name} is now handled by {result.new_contact.full_name} ({to})")
+            if result.invite is not None:
+                out.append(_describe(settings, found.name, result.invite))
+            return out
+
+    for line in run(body):
+        typer.echo(line)
+
+
+def agency_import(
+    file: Path = FileArgument,
+    plan: str | None = PlanOption,
+) -> None:
+    """Add or update agencies (e.g. the 69 communes and wards); re-importing never duplicates."""
+    settings = get_settings()
+    try:
+        rows = read_agency_file(file)
+    except AgencyFileError as exc:
+        fail(str(exc))
+
+    async def body() -> str:
+        async with database(settings) as factory, factory.begin() as session:
+            try:
+                plan_row = await get_plan(session, plan or settings.plan_key)
+                result = await upsert_agencies(session, plan_row.id, rows)
+            except (ValueError, PlanLookupError) as exc:
+                fail(f"{file}: {exc}")
+            return f"{len(result.created)} created, {len(result.updated)} updated, {len(result.unchanged)} unchanged"
+
+    typer.echo(run(body))
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``invite`` and ``contacts`` to the root CLI, and ``import`` to the ``agency`` family
+    (``bot.cli.agency_cmd``, registered before this)."""
+    app.command("invite")(invite)
+    app.add_typer(contacts_app, name="contacts")
+    agency_cmd.app.command("import")(agency_import)

@@ -1,0 +1,51 @@
+"""``python -m bot run`` (the bot alone) and ``python -m bot chat`` (the sandbox's terminal client)."""
+
+from __future__ import annotations
+
+import typer
+
+from bot.cli.common import fail, get_settings
+
+UserOption = typer.Option(..., "--user", help="Your Telegram user id in the sandbox (any number).")
+NameOption = typer.Option(None, "--name", help="Your display name (default: Người dùng ID).")
+UsernameOption = typer.Option(None, "--username", help="Your @username (none if omitted).")
+ServerOption = typer.Option(
+    None, "--server", help="Emulator address (default: http://SANDBOX_HOST:SANDBOX_PORT)."
+)
+
+
+def run() -> None:
+    """Start the bot with the settings it finds (token, TELEGRAM_API_BASE_URL, WEBHOOK_URL…)."""
+    from bot.app import StartupError
+    from bot.run import run_bot
+
+    settings = get_settings()
+    if settings.telegram_bot_token is None:
+        fail(
+            "TELEGRAM_BOT_TOKEN is not set. Set it (and TELEGRAM_API_BASE_URL for a self-hosted "
+            "Bot API server), or run `make run` / `python -m bot up` for the offline sandbox."
+        )
+    try:
+        run_bot(settings)
+    except StartupError as exc:
+        fail(str(exc))
+
+
+def chat(
+    user: int = UserOption,
+    name: str | None = NameOption,
+    username: str | None = UsernameOption,
+    server: str | None = ServerOption,
+) -> None:
+    """Talk to the sandbox bot from this terminal, as user ID (through the emulator only)."""
+    from bot.chat_client import run_chat
+
+    settings = get_settings()
+    url = server or f"http://{settings.sandbox_host}:{settings.sandbox_port}"
+    run_chat(url, user_id=user, name=name or f"Người dùng {user}", username=username)
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``run`` and ``chat`` to the root CLI."""
+    app.command("run")(run)
+    app.command("chat")(chat)

@@ -1,0 +1,348 @@
+"""The control API (JSON over HTTP, under ``/control/``): what a test or the sandbox does as the
+people on the other side of the bot, and how it reads what the bot did. Use it through
+:class:`emulator.client.EmulatorClient`; the routes are:
+
+- ``POST /control/message`` ``{"user", "chat"?, "text", "entities"?, "reply_to_message_id"?}``
+- ``POST /control/edit`` ``{"user", "chat_id"?, "message_id", "text"}``
+- ``POST /control/callback`` ``{"user", "chat_id"?, "message_id", "data"}``
+- ``POST /control/document`` / ``/control/photo`` ``{"user", "chat"?, "content_b64",
+  "file_name"?, "mime_type"?, "caption"?}``
+- ``POST /control/block`` / ``/control/unblock`` ``{"user_id"}``; ``POST /control/migrate``
+  ``{"chat_id", "user"?}`` → ``{"migrate_to_chat_id"}``
+- ``POST /control/reset``; ``POST /control/faults`` ``{"method", "count", "error_code",
+  "description", "parameters"?}``; ``DELETE /control/faults``
+- ``GET /control/clock``; ``POST /control/clock`` ``{"advance": seconds}`` or ``{"set": ts}``
+- ``GET``/``POST /control/settings``
+- ``GET /control/chats/{chat_id}`` → ``{"chat", "messages", "transcript"}``;
+  ``GET /control/chats/{chat_id}/wait?count=N&timeout=T`` waits (real time) for N transcript
+  entries; ``GET /control/files/{file_id}`` → the bytes; ``GET /control/updates`` → pending.
+
+A ``user`` is ``{"id", "first_name", "last_name"?, "username"?, "language_code"?}``; a ``chat``
+is omitted for the user's private chat, or ``{"id" (negative), "type": "group"|"supergroup",
+"title"}``. Errors answer 400 ``{"error": "..."}``.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiohttp import web
+
+from . import messages
+from .clock import ManualClock
+from .core import Emulator
+from .errors import ApiError
+from .params import Upload
+from .state import Chat, Json, PendingCallback
+from .text import check_entities, finalize, utf16_len
+
+GROUP_ANONYMOUS_BOT = {
+    "id": 1087968824,
+    "is_bot": True,
+    "first_name": "Group",
+    "username": "GroupAnonymousBot",
+}
+
+
+class ControlError(Exception):
+    """A control request that cannot happen (e.g. pressing a button that does not exist)."""
+
+
+def _chat_for(emu: Emulator, user: Json, spec: Json | None) -> Chat:
+    state = emu.state
+    if spec is None or (spec.get("type", "private") == "private" and "id" not in spec):
+        chat = state.private_chat(user)
+    elif spec.get("type") == "private" or int(spec["id"]) > 0:
+        if int(spec["id"]) != user["id"]:
+            raise ControlError("a user can only write in their own private chat")
+        chat = state.private_chat(user)
+    else:
+        chat = state.group_chat(spec)
+    if chat.migrated_to is not None:
+        raise ControlError(f"chat {chat.id} was migrated to {chat.migrated_to}")
+    if chat.blocked:
+        # Writing again ("Restart" in the app) unblocks the bot, as in Telegram clients.
+        _set_blocked(emu, chat, user, False)
+    return chat
+
+
+def _user_message(emu: Emulator, body: Json, fields: Json) -> Json:
+    state = emu.state
+    user = state.remember_user(body["user"])
+    chat = _chat_for(emu, user, body.get("chat"))
+    reply_to = body.get("reply_to_message_id")
+    if reply_to is not None:
+        original = chat.messages.get(int(reply_to))
+        if original is None:
+            raise ControlError(f"no message {reply_to} in chat {chat.id}")
+        fields["reply_to_message"] = original
+    message = state.new_message(chat, user, fields)
+    update = state.push_update("message", message)
+    return {"update_id": update["update_id"], "message": message}
+
+
+def _text_fields(text: str, entities: Any) -> Json:
+    explicit = check_entities(text, entities) if entities else []
+    text, found = finalize(text, explicit)
+    if not text or utf16_len(text) > 4096:
+        raise ControlError("a user's message text must be 1-4096 characters")
+    fields: Json = {"text": text}
+    if found:
+        fields["entities"] = found
+    return fields
+
+
+async def send_message(emu: Emulator, body: Json) -> Json:
+    return _user_message(emu, body, _text_fields(body["text"], body.get("entities")))
+
+
+async def edit_message(emu: Emulator, body: Json) -> Json:
+    state = emu.state
+    user = state.remember_user(body["user"])
+    chat = state.find_chat(body.get("chat_id", user["id"]))
+    message = chat.messages.get(int(body["message_id"]))
+    if message is None or message["from"]["id"] != user["id"]:
+        raise ControlError("the user can only edit a message they sent")
+    fields = _text_fields(body["text"], body.get("entities"))
+    message.pop("entities", None)
+    message.update(fields, edit_date=state.now())
+    update = state.push_update("edited_message", dict(message))
+    return {"update_id": update["update_id"], "message": message}
+
+
+async def press_button(emu: Emulator, body: Json) -> Json:
+    """A user presses the inline button carrying ``data`` under one of the bot's messages."""
+    state = emu.state
+    user = state.remember_user(body["user"])
+    chat = state.find_chat(body.get("chat_id", user["id"]))
+    message = chat.messages.get(int(body["message_id"]))
+    if message is None:
+        raise ControlError(f"no message {body['message_id']} in chat {chat.id}")
+    rows = (message.get("reply_markup") or {}).get("inline_keyboard", [])
+    if not any(b.get("callback_data") == body["data"] for row in rows for b in row):
+        raise ControlError(f"message {message['message_id']} has no button with that data")
+    query_id = str(state.next_id() * 1_000_003 + user["id"] % 1000)
+    state.callbacks[query_id] = PendingCallback(chat.id, emu.clock.now())
+    query = {
+        "id": query_id,
+        "from": user,
+        "message": message,
+        "chat_instance": str(abs(chat.id) * 7919 % 10**18 + 1),
+        "data": body["data"],
+    }
+    update = state.push_update("callback_query", query)
+    return {"update_id": update["update_id"], "callback_query": query}
+
+
+def _upload(body: Json, default_name: str) -> Upload:
+    try:
+        content = base64.b64decode(body["content_b64"], validate=True)
+    except (binascii.Error, KeyError) as exc:
+        raise ControlError("content_b64 must be base64") from exc
+    return Upload(body.get("file_name") or default_name, body.get("mime_type") or "", content)
+
+
+def _caption(body: Json) -> Json:
+    if not body.get("caption"):
+        return {}
+    text, entities = finalize(body["caption"], [])
+    fields: Json = {"caption": text}
+    if entities:
+        fields["caption_entities"] = entities
+    return fields
+
+
+async def send_document(emu: Emulator, body: Json) -> Json:
+    upload = _upload(body, "file.bin")
+    meta: Json = {"file_name": upload.filename}
+    if upload.content_type:
+        meta["mime_type"] = upload.content_type
+    stored = messages.store_file(emu, upload, "document", meta)
+    return _user_message(emu, body, {"document": dict(stored.meta), **_caption(body)})
+
+
+async def send_photo(emu: Emulator, body: Json) -> Json:
+    upload = _upload(body, "photo.jpg")
+    width, height = messages.image_size(upload.content)
+    stored = messages.store_file(emu, upload, "photo", {"width": width, "height": height})
+    return _user_message(emu, body, {"photo": [dict(stored.meta)], **_caption(body)})
+
+
+def _set_blocked(emu: Emulator, chat: Chat, user: Json, blocked: bool) -> None:
+    if chat.blocked == blocked:
+        return
+    chat.blocked = blocked
+    bot = emu.state.bot_user
+    old, new = ("member", "kicked") if blocked else ("kicked", "member")
+    member = {
+        "chat": chat.api,
+        "from": user,
+        "date": emu.state.now(),
+        "old_chat_member": {
+            "status": old,
+            "user": bot,
+            **({"until_date": 0} if old == "kicked" else {}),
+        },
+        "new_chat_member": {
+            "status": new,
+            "user": bot,
+            **({"until_date": 0} if new == "kicked" else {}),
+        },
+    }
+    emu.state.push_update("my_chat_member", member)
+
+
+async def block(emu: Emulator, body: Json, blocked: bool = True) -> Json:
+    chat = emu.state.find_chat(body["user_id"])
+    if chat.type != "private":
+        raise ControlError("only a user (private chat) blocks a bot")
+    _set_blocked(emu, chat, emu.state.users.get(chat.id, chat.api), blocked)
+    return {"blocked": blocked}
+
+
+async def unblock(emu: Emulator, body: Json) -> Json:
+    return await block(emu, body, blocked=False)
+
+
+async def migrate(emu: Emulator, body: Json) -> Json:
+    """Upgrade a group to a supergroup (id ``-100`` followed by the group's digits)."""
+    state = emu.state
+    old = state.find_chat(body["chat_id"])
+    if old.type != "group" or old.migrated_to is not None:
+        raise ControlError("only a basic group that was not migrated yet can be migrated")
+    new_id = int(f"-100{abs(old.id)}")
+    sender = state.remember_user(body["user"]) if body.get("user") else GROUP_ANONYMOUS_BOT
+    new = state.group_chat({"id": new_id, "type": "supergroup", "title": old.api.get("title")})
+    state.push_update("message", state.new_message(old, sender, {"migrate_to_chat_id": new_id}))
+    old.migrated_to = new_id
+    state.push_update("message", state.new_message(new, sender, {"migrate_from_chat_id": old.id}))
+    return {"migrate_to_chat_id": new.id}
+
+
+async def reset(emu: Emulator, body: Json) -> Json:
+    emu.reset()
+    return {"reset": True}
+
+
+async def add_fault(emu: Emulator, body: Json) -> Json:
+    code = int(body.get("error_code", 400))
+    error = ApiError(code, body["description"], body.get("parameters"))
+    from .state import Fault
+
+    emu.state.faults.setdefault(body["method"].lower(), []).append(
+        Fault(int(body.get("count", 1)), error)
+    )
+    return {"faults": sum(f.count for q in emu.state.faults.values() for f in q)}
+
+
+async def clock(emu: Emulator, body: Json) -> Json:
+    if body:
+        if not isinstance(emu.clock, ManualClock):
+            raise ControlError("the emulator runs on real time; its clock cannot be moved")
+        if "advance" in body:
+            emu.clock.advance(float(body["advance"]))
+        if "set" in body:
+            emu.clock.set(float(body["set"]))
+    return {"now": emu.clock.now(), "manual": isinstance(emu.clock, ManualClock)}
+
+
+async def settings(emu: Emulator, body: Json) -> Json:
+    if body:
+        try:
+            emu.settings.update(body)
+        except KeyError as exc:
+            raise ControlError(f"unknown setting {exc}") from None
+    return emu.settings.as_dict()
+
+
+Action = Callable[[Emulator, Json], Awaitable[Json]]
+ACTIONS: dict[str, Action] = {
+    "message": send_message,
+    "edit": edit_message,
+    "callback": press_button,
+    "document": send_document,
+    "photo": send_photo,
+    "block": block,
+    "unblock": unblock,
+    "migrate": migrate,
+    "reset": reset,
+    "faults": add_fault,
+    "clock": clock,
+    "settings": settings,
+}
+
+
+def chat_view(emu: Emulator, chat: Chat) -> Json:
+    bot_messages = [chat.messages[i] for i in chat.bot_message_ids if i in chat.messages]
+    return {"chat": chat.api, "messages": bot_messages, "transcript": chat.transcript}
+
+
+def add_routes(router: web.UrlDispatcher, emu: Emulator) -> None:
+    """Mount the control API on ``router``."""
+
+    def reply(body: Any, status: int = 200) -> web.Response:
+        return web.Response(
+            text=json.dumps(body, ensure_ascii=False),
+            status=status,
+            content_type="application/json",
+        )
+
+    async def act(request: web.Request) -> web.Response:
+        action = ACTIONS.get(request.match_info["action"])
+        if action is None:
+            return reply({"error": "unknown control action"}, 404)
+        body = await request.json() if request.can_read_body else {}
+        try:
+            return reply(await action(emu, body or {}))
+        except (ControlError, ApiError, KeyError, ValueError) as exc:
+            text = exc.description if isinstance(exc, ApiError) else str(exc)
+            return reply({"error": text or exc.__class__.__name__}, 400)
+
+    async def get_state(request: web.Request) -> web.Response:
+        action = request.match_info["action"]
+        if action in ("clock", "settings"):
+            return reply(await ACTIONS[action](emu, {}))
+        if action == "updates":
+            return reply(list(emu.state.updates))
+        return reply({"error": "unknown control action"}, 404)
+
+    async def clear_faults(request: web.Request) -> web.Response:
+        emu.state.faults.clear()
+        return reply({"faults": 0})
+
+    async def chat(request: web.Request) -> web.Response:
+        chat = emu.state.chats.get(int(request.match_info["chat_id"]))
+        if chat is None:
+            return reply({"error": "chat not found"}, 404)
+        return reply(chat_view(emu, chat))
+
+    async def wait(request: web.Request) -> web.Response:
+        chat_id = int(request.match_info["chat_id"])
+        count = int(request.query.get("count", "1"))
+        timeout = float(request.query.get("timeout", "5"))
+
+        def ready() -> bool:
+            chat = emu.state.chats.get(chat_id)
+            return chat is not None and len(chat.transcript) >= count
+
+        ok = await emu.wait_for(ready, timeout)
+        chat = emu.state.chats.get(chat_id)
+        body = chat_view(emu, chat) if chat is not None else {"transcript": [], "messages": []}
+        return reply(body, 200 if ok else 408)
+
+    async def file(request: web.Request) -> web.Response:
+        stored = emu.state.files.get(request.match_info["file_id"])
+        if stored is None:
+            return reply({"error": "no such file"}, 404)
+        return web.Response(body=stored.content, content_type="application/octet-stream")
+
+    router.add_post("/control/{action}", act)
+    router.add_get("/control/{action}", get_state)
+    router.add_delete("/control/faults", clear_faults)
+    router.add_get("/control/chats/{chat_id}", chat)
+    router.add_get("/control/chats/{chat_id}/wait", wait)
+    router.add_get("/control/files/{file_id}", file)

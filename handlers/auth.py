@@ -1,0 +1,129 @@
+"""The role check, in one place: ``@requires(roles)`` wraps a callback.
+
+The wrapper finds the sender's contact record, refuses politely (in Vietnamese) when the account is
+not bound, lacks the role, or acts for another agency than the one the update is about, records the
+activity (``/lienhe`` shows it), and hands the callback an ``Actor`` — a snapshot of who is acting.
+No callback repeats these checks.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Awaitable, Callable, Coroutine, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from telegram import Update
+from telegram.ext import ConversationHandler
+
+from handlers.context import BotContext
+from locales import _
+from models import access
+from models.people import Contact, Role
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is acting: the contact's id, Telegram id, name, roles, agency and leader position."""
+
+    contact_id: int
+    telegram_user_id: int
+    full_name: str
+    roles: frozenset[Role]
+    agency_id: int | None
+    agency_name: str | None
+    leader_position_id: int | None
+    leader_title: str | None
+
+    @classmethod
+    def of(cls, contact: Contact) -> Actor:
+        """Snapshot of a loaded contact (roles, agency and leader position loaded)."""
+        return cls(
+            contact_id=contact.id,
+            telegram_user_id=contact.telegram_user_id,
+            full_name=contact.full_name,
+            roles=access.roles_of(contact),
+            agency_id=contact.agency_id,
+            agency_name=contact.agency.name if contact.agency else None,
+            leader_position_id=contact.leader_position_id,
+            leader_title=contact.leader_position.title if contact.leader_position else None,
+        )
+
+    @property
+    def is_office(self) -> bool:
+        """Standing office or admin."""
+        return bool(self.roles & {Role.STANDING_OFFICE, Role.ADMIN})
+
+
+ActorCallback = Callable[[Update, BotContext, Actor], Awaitable[Any]]
+Callback = Callable[[Update, BotContext], Coroutine[Any, Any, Any]]
+#: Extracts the agency an update is about (e.g. from callback data); None when it is about none.
+AgencyOf = Callable[[Update, BotContext], int | None]
+
+
+def refusal_unbound() -> str:
+    """What an account that is not bound (or was revoked) is told."""
+    return _(
+        "Tài khoản Telegram của bạn chưa được liên kết với cơ quan nào trong Kế hoạch.\n"
+        "Vui lòng liên hệ Cơ quan Thường trực (Bộ Chỉ huy Quân sự tỉnh) để nhận mã mời, "
+        "rồi gửi /start kèm mã đó."
+    )
+
+
+def refusal_role() -> str:
+    """What a bound person is told when the command is not for their role."""
+    return _(
+        "Xin lỗi, chức năng này không dành cho vai trò của bạn. Gửi /trogiup để xem các lệnh bạn dùng được."
+    )
+
+
+def refusal_agency() -> str:
+    """What a contact is told when the update concerns another agency."""
+    return _("Xin lỗi, bạn chỉ làm việc được với nhiệm vụ của cơ quan mình.")
+
+
+async def _refuse(update: Update, text: str) -> None:
+    if update.callback_query is not None:
+        await update.callback_query.answer(text, show_alert=True)
+    elif update.effective_message is not None:
+        await update.effective_message.reply_text(text)
+
+
+def requires(
+    roles: Iterable[Role], *, agency_of: AgencyOf | None = None
+) -> Callable[[ActorCallback], Callback]:
+    """Decorate a callback ``(update, context, actor)`` so it runs only for a bound person holding
+    one of ``roles`` (empty: any bound person). With ``agency_of``, a person who is not the office
+    is refused when the update is about another agency than theirs.
+
+    A refused update ends any conversation (returns ``ConversationHandler.END``).
+    """
+    allowed = frozenset(roles)
+
+    def decorate(callback: ActorCallback) -> Callback:
+        @functools.wraps(callback)
+        async def wrapper(update: Update, context: BotContext) -> Any:
+            user = update.effective_user
+            if user is None:
+                return ConversationHandler.END
+            async with context.session_factory.begin() as session:
+                contact = await access.get_contact(session, context.plan_id, user.id)
+                if contact is not None:
+                    await access.touch(session, contact, context.now())
+                    actor = Actor.of(contact)
+            if contact is None:
+                await _refuse(update, refusal_unbound())
+                return ConversationHandler.END
+            if allowed and not (actor.roles & allowed):
+                await _refuse(update, refusal_role())
+                return ConversationHandler.END
+            if agency_of is not None and not actor.is_office:
+                target = agency_of(update, context)
+                if target is not None and target != actor.agency_id:
+                    await _refuse(update, refusal_agency())
+                    return ConversationHandler.END
+            return await callback(update, context, actor)
+
+        return wrapper
+
+    return decorate

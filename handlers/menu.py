@@ -1,0 +1,81 @@
+"""Which role may use which command — the one table the decorators, the per-chat menus
+(``setMyCommands`` with ``BotCommandScopeChat``) and the README's role×command table come from.
+
+Feature modules add their commands here, in the order the menu shows them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from telegram import Bot, BotCommand, BotCommandScopeChat
+
+from locales import N_, _
+from models.people import Role
+
+#: Roles that run the campaign's administration (the admin may do what the standing office does).
+OFFICE = frozenset({Role.STANDING_OFFICE, Role.ADMIN})
+#: Everyone bound, whatever the role.
+BOUND = frozenset(Role)
+
+
+@dataclass(frozen=True)
+class Command:
+    """A slash command: its name (no slash), its menu text (catalog key), who may use it.
+
+    ``roles`` empty means anyone, bound or not (``/start``, ``/trogiup``, ``/huy``).
+    """
+
+    name: str
+    description: str
+    roles: frozenset[Role]
+
+
+COMMANDS: tuple[Command, ...] = (
+    Command("start", N_("Bắt đầu / liên kết tài khoản bằng mã mời"), frozenset()),
+    Command(
+        "nhiemvu",
+        N_("Nhiệm vụ của cơ quan tôi, hạn và tình trạng"),
+        frozenset({Role.CONTACT, Role.LEADER}),
+    ),
+    Command("lienhe", N_("Danh sách cán bộ đầu mối đã liên kết"), OFFICE),
+    Command("moi", N_("Tạo mã mời cho một cơ quan"), OFFICE),
+    Command("trogiup", N_("Hướng dẫn sử dụng"), frozenset()),
+    Command("huy", N_("Hủy thao tác đang làm"), frozenset()),
+)
+
+
+def command(name: str) -> Command:
+    """The command called ``name``; raises ``KeyError`` for an unknown one."""
+    for cmd in COMMANDS:
+        if cmd.name == name:
+            return cmd
+    raise KeyError(name)
+
+
+def roles_for(name: str) -> frozenset[Role]:
+    """Roles allowed to use ``/name`` (what ``@requires`` is given)."""
+    return command(name).roles
+
+
+def commands_for(roles: Iterable[Role]) -> list[Command]:
+    """The commands a person holding ``roles`` may use, in menu order (the public ones included)."""
+    held = set(roles)
+    return [c for c in COMMANDS if not c.roles or c.roles & held]
+
+
+def bot_commands(roles: Iterable[Role]) -> list[BotCommand]:
+    """The menu of a person holding ``roles`` as Bot API ``BotCommand`` objects (Vietnamese)."""
+    return [BotCommand(c.name, _(c.description)) for c in commands_for(roles)]
+
+
+async def sync_menu(bot: Bot, chat_id: int, roles: Iterable[Role]) -> None:
+    """Give the private chat ``chat_id`` the menu of ``roles`` (``BotCommandScopeChat``); with no
+    roles (revoked) the chat falls back to the default menu."""
+    scope = BotCommandScopeChat(chat_id)
+    held = frozenset(roles)
+    if held:
+        await bot.set_my_commands(bot_commands(held), scope=scope)
+    else:
+        await bot.delete_my_commands(scope=scope)

@@ -1,0 +1,105 @@
+"""What an agency (or a leader) has to do: its tasks with their deadlines and last reported status.
+
+Used by the onboarding greeting and ``/nhiemvu``. Repositories take a session and never commit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from models.plan import Task, TaskAssignment, TaskRole
+from models.progress import ProgressReport, ProgressStatus
+
+
+@dataclass(frozen=True)
+class TaskLine:
+    """One task as shown to a person: ``role`` is the agency's (None for a leader's listing);
+    ``deadlines`` are calendar dates (Asia/Ho_Chi_Minh), in occurrence order; ``status`` is the
+    latest confirmed reply's status, None when nothing was reported."""
+
+    task_id: int
+    code: str
+    content: str
+    timeline_text: str
+    role: TaskRole | None
+    deadlines: tuple[date, ...]
+    status: ProgressStatus | None
+
+
+async def _latest_status(
+    session: AsyncSession, task_ids: list[int], agency_id: int | None
+) -> dict[int, ProgressStatus]:
+    if not task_ids:
+        return {}
+    stmt = select(ProgressReport).where(ProgressReport.task_id.in_(task_ids))
+    if agency_id is not None:
+        stmt = stmt.where(ProgressReport.agency_id == agency_id)
+    out: dict[int, tuple[object, ProgressStatus]] = {}
+    for report in (await session.scalars(stmt.order_by(ProgressReport.confirmed_at))).all():
+        out[report.task_id] = (report.confirmed_at, report.status)
+    return {task_id: status for task_id, (_at, status) in out.items()}
+
+
+def _line(task: Task, role: TaskRole | None, status: ProgressStatus | None) -> TaskLine:
+    return TaskLine(
+        task_id=task.id,
+        code=task.code,
+        content=task.content,
+        timeline_text=task.timeline_text,
+        role=role,
+        deadlines=tuple(d.due for d in task.deadlines),
+        status=status,
+    )
+
+
+async def tasks_of_agency(session: AsyncSession, plan_id: int, agency_id: int) -> list[TaskLine]:
+    """The agency's live tasks: those it leads first, then those it supports, each in plan order.
+
+    A task where the agency is both lead and support (a slip in a document) is listed once, as lead.
+    """
+    rows = (
+        await session.execute(
+            select(Task, TaskAssignment.role)
+            .join(TaskAssignment, TaskAssignment.task_id == Task.id)
+            .where(
+                Task.plan_id == plan_id,
+                Task.archived_at.is_(None),
+                TaskAssignment.agency_id == agency_id,
+            )
+            .options(selectinload(Task.deadlines))
+            .order_by(Task.position)
+        )
+    ).all()
+    roles: dict[int, TaskRole] = {}
+    tasks: dict[int, Task] = {}
+    for task, role in rows:
+        tasks[task.id] = task
+        if roles.get(task.id) is not TaskRole.LEAD:
+            roles[task.id] = role
+    statuses = await _latest_status(session, list(tasks), agency_id)
+    ordered = sorted(tasks.values(), key=lambda t: (roles[t.id] is not TaskRole.LEAD, t.position))
+    return [_line(t, roles[t.id], statuses.get(t.id)) for t in ordered]
+
+
+async def tasks_of_leader(
+    session: AsyncSession, plan_id: int, leader_position_id: int
+) -> list[TaskLine]:
+    """The live tasks a leader position is in charge of (thủ trưởng phụ trách), in plan order."""
+    tasks = (
+        await session.scalars(
+            select(Task)
+            .where(
+                Task.plan_id == plan_id,
+                Task.archived_at.is_(None),
+                Task.leader_position_id == leader_position_id,
+            )
+            .options(selectinload(Task.deadlines))
+            .order_by(Task.position)
+        )
+    ).all()
+    return [_line(t, None, None) for t in tasks]

@@ -1,0 +1,91 @@
+"""Running the real bot (``bot.app.build_application``) against the emulator, polling, in a test.
+
+The bot's clock is the emulator's ``ManualClock`` (seconds since the epoch → aware UTC), so moving
+``telegram_emulator.clock`` moves both sides; nothing sleeps for real.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from pydantic import SecretStr
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from telegram.ext import Application
+
+from bot.app import build_application
+from bot.settings import Settings
+from emulator.pytest_plugin import TelegramEmulator
+from models import access
+from models.people import Role
+
+
+def bot_settings(emu: TelegramEmulator, db_url: str) -> Settings:
+    """Settings pointing the bot at the emulator (as the sandbox does) and at ``db_url``."""
+    return Settings(
+        telegram_bot_token=SecretStr(emu.token),
+        telegram_api_base_url=emu.base_url,
+        telegram_file_base_url=emu.base_file_url,
+        database_url=db_url,
+        bot_username="thu_bot",
+        webhook_url=None,
+        admin_chat_id=None,
+    )
+
+
+def emulator_clock(emu: TelegramEmulator) -> Any:
+    """The emulator's clock as the bot's clock (aware UTC)."""
+    return lambda: datetime.fromtimestamp(emu.clock.now(), UTC)
+
+
+@asynccontextmanager
+async def running_bot(
+    emu: TelegramEmulator, db_url: str, factory: async_sessionmaker[AsyncSession]
+) -> AsyncIterator[Application[Any, Any, Any, Any, Any, Any]]:
+    """The bot polling the emulator until the block exits."""
+    app = build_application(
+        bot_settings(emu, db_url), clock=emulator_clock(emu), session_factory=factory
+    )
+    async with app:
+        # run_polling() calls post_init/post_shutdown around initialize/shutdown; do the same.
+        assert app.post_init is not None and app.post_shutdown is not None
+        await app.post_init(app)
+        await app.start()
+        assert app.updater is not None
+        await app.updater.start_polling(poll_interval=0.0, timeout=1)
+        try:
+            yield app
+        finally:
+            await app.updater.stop()
+            await app.stop()
+            await app.post_shutdown(app)
+
+
+async def make_invite(
+    factory: async_sessionmaker[AsyncSession],
+    emu: TelegramEmulator,
+    role: Role,
+    *,
+    agency: str | None = None,
+    leader: str | None = None,
+    ttl: timedelta = timedelta(days=14),
+) -> str:
+    """An invite code made the way ``python -m bot invite`` makes it, at the emulator's time."""
+    now = emulator_clock(emu)()
+    async with factory.begin() as s:
+        from models.repositories import get_plan
+
+        plan = await get_plan(s)
+        agency_id = (await access.find_agency_by_name(s, plan.id, agency)).id if agency else None
+        leader_id = (await access.find_leader_position(s, plan.id, leader)).id if leader else None
+        invite = await access.create_invite(
+            s, plan.id, role, now=now, ttl=ttl, agency_id=agency_id, leader_position_id=leader_id
+        )
+        return invite.code
+
+
+def texts(transcript: list[dict[str, Any]]) -> list[str]:
+    """The texts of the messages the bot sent, in order."""
+    return [e["message"]["text"] for e in transcript if e.get("message") and "text" in e["message"]]

@@ -1,0 +1,212 @@
+"""Invites, binding, revoke and transfer (models/access.py) on a real database engine."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from models import access
+from models.access import InviteError, InviteRefusal
+from models.people import Role
+from tests.bot.conftest import NOW
+from tests.factories import make_small_plan
+
+TTL = timedelta(days=14)
+
+
+async def test_contact_invite_binds_once(session_factory: async_sessionmaker[AsyncSession]) -> None:
+    async with session_factory.begin() as s:
+        p = await make_small_plan(s)
+        noi_vu = p.agencies["Sở Nội vụ"]
+        invite = await access.create_invite(
+            s, p.plan.id, Role.CONTACT, now=NOW, ttl=TTL, agency_id=noi_vu.id
+        )
+        code, plan_id = invite.code, p.plan.id
+        assert len(code) == 16
+        assert access.fold("Trưởng Ban Chỉ đạo") == "truong ban chi dao"
+    async with session_factory.begin() as s:
+        done = await access.redeem_invite(
+            s,
+            plan_id,
+            code,
+            telegram_user_id=1001,
+            full_name="Nguyễn Văn An",
+            username=None,
+            now=NOW,
+        )
+        assert done.role is Role.CONTACT
+        assert done.contact.agency is not None and done.contact.agency.name == "Sở Nội vụ"
+        assert access.roles_of(done.contact) == {Role.CONTACT}
+        assert done.contact.username is None
+    async with session_factory.begin() as s:
+        with pytest.raises(InviteError) as err:
+            await access.redeem_invite(
+                s, plan_id, code, telegram_user_id=1002, full_name="B", username="b", now=NOW
+            )
+        assert err.value.reason is InviteRefusal.USED
+        with pytest.raises(InviteError) as err:
+            await access.redeem_invite(
+                s, plan_id, "nope", telegram_user_id=1002, full_name="B", username="b", now=NOW
+            )
+        assert err.value.reason is InviteRefusal.UNKNOWN
+
+
+async def test_expired_code_is_refused(session_factory: async_sessionmaker[AsyncSession]) -> None:
+    async with session_factory.begin() as s:
+        p = await make_small_plan(s)
+        invite = await access.create_invite(
+            s, p.plan.id, Role.CONTACT, now=NOW, ttl=TTL, agency_id=p.agencies["Sở Y tế"].id
+        )
+        # 14 days later to the second: expires_at == now, which is already too late.
+        with pytest.raises(InviteError) as err:
+            await access.redeem_invite(
+                s,
+                p.plan.id,
+                invite.code,
+                telegram_user_id=7,
+                full_name="C",
+                username=None,
+                now=NOW + TTL,
+            )
+        assert err.value.reason is InviteRefusal.EXPIRED
+        ok = await access.redeem_invite(
+            s,
+            p.plan.id,
+            invite.code,
+            telegram_user_id=7,
+            full_name="C",
+            username=None,
+            now=NOW + TTL - timedelta(seconds=1),
+        )
+        assert ok.contact.telegram_user_id == 7
+
+
+async def test_one_agency_per_person(session_factory: async_sessionmaker[AsyncSession]) -> None:
+    async with session_factory.begin() as s:
+        p = await make_small_plan(s)
+        a = await access.create_invite(
+            s, p.plan.id, Role.CONTACT, now=NOW, ttl=TTL, agency_id=p.agencies["Sở Y tế"].id
+        )
+        b = await access.create_invite(
+            s, p.plan.id, Role.CONTACT, now=NOW, ttl=TTL, agency_id=p.agencies["Sở Nội vụ"].id
+        )
+        await access.redeem_invite(
+            s, p.plan.id, a.code, telegram_user_id=5, full_name="D", username="d", now=NOW
+        )
+        with pytest.raises(InviteError) as err:
+            await access.redeem_invite(
+                s, p.plan.id, b.code, telegram_user_id=5, full_name="D", username="d", now=NOW
+            )
+        assert err.value.reason is InviteRefusal.OTHER_AGENCY
+        assert b.used_at is None  # the refused code stays usable for the right person
+
+
+async def test_standing_office_roles_and_group(
+    session_factory: async_sessionmaker[AsyncSession],
+) -> None:
+    async with session_factory.begin() as s:
+        p = await make_small_plan(s)
+        bchqs = p.agencies["Bộ Chỉ huy Quân sự tỉnh"]
+        so = await access.create_invite(
+            s, p.plan.id, Role.STANDING_OFFICE, now=NOW, ttl=TTL, agency_id=bchqs.id
+        )
+        done = await access.redeem_invite(
+            s, p.plan.id, so.code, telegram_user_id=9, full_name="E", username="e", now=NOW
+        )
+        assert access.roles_of(done.contact) == {Role.STANDING_OFFICE, Role.CONTACT}
+        group_code = await access.create_invite(
+            s, p.plan.id, Role.STANDING_OFFICE, now=NOW, ttl=TTL
+        )
+        with pytest.raises(InviteError) as err:
+            await access.bind_group_chat(
+                s, p.plan.id, group_code.code, chat_id=-100, title="G", telegram_user_id=10, now=NOW
+            )
+        assert err.value.reason is InviteRefusal.NOT_A_MEMBER
+        chat = await access.bind_group_chat(
+            s,
+            p.plan.id,
+            group_code.code,
+            chat_id=-100,
+            title="Thường trực",
+            telegram_user_id=9,
+            now=NOW,
+        )
+        assert (chat.chat_id, chat.title) == (-100, "Thường trực")
+        assert (await access.standing_office_chat(s, p.plan.id)) is chat
+
+
+async def test_leader_invite(session_factory: async_sessionmaker[AsyncSession]) -> None:
+    async with session_factory.begin() as s:
+        p = await make_small_plan(s)
+        pos = await access.find_leader_position(s, p.plan.id, "truong ban chi dao tinh")
+        assert pos.title == "Trưởng Ban Chỉ đạo tỉnh"
+        with pytest.raises(access.AccessError, match="Phó Trưởng ban Thường trực"):
+            await access.find_leader_position(s, p.plan.id, "Chủ tịch")
+        inv = await access.create_invite(
+            s, p.plan.id, Role.LEADER, now=NOW, ttl=TTL, leader_position_id=pos.id
+        )
+        done = await access.redeem_invite(
+            s, p.plan.id, inv.code, telegram_user_id=11, full_name="F", username=None, now=NOW
+        )
+        assert access.roles_of(done.contact) == {Role.LEADER}
+        assert done.contact.agency_id is None
+        assert done.contact.leader_position is not None
+
+
+async def test_revoke_and_transfer(session_factory: async_sessionmaker[AsyncSession]) -> None:
+    async with session_factory.begin() as s:
+        p = await make_small_plan(s)
+        y_te = p.agencies["Sở Y tế"].id
+        for uid in (21, 22):
+            inv = await access.create_invite(
+                s, p.plan.id, Role.CONTACT, now=NOW, ttl=TTL, agency_id=y_te
+            )
+            await access.redeem_invite(
+                s,
+                p.plan.id,
+                inv.code,
+                telegram_user_id=uid,
+                full_name=f"P{uid}",
+                username=None,
+                now=NOW,
+            )
+        assert [c.telegram_user_id for c in await access.list_contacts(s, p.plan.id)] == [21, 22]
+        await access.revoke_contact(s, p.plan.id, 21, now=NOW)
+        assert await access.get_contact(s, p.plan.id, 21) is None
+        with pytest.raises(access.AccessError):
+            await access.revoke_contact(s, p.plan.id, 21, now=NOW)
+        everyone = await access.list_contacts(s, p.plan.id, include_revoked=True)
+        assert len(everyone) == 2
+
+        result = await access.transfer_agency(s, p.plan.id, y_te, now=NOW, ttl=TTL)
+        assert [c.telegram_user_id for c in result.revoked] == [22]
+        assert result.invite is not None and result.invite.agency_id == y_te
+        assert await access.list_contacts(s, p.plan.id) == []
+        # The revoked person can come back through the new code, starting afresh.
+        back = await access.redeem_invite(
+            s,
+            p.plan.id,
+            result.invite.code,
+            telegram_user_id=21,
+            full_name="P21",
+            username="p",
+            now=NOW,
+        )
+        assert access.roles_of(back.contact) == {Role.CONTACT}
+
+        # Transfer to an already-bound account without an agency (a leader here).
+        pos = p.leaders["Trưởng Ban Chỉ đạo tỉnh"]
+        inv = await access.create_invite(
+            s, p.plan.id, Role.LEADER, now=NOW, ttl=TTL, leader_position_id=pos.id
+        )
+        await access.redeem_invite(
+            s, p.plan.id, inv.code, telegram_user_id=30, full_name="L", username=None, now=NOW
+        )
+        moved = await access.transfer_agency(
+            s, p.plan.id, y_te, now=NOW, ttl=TTL, to_telegram_user_id=30
+        )
+        assert moved.invite is None
+        assert [c.telegram_user_id for c in moved.revoked] == [21]
+        assert [c.telegram_user_id for c in await access.list_contacts(s, p.plan.id)] == [30]

@@ -1,0 +1,149 @@
+"""The ``invite``, ``contacts`` and ``agency import`` commands, run through Typer on SQLite."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+from sqlalchemy import func, select
+from typer.testing import CliRunner
+
+from bot.cli import app
+from models import access, migrate
+from models.db import create_engine, create_session_factory
+from models.people import Invite
+from models.plan import Agency, AgencyAlias
+from tests.factories import make_small_plan
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def db(sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A migrated SQLite database holding the small test plan; the CLI reads it via DATABASE_URL."""
+    migrate.upgrade(sqlite_url)
+
+    async def seed() -> None:
+        engine = create_engine(sqlite_url)
+        async with create_session_factory(engine).begin() as s:
+            await make_small_plan(s)
+        await engine.dispose()
+
+    asyncio.run(seed())
+    monkeypatch.setenv("DATABASE_URL", sqlite_url)
+    monkeypatch.setenv("BOT_USERNAME", "thu_bot")
+    monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
+    return sqlite_url
+
+
+def _query(url: str, stmt):  # type: ignore[no-untyped-def]
+    async def go():  # type: ignore[no-untyped-def]
+        engine = create_engine(url)
+        async with create_session_factory(engine).begin() as s:
+            result = (await s.execute(stmt)).all()
+        await engine.dispose()
+        return result
+
+    return asyncio.run(go())
+
+
+def test_invite_by_folded_name_prints_code_and_link(db: str) -> None:
+    result = runner.invoke(app, ["invite", "--agency", "so noi vu"])
+    assert result.exit_code == 0, result.output
+    name, code, link, expires = result.output.strip().split("\t")
+    assert name == "Sở Nội vụ [contact]"
+    assert link == f"https://t.me/thu_bot?start={code}"
+    assert re.fullmatch(r"\(expires \d\d/\d\d/\d{4} \d\d:\d\d\)", expires)
+    rows = _query(db, select(Invite.code, Invite.role))
+    assert [(r.code, r.role.value) for r in rows] == [(code, "contact")]
+
+
+def test_invite_by_alias_leader_and_all(db: str) -> None:
+    office = runner.invoke(app, ["invite", "--agency", "Bộ CHQS tỉnh", "--role", "standing_office"])
+    assert office.output.startswith("Bộ Chỉ huy Quân sự tỉnh [standing_office]\t")
+    leader = runner.invoke(app, ["invite", "--leader", "truong ban chi dao tinh"])
+    assert leader.output.startswith("Trưởng Ban Chỉ đạo tỉnh\t")
+    every = runner.invoke(app, ["invite", "--all-agencies"])
+    names = [line.split("\t")[0] for line in every.output.strip().splitlines()]
+    assert names == ["Bộ Chỉ huy Quân sự tỉnh", "Sở Nội vụ", "Sở Y tế"]
+    assert _query(db, select(func.count()).select_from(Invite))[0][0] == 5
+
+
+def test_invite_refusals(db: str) -> None:
+    unknown = runner.invoke(app, ["invite", "--agency", "Sở Tài chính"])
+    assert unknown.exit_code == 1
+    assert "no agency named 'Sở Tài chính'" in unknown.output
+    missing = runner.invoke(app, ["invite"])
+    assert missing.exit_code == 1 and "--agency" in missing.output
+
+
+def test_contacts_list_revoke_transfer(db: str) -> None:
+    async def bind() -> None:
+        engine = create_engine(db)
+        async with create_session_factory(engine).begin() as s:
+            from datetime import UTC, datetime, timedelta
+
+            now = datetime(2026, 4, 7, 2, 0, tzinfo=UTC)
+            agency = await access.find_agency_by_name(s, 1, "Sở Y tế")
+            inv = await access.create_invite(
+                s, 1, access.Role.CONTACT, now=now, ttl=timedelta(days=1), agency_id=agency.id
+            )
+            await access.redeem_invite(
+                s, 1, inv.code, telegram_user_id=42, full_name="Lê Thị Hoa", username=None, now=now
+            )
+        await engine.dispose()
+
+    asyncio.run(bind())
+    listed = runner.invoke(app, ["contacts", "list"])
+    # 02:00 UTC is 09:00 in Hà Tĩnh (UTC+7).
+    assert (
+        listed.output.strip()
+        == "42\tLê Thị Hoa\t@-\tSở Y tế\tcontact\tlast active 07/04/2026 09:00"
+    )
+    moved = runner.invoke(app, ["contacts", "transfer", "--agency", "so y te"])
+    lines = moved.output.strip().splitlines()
+    assert lines[0] == "revoked Lê Thị Hoa (42)"
+    assert lines[1].startswith("Sở Y tế\t")
+    assert runner.invoke(app, ["contacts", "list"]).output.strip() == "no contacts bound yet"
+    again = runner.invoke(app, ["contacts", "revoke", "42"])
+    assert again.exit_code == 1 and "no active contact" in again.output
+
+
+def test_agency_import_csv_then_xlsx_updates(db: str, tmp_path: Path) -> None:
+    csv_file = tmp_path / "xa.csv"
+    csv_file.write_text(
+        "Tên,Tên khác,Loại\n"
+        "UBND xã Can Lộc,xã Can Lộc;Can Loc,commune\n"
+        "UBND phường Thành Sen,,ward\n"
+        "So Noi vu,SNV,agency\n",
+        encoding="utf-8",
+    )
+    first = runner.invoke(app, ["agency", "import", str(csv_file)])
+    assert first.output.strip() == "2 created, 1 updated, 0 unchanged"
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["name", "aliases", "kind"])
+    sheet.append(["UBND xã Can Lộc", "Can Loc", "commune"])
+    sheet.append(["UBND phường Thành Sen", "", "ward"])
+    xlsx = tmp_path / "xa.xlsx"
+    book.save(xlsx)
+    second = runner.invoke(app, ["agency", "import", str(xlsx)])
+    assert second.output.strip() == "0 created, 0 updated, 2 unchanged"
+    names = [r.name for r in _query(db, select(Agency.name).order_by(Agency.name))]
+    assert names == [
+        "Bộ Chỉ huy Quân sự tỉnh",
+        "Sở Nội vụ",
+        "Sở Y tế",
+        "UBND phường Thành Sen",
+        "UBND xã Can Lộc",
+    ]
+    aliases = sorted(r.alias for r in _query(db, select(AgencyAlias.alias)))
+    assert aliases == ["BCHQS tỉnh", "Bộ CHQS tỉnh", "Can Loc", "SNV", "xã Can Lộc"]
+    bad = tmp_path / "bad.csv"
+    bad.write_text("name,aliases,kind\nUBND xã X,,village\n", encoding="utf-8")
+    refused = runner.invoke(app, ["agency", "import", str(bad)])
+    assert refused.exit_code == 1 and "unknown kind 'village'" in refused.output

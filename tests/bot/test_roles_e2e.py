@@ -1,0 +1,170 @@
+"""End to end: roles and menus, the standing office's /moi and /lienhe, another agency, revoke and
+transfer — the real ``Application`` against the emulator, on the factory plan."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from telegram import BotCommandScopeChat
+
+from emulator.client import TgGroup, TgUser
+from emulator.pytest_plugin import TelegramEmulator
+from models import access
+from models.people import Role
+from models.repositories import get_plan
+from tests.bot.harness import emulator_clock, make_invite, running_bot, texts
+from tests.factories import make_small_plan
+
+OFFICE = TgUser(2001, "Hoàng", "Minh", username="minh_bchqs")
+NO_USERNAME = TgUser(2002, "Phạm Thu")
+LEADER = TgUser(2003, "Võ Trọng", "Hải")
+OTHER = TgUser(2004, "Đặng Văn", "Cường")
+
+
+async def _menu(app, user: TgUser) -> list[str]:  # type: ignore[no-untyped-def]
+    return [c.command for c in await app.bot.get_my_commands(scope=BotCommandScopeChat(user.id))]
+
+
+async def test_standing_office_and_leader_menus_and_moi(
+    telegram_emulator: TelegramEmulator,
+    db_url: str,
+    session_factory: async_sessionmaker[AsyncSession],
+) -> None:
+    emu = telegram_emulator
+    async with session_factory.begin() as s:
+        await make_small_plan(s)
+    office_code = await make_invite(
+        session_factory, emu, Role.STANDING_OFFICE, agency="Bộ CHQS tỉnh"
+    )
+    leader_code = await make_invite(
+        session_factory, emu, Role.LEADER, leader="Trưởng Ban Chỉ đạo tỉnh"
+    )
+    async with running_bot(emu, db_url, session_factory) as app:
+        await emu.client.start(OFFICE, office_code)
+        greeting = texts(await emu.client.wait_for(OFFICE.id, 1))[0]
+        # Bộ CHQS tỉnh leads 5a and supports 5b and 6b in the factory plan.
+        assert greeting.startswith(
+            "✅ Đã liên kết thành công. Xin chào Hoàng Minh!\n"
+            "Vai trò: Cơ quan Thường trực, cán bộ đầu mối.\n"
+            "Cơ quan: Bộ Chỉ huy Quân sự tỉnh.\n"
+        )
+        assert "Chủ trì (1 nhiệm vụ):\n• 5a " in greeting
+        assert "Phối hợp (2 nhiệm vụ):\n• 5b " in greeting
+        assert await _menu(app, OFFICE) == ["start", "nhiemvu", "lienhe", "moi", "trogiup", "huy"]
+
+        await emu.client.start(LEADER, leader_code)
+        greeting = texts(await emu.client.wait_for(LEADER.id, 1))[0]
+        # The factory puts 5b and 6b under "Trưởng Ban Chỉ đạo tỉnh".
+        assert greeting.split("\n")[1:7] == [
+            "Vai trò: lãnh đạo (xem báo cáo).",
+            "Chức danh: Trưởng Ban Chỉ đạo tỉnh.",
+            "",
+            "Nhiệm vụ đồng chí phụ trách:",
+            "• 5b Rà soát, tổng hợp thông tin mộ liệt sĩ — hạn: 31/05/2026, 31/05/2027",
+            "• 6b Thí điểm lấy mẫu hài cốt tại nghĩa trang liệt sĩ xã Can Lộc — hạn: 31/05/2026",
+        ]
+        assert await _menu(app, LEADER) == ["start", "nhiemvu", "trogiup", "huy"]
+        # A leader may not make invites: the polite refusal and nothing else.
+        await emu.client.send_command(LEADER, "moi", "so y te")
+        assert texts(await emu.client.wait_for(LEADER.id, 2))[1].startswith(
+            "Xin lỗi, chức năng này không dành cho vai trò của bạn."
+        )
+
+        # The office invites Sở Y tế in chat, folded name; a person without a username joins.
+        await emu.client.send_command(OFFICE, "moi", "so y te")
+        reply = texts(await emu.client.wait_for(OFFICE.id, 2))[1]
+        lines = reply.split("\n")
+        assert lines[0].startswith("Mã mời cho Sở Y tế: ")
+        code = lines[0].removeprefix("Mã mời cho Sở Y tế: ")
+        assert lines[1] == f"Đường link: https://t.me/thu_bot?start={code}"
+        # The emulator's clock starts 2026-01-01 00:00 UTC = 07:00 in Hà Tĩnh; 14 days later.
+        assert lines[2] == "Hết hạn: 15/01/2026 07:00. Mỗi mã chỉ dùng một lần."
+        await emu.client.start(NO_USERNAME, code)
+        greeting = texts(await emu.client.wait_for(NO_USERNAME.id, 1))[0]
+        assert greeting.startswith("✅ Đã liên kết thành công. Xin chào Phạm Thu!")
+        assert "• 6b Thí điểm lấy mẫu" in greeting
+
+        emu.clock.advance(3600)
+        await emu.client.send_command(OFFICE, "lienhe")
+        listing = texts(await emu.client.wait_for(OFFICE.id, 3))[2]
+        assert listing.split("\n") == [
+            "Cán bộ đã liên kết (3):",
+            "• Võ Trọng Hải (@—, id 2003) — Trưởng Ban Chỉ đạo tỉnh — lãnh đạo (xem báo cáo) — "
+            "hoạt động gần nhất: 01/01/2026 07:00",
+            "• Hoàng Minh (@minh_bchqs, id 2001) — Bộ Chỉ huy Quân sự tỉnh — Cơ quan Thường trực, "
+            "cán bộ đầu mối — hoạt động gần nhất: 01/01/2026 08:00",
+            "• Phạm Thu (@—, id 2002) — Sở Y tế — cán bộ đầu mối — hoạt động gần nhất: "
+            "01/01/2026 07:00",
+        ]
+        await emu.client.send_command(OFFICE, "moi", "Sở Tài chính")
+        assert texts(await emu.client.wait_for(OFFICE.id, 4))[3].startswith(
+            "Không tìm thấy “Sở Tài chính” trong Kế hoạch."
+        )
+
+
+async def test_another_agency_revoke_transfer_and_group(
+    telegram_emulator: TelegramEmulator,
+    db_url: str,
+    session_factory: async_sessionmaker[AsyncSession],
+) -> None:
+    emu = telegram_emulator
+    async with session_factory.begin() as s:
+        await make_small_plan(s)
+    y_te = await make_invite(session_factory, emu, Role.CONTACT, agency="Sở Y tế")
+    noi_vu = await make_invite(session_factory, emu, Role.CONTACT, agency="Sở Nội vụ")
+    office = await make_invite(session_factory, emu, Role.STANDING_OFFICE, agency="BCHQS tỉnh")
+    group_code = await make_invite(session_factory, emu, Role.STANDING_OFFICE)
+    async with running_bot(emu, db_url, session_factory) as app:
+        await emu.client.start(OTHER, y_te)
+        await emu.client.wait_for(OTHER.id, 1)
+        # A contact of Sở Y tế cannot become Sở Nội vụ's contact too. (Each step lets a minute
+        # pass: the emulator enforces Telegram's per-chat flood limit, as a person's pace would.)
+        emu.clock.advance(60)
+        await emu.client.start(OTHER, noi_vu)
+        refusal, again = texts(await emu.client.wait_for(OTHER.id, 3))[1:]
+        assert refusal.startswith("Tài khoản của bạn đang là đầu mối của một cơ quan khác")
+        assert again.startswith(
+            "Xin chào Đặng Văn Cường!\nVai trò: cán bộ đầu mối.\nCơ quan: Sở Y tế."
+        )
+        # A contact cannot list contacts.
+        emu.clock.advance(60)
+        await emu.client.send_command(OTHER, "lienhe")
+        assert texts(await emu.client.wait_for(OTHER.id, 4))[3].startswith("Xin lỗi, chức năng")
+
+        # The office binds its group chat with a standing-office code sent there.
+        await emu.client.start(OFFICE, office)
+        await emu.client.wait_for(OFFICE.id, 1)
+        group = TgGroup(-5001, "Thường trực BCĐ")
+        await emu.client.send_command(OFFICE, "start", group_code, chat=group)
+        assert texts(await emu.client.wait_for(group.id, 1)) == [
+            "✅ Nhóm này đã được liên kết để nhận thông báo của Cơ quan Thường trực. Việc báo cáo "
+            "vẫn làm trong tin nhắn riêng với bot."
+        ]
+
+        # Transfer Sở Y tế: Cường is revoked, loses his menu, and gets the unbound refusal.
+        now = emulator_clock(emu)()
+        async with session_factory.begin() as s:
+            plan = await get_plan(s)
+            agency = await access.find_agency_by_name(s, plan.id, "Sở Y tế")
+            result = await access.transfer_agency(
+                s, plan.id, agency.id, now=now, ttl=timedelta(days=14)
+            )
+            assert [c.telegram_user_id for c in result.revoked] == [OTHER.id]
+            assert result.invite is not None
+            new_code = result.invite.code
+        emu.clock.advance(60)
+        await emu.client.send_command(OTHER, "nhiemvu")
+        assert texts(await emu.client.wait_for(OTHER.id, 5))[4].startswith(
+            "Tài khoản Telegram của bạn chưa được liên kết"
+        )
+        # The new person joins through the transfer's code.
+        await emu.client.start(NO_USERNAME, new_code)
+        assert "Cơ quan: Sở Y tế." in texts(await emu.client.wait_for(NO_USERNAME.id, 1))[0]
+        async with session_factory.begin() as s:
+            plan = await get_plan(s)
+            chat = await access.standing_office_chat(s, plan.id)
+            assert chat is not None and (chat.chat_id, chat.title) == (-5001, "Thường trực BCĐ")
+            bound = [c.telegram_user_id for c in await access.list_contacts(s, plan.id)]
+        assert sorted(bound) == [OFFICE.id, NO_USERNAME.id]
+        assert await _menu(app, NO_USERNAME) == ["start", "nhiemvu", "trogiup", "huy"]

@@ -1,0 +1,55 @@
+"""The offline sandbox's pieces: settings pointed at the emulator, the banner, the background
+emulator process (started for real on a free port, asked ``getMe`` through the Bot API)."""
+
+from __future__ import annotations
+
+import json
+import socket
+import urllib.request
+
+import pytest
+
+from bot.app import StartupError, file_base_url
+from bot.sandbox import SANDBOX_TOKEN, banner, sandbox_settings, start_emulator
+from bot.settings import Settings
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_sandbox_settings_point_at_the_emulator() -> None:
+    settings = Settings(telegram_bot_token=None, sandbox_port=8089, webhook_url="https://x.vn/h")
+    sandbox = sandbox_settings(settings)
+    assert sandbox.telegram_api_base_url == "http://127.0.0.1:8089/bot"
+    assert sandbox.telegram_file_base_url == "http://127.0.0.1:8089/file/bot"
+    assert sandbox.telegram_bot_token is not None
+    assert sandbox.telegram_bot_token.get_secret_value() == SANDBOX_TOKEN
+    assert sandbox.webhook_url is None
+    text = banner(settings)
+    assert "SANDBOX NGOẠI TUYẾN / OFFLINE SANDBOX" in text
+    assert "-m bot chat --user 1001" in text
+    assert "http://127.0.0.1:8089" in text
+
+
+def test_file_base_url_follows_the_api_base() -> None:
+    assert file_base_url(Settings()) == "https://api.telegram.org/file/bot"
+    custom = Settings(telegram_api_base_url="http://botapi.local:8081/bot")
+    assert file_base_url(custom) == "http://botapi.local:8081/file/bot"
+
+
+def test_emulator_process_starts_and_answers() -> None:
+    settings = Settings(sandbox_port=_free_port(), bot_username="thu_bot")
+    proc = start_emulator(settings)
+    try:
+        url = f"http://127.0.0.1:{settings.sandbox_port}/bot{SANDBOX_TOKEN}/getMe"
+        with urllib.request.urlopen(url, timeout=5) as response:
+            me = json.load(response)
+        assert me["ok"] is True and me["result"]["username"] == "thu_bot"
+        with pytest.raises(StartupError, match="already in use"):
+            start_emulator(settings)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=5)
