@@ -92,16 +92,19 @@ async def set_webhook(emu: Emulator, p: Params) -> bool:
     allowed = p.obj("allowed_updates")
     if isinstance(allowed, list):
         state.allowed_updates = [str(kind) for kind in allowed]
+    same_url = state.webhook.get("url") == url and emu.webhook_running()
     state.webhook = {
         "url": url,
         "secret_token": secret,
         "max_connections": p.integer("max_connections") or 40,
         "ip_address": p.text("ip_address"),
     }
-    state.webhook_error = None
     if emu.poller is not None and not emu.poller.done():
         emu.poller.set_result(None)
-    emu.start_webhook()
+    if not same_url:
+        # The same URL again keeps the queue and its retry schedule, as Telegram does.
+        state.webhook_error = None
+        emu.start_webhook()
     return True
 
 

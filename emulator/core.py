@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from http import HTTPStatus
 from typing import Any
 
 import aiohttp
@@ -57,6 +58,9 @@ class Emulator:
     def start_webhook(self) -> None:
         self.stop_webhook()
         self._webhook_task = asyncio.get_running_loop().create_task(self._deliver_forever())
+
+    def webhook_running(self) -> bool:
+        return self._webhook_task is not None and not self._webhook_task.done()
 
     def stop_webhook(self) -> None:
         if self._webhook_task is not None:
@@ -114,7 +118,11 @@ class Emulator:
                 await response.read()
                 if 200 <= response.status < 300:
                     return None
-                return f"Wrong response from the webhook: {response.status} {response.reason}"
+                try:
+                    phrase = HTTPStatus(response.status).phrase
+                except ValueError:
+                    phrase = response.reason or ""
+                return f"Wrong response from the webhook: {response.status} {phrase}"
         except aiohttp.ClientConnectorError:
             return "Connection refused"
         except TimeoutError:

@@ -19,6 +19,9 @@ from .clock import Clock
 from .errors import too_many_requests
 from .settings import Settings
 
+# Float slack so that waiting exactly the computed time always lets the message through.
+_EPS = 1e-9
+
 
 class _Bucket:
     __slots__ = ("stamp", "tokens")
@@ -60,9 +63,9 @@ class RateLimiter:
             overall = self._global = _Bucket(float(s.global_burst), now)
         overall.refill(now, s.global_rate, s.global_burst)
         wait = 0.0
-        if chat.tokens < 1:
+        if chat.tokens < 1 - _EPS:
             wait = max(wait, (1 - chat.tokens) / s.per_chat_rate)
-        if overall.tokens < 1:
+        if overall.tokens < 1 - _EPS:
             wait = max(wait, (1 - overall.tokens) / s.global_rate)
         window = self._groups.get(chat_id) if is_group else None
         if is_group:

@@ -81,8 +81,13 @@ def _decode_entity(src: bytes, pos: int) -> tuple[str, int] | None:
                 end += 1
                 if value >= 0x10FFFF:
                     return None
-        if value == 0 or 0xD800 <= value <= 0xDFFF:
+        if value == 0:
             return None
+        if 0xD800 <= value <= 0xDFFF:
+            raise _entity_error(
+                "Text contains invalid Unicode characters after decoding HTML entities, check "
+                "for unmatched surrogate code units"
+            )
         char = chr(value)
     else:
         while end < n and chr(src[end]).isalpha() and src[end] < 0x80:
@@ -97,18 +102,27 @@ def _decode_entity(src: bytes, pos: int) -> tuple[str, int] | None:
 
 
 def _normalize_url(url: str) -> str | None:
-    url = url.strip()
-    if not url:
+    """Telegram's link check, simplified: no whitespace, a known scheme (``http://`` is added
+    when there is none), a dotted host; a bare host gets a ``/`` (``telegram.org?x`` →
+    ``http://telegram.org/?x``). Returns None for what Telegram would drop."""
+    if not url or any(c.isspace() for c in url):
         return None
     lower = url.lower()
-    if lower.startswith(("tg:", "ton:")) or "://" in url:
-        scheme = lower.split(":", 1)[0]
-        if scheme not in {"http", "https", "tg", "ton", "ftp", "tonsite"}:
-            return None
+    if lower.startswith(("tg:", "ton:")):
         return url
-    if "/" not in url:
-        url += "/"
-    return "http://" + url
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        scheme, rest = "http", url
+    if scheme.lower() not in {"http", "https", "ftp", "tonsite"}:
+        return None
+    cut = min((i for i in (rest.find("/"), rest.find("?"), rest.find("#")) if i >= 0), default=-1)
+    host = rest if cut < 0 else rest[:cut]
+    tail = "" if cut < 0 else rest[cut:]
+    if "." not in host.strip(".") and host.split(":")[0] != "localhost":
+        return None
+    if not tail.startswith("/"):
+        tail = "/" + tail
+    return f"{scheme}://{host}{tail}"
 
 
 def parse_html(text: str) -> tuple[str, list[Entity]]:
@@ -177,6 +191,11 @@ def parse_html(text: str) -> tuple[str, list[Entity]]:
                 while i < n and peek(i) in _SPACE:
                     i += 1
                 value = ""
+                if peek(i) != 0x3D and not (tag == "blockquote" and name.lower() == "expandable"):
+                    raise _entity_error(
+                        "Expected equal sign in declaration of an attribute of the tag "
+                        f'"{tag}" at byte offset {begin}'
+                    )
                 if peek(i) == 0x3D:  # '='
                     i += 1
                     while i < n and peek(i) in _SPACE:
@@ -257,7 +276,14 @@ def parse_html(text: str) -> tuple[str, list[Entity]]:
             _close(tag, argument, start16, length, "".join(out[start_index:]), entities)
     if stack:
         raise _entity_error(f'Can\'t find end tag corresponding to start tag "{stack[-1][0]}"')
+    for entity in entities:
+        entity.pop("_language", None)
+    entities.sort(key=_order)
     return "".join(out), entities
+
+
+def _order(entity: Entity) -> tuple[int, int, int]:
+    return entity["offset"], -entity["length"], _PRIORITY.get(entity["type"], 50)
 
 
 def _close(
@@ -268,7 +294,7 @@ def _close(
         entities.append({"type": simple, "offset": offset, "length": length})
     elif tag == "a":
         url = argument or inner
-        user = re.fullmatch(r"tg://user\?id=(\d+)", url.strip())
+        user = re.fullmatch(r"tg:(?://)?user\?id=(\d+)", url)
         if user:
             entities.append(
                 {
@@ -365,9 +391,23 @@ def finalize(text: str, entities: list[Entity]) -> tuple[str, list[Entity]]:
                 continue
             kind = m.lastgroup or "url"
             result.append({"type": kind, "offset": offset, "length": length})
-    result.sort(key=lambda e: (e["offset"], -e["length"]))
+    result.sort(key=_order)
     return text, result
 
+
+# TDLib's order for entities over the same range (lower first).
+_PRIORITY = {
+    "blockquote": 0,
+    "expandable_blockquote": 1,
+    "pre": 11,
+    "code": 20,
+    "bold": 90,
+    "italic": 91,
+    "underline": 92,
+    "strikethrough": 93,
+    "spoiler": 94,
+    "custom_emoji": 99,
+}
 
 # Entities inside which Telegram does not look for commands, mentions or links.
 _OPAQUE = frozenset({"code", "pre", "text_link", "text_mention", "custom_emoji"})
