@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -26,10 +25,6 @@ from models.plan import (
     Plan,
     Section,
     Task,
-    TaskAssignment,
-    TaskDeadline,
-    TaskRole,
-    TaskSchedule,
 )
 from plan.errors import PlanParseError
 from plan.indicators import seed_indicators
@@ -43,76 +38,10 @@ from plan.registry import (
     match_key,
     registry_for_plan,
 )
-from plan.schema import PlanDocument, TaskDoc
+from plan.result import ImportResult
+from plan.schema import PlanDocument
+from plan.sync import update_task
 from plan.text import fold
-
-
-@dataclass
-class ImportResult:
-    """What an import did. ``updated`` maps a task code to the fields that changed."""
-
-    plan_id: int
-    key: str
-    created: bool = False
-    added: list[str] = field(default_factory=list)
-    updated: dict[str, list[str]] = field(default_factory=dict)
-    archived: list[str] = field(default_factory=list)
-    restored: list[str] = field(default_factory=list)
-    sections_changed: list[int] = field(default_factory=list)
-    agencies_added: list[str] = field(default_factory=list)
-    indicators_added: list[str] = field(default_factory=list)
-
-    @property
-    def changed(self) -> bool:
-        """Whether the import wrote anything."""
-        return bool(
-            self.created
-            or self.added
-            or self.updated
-            or self.archived
-            or self.restored
-            or self.sections_changed
-            or self.agencies_added
-            or self.indicators_added
-        )
-
-    def summary_lines(self) -> list[str]:
-        """Human-readable lines (Vietnamese) saying what changed."""
-        lines = [
-            (_("Đã tạo kế hoạch “{key}”.") if self.created else _("Kế hoạch “{key}”.")).format(
-                key=self.key
-            )
-        ]
-        if not self.changed:
-            lines.append(_("Không có gì thay đổi."))
-            return lines
-        if self.added:
-            lines.append(_("Nhiệm vụ mới: {codes}").format(codes=", ".join(self.added)))
-        for code, fields in self.updated.items():
-            lines.append(
-                _("Nhiệm vụ {code} thay đổi: {fields}").format(code=code, fields=", ".join(fields))
-            )
-        if self.archived:
-            lines.append(
-                _("Nhiệm vụ lưu trữ (không còn trong kế hoạch): {codes}").format(
-                    codes=", ".join(self.archived)
-                )
-            )
-        if self.restored:
-            lines.append(_("Nhiệm vụ khôi phục: {codes}").format(codes=", ".join(self.restored)))
-        if self.sections_changed:
-            lines.append(
-                _("Mục thay đổi: {numbers}").format(
-                    numbers=", ".join(str(n) for n in self.sections_changed)
-                )
-            )
-        if self.agencies_added:
-            lines.append(_("Cơ quan mới: {names}").format(names="; ".join(self.agencies_added)))
-        if self.indicators_added:
-            lines.append(
-                _("Chỉ tiêu định lượng mới: {codes}").format(codes=", ".join(self.indicators_added))
-            )
-        return lines
 
 
 async def plan_for_import(session: AsyncSession, key: str | None) -> Plan | None:
@@ -302,9 +231,9 @@ async def _tasks(
             stored[doc_task.code] = task
             if not result.created:
                 result.added.append(doc_task.code)
-            changes = _update_task(task, doc_task, position, sections, leaders, agencies, groups)
+            changes = update_task(task, doc_task, position, sections, leaders, agencies, groups)
         else:
-            changes = _update_task(task, doc_task, position, sections, leaders, agencies, groups)
+            changes = update_task(task, doc_task, position, sections, leaders, agencies, groups)
             if task.archived_at is not None:
                 task.archived_at = None
                 result.restored.append(task.code)
@@ -317,105 +246,6 @@ async def _tasks(
             result.archived.append(code)
     await session.flush()
     return {code: task for code, task in stored.items() if task.archived_at is None}
-
-
-def _update_task(
-    task: Task,
-    doc: TaskDoc,
-    position: int,
-    sections: dict[int, int],
-    leaders: dict[str, int],
-    agencies: dict[str, int],
-    groups: dict[str, int],
-) -> list[str]:
-    """Set ``task`` from ``doc`` in place; the names of the fields that changed."""
-    changes: list[str] = []
-    wanted = {
-        "section_id": sections[doc.section],
-        "position": position,
-        "content": doc.content,
-        "measures": doc.measures,
-        "timeline_text": doc.timeline,
-        "leader_text": doc.leader,
-        "leader_position_id": leaders.get(doc.leader),
-    }
-    for attr, value in wanted.items():
-        if getattr(task, attr, None) != value:
-            setattr(task, attr, value)
-            # The order shifts when a task before it disappears: kept, but not news.
-            if attr != "position":
-                changes.append(attr)
-    if _set_assignments(task, doc, agencies, groups):
-        changes.append("agencies")
-    if _set_schedule(task, doc):
-        changes.append("schedule")
-    if _set_deadlines(task, doc):
-        changes.append("deadlines")
-    return changes
-
-
-def _set_assignments(
-    task: Task, doc: TaskDoc, agencies: dict[str, int], groups: dict[str, int]
-) -> bool:
-    wanted: dict[tuple[TaskRole, int], tuple[int | None, int | None]] = {}
-    for role, names in ((TaskRole.LEAD, doc.lead), (TaskRole.SUPPORT, doc.support)):
-        for index, name in enumerate(names):
-            k = match_key(name)
-            wanted[(role, index)] = (None, groups[k]) if k in groups else (agencies[k], None)
-    changed = False
-    existing = {(a.role, a.position): a for a in task.assignments}
-    for slot, row in existing.items():
-        if slot not in wanted:
-            task.assignments.remove(row)  # delete-orphan: a slot the plan no longer has
-            changed = True
-        elif (row.agency_id, row.group_id) != wanted[slot]:
-            row.agency_id, row.group_id = wanted[slot]
-            changed = True
-    for (role, index), (agency_id, group_id) in wanted.items():
-        if (role, index) not in existing:
-            task.assignments.append(
-                TaskAssignment(role=role, position=index, agency_id=agency_id, group_id=group_id)
-            )
-            changed = True
-    return changed
-
-
-def _set_schedule(task: Task, doc: TaskDoc) -> bool:
-    wanted = {
-        "window_start": doc.window_start,
-        "ongoing": doc.ongoing,
-        "recurrence": doc.recurrence,
-        "on_event": doc.on_event,
-        "focus": list(doc.focus),
-    }
-    schedule = task.schedule if task.id is not None else None
-    if schedule is None:
-        task.schedule = TaskSchedule(**wanted)
-        return True
-    changed = False
-    for attr, value in wanted.items():
-        if getattr(schedule, attr) != value:
-            setattr(schedule, attr, value)
-            changed = True
-    return changed
-
-
-def _set_deadlines(task: Task, doc: TaskDoc) -> bool:
-    changed = False
-    existing = {d.occurrence: d for d in task.deadlines}
-    for occurrence, due in enumerate(doc.deadlines, start=1):
-        row = existing.get(occurrence)
-        if row is None:
-            task.deadlines.append(TaskDeadline(occurrence=occurrence, due=due))
-            changed = True
-        elif row.due != due:
-            row.due = due
-            changed = True
-    for occurrence, row in existing.items():
-        if occurrence > len(doc.deadlines):
-            task.deadlines.remove(row)
-            changed = True
-    return changed
 
 
 __all__ = ["ImportResult", "import_file", "import_plan", "plan_for_import"]

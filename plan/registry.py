@@ -197,3 +197,18 @@ async def add_agency(
         added.append(squash(alias))
     await session.flush()
     return agency, added
+
+
+async def add_group(session: AsyncSession, plan_id: int, name: str) -> tuple[AgencyGroup, bool]:
+    """Create the catch-all group ``name`` (not an agency: nobody is reminded for it) unless one
+    matches it already. Returns (group, created). Does not commit."""
+    wanted = match_key(name)
+    for group in (
+        await session.scalars(select(AgencyGroup).where(AgencyGroup.plan_id == plan_id))
+    ).all():
+        if match_key(group.name) == wanted:
+            return group, False
+    group = AgencyGroup(plan_id=plan_id, name=squash(name), name_folded=fold(name))
+    session.add(group)
+    await session.flush()
+    return group, True

@@ -14,7 +14,6 @@ recursive-descent parser; anything it cannot read raises ``TimelineError`` — n
 
 from __future__ import annotations
 
-import calendar
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -22,7 +21,8 @@ from datetime import date, timedelta
 from locales import _
 from plan.errors import TimelineError
 from plan.schema import Occurrence, Schedule
-from plan.text import fold_aligned, squash
+from plan.spans import Span, list_occurrences
+from plan.text import fold_aligned, nfc, squash
 
 _TOKEN = re.compile(r"\d+|[a-z]+|[/,;\-()]|\S")
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
@@ -43,65 +43,16 @@ class _Tok:
 
 
 @dataclass
-class _Point:
-    """A date span read from the phrase; ``year`` may still be missing ("Tháng 5 đến tháng 7/2026")."""
-
-    kind: str  # month | quarter | half | year | date | part
-    values: tuple[int, ...]
-    year: int | None
-
-    def bounds(self) -> tuple[date, date]:
-        year = self.year
-        assert year is not None
-        if self.kind == "month":
-            (month,) = self.values
-            return date(year, month, 1), _month_end(year, month)
-        if self.kind == "quarter":
-            (quarter,) = self.values
-            return date(year, 3 * quarter - 2, 1), _month_end(year, 3 * quarter)
-        if self.kind == "half":
-            (half,) = self.values
-            return (
-                (date(year, 1, 1), date(year, 6, 30))
-                if half == 1
-                else (
-                    date(year, 7, 1),
-                    date(year, 12, 31),
-                )
-            )
-        if self.kind == "year":
-            return date(year, 1, 1), date(year, 12, 31)
-        if self.kind == "part":
-            month, first, last = self.values
-            end = min(last, _month_end(year, month).day)
-            return date(year, month, first), date(year, month, end)
-        day, month = self.values
-        the_day = date(year, month, day)
-        return the_day, the_day
-
-    @property
-    def is_span(self) -> bool:
-        """Alone, does it give a window? (A month, a part of a month or a date does not.)"""
-        return self.kind in ("quarter", "half", "year")
-
-
-def _month_end(year: int, month: int) -> date:
-    return date(year, month, calendar.monthrange(year, month)[1])
-
-
-@dataclass
 class _Item:
     """One clause: points (a list or a range), or a flag."""
 
-    points: list[_Point]
+    points: list[Span]
     mode: str  # list | range | before | campaign
-    # For list mode: whether consecutive points merge into one window.
-    merge_consecutive: bool = False
 
 
 class _Parser:
     def __init__(self, text: str, campaign_start: date, campaign_end: date) -> None:
-        self.original = text
+        self.original = nfc(text)  # positions below index the NFC text
         folded = fold_aligned(text).replace("–", "-").replace("—", "-")
         self.tokens = [_Tok(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(folded)]
         self.pos = 0
@@ -188,7 +139,8 @@ class _Parser:
             return
         if self.campaign_clause():
             return
-        if self.peek() in ("khi", "sau") or (self.peek(), self.peek(1)) in (
+        if self.peek() == "khi" or (self.peek(), self.peek(1)) in (
+            ("sau", "khi"),
             ("theo", "yeu"),
             ("dot", "xuat"),
         ):
@@ -205,7 +157,7 @@ class _Parser:
             last = self.points()
             self.items.append(_Item([first[0], last[-1]], "range"))
             return
-        self.items.append(_Item(first, "list", merge_consecutive=True))
+        self.items.append(_Item(first, "list"))
 
     def campaign_clause(self) -> bool:
         start = self.pos
@@ -250,7 +202,7 @@ class _Parser:
             except ValueError:
                 raise self.error() from None
 
-    def points(self) -> list[_Point]:
+    def points(self) -> list[Span]:
         """A point, or a list of months/quarters sharing one year: "Tháng 9, 10/2026",
         "Tháng 4-5/2026", "Quý I, II/2026" (a dash inside the list spans every value between)."""
         if self.peek() not in ("thang", "quy"):
@@ -269,7 +221,7 @@ class _Parser:
             else:
                 values.append(value)
         year = self.year_suffix()
-        return [_Point(kind, (v,), year) for v in values]
+        return [Span(kind, (v,), year) for v in values]
 
     def _value_follows(self, kind: str) -> bool:
         nxt = self.peek(1) or ""
@@ -286,13 +238,13 @@ class _Parser:
             return _ROMAN[tok]
         return self.number(1, 4)
 
-    def point(self) -> _Point:
+    def point(self) -> Span:
         tok = self.peek()
         if tok in _PART_OF_MONTH and self.peek(1) == "thang":
             first, last = _PART_OF_MONTH[tok]
             self.pos += 2
             month = self.number(1, 12)
-            return _Point("part", (month, first, last), self.year_suffix())
+            return Span("part", (month, first, last), self.year_suffix())
         if tok in ("thang", "quy"):
             pts = self.points()
             if len(pts) != 1:
@@ -304,14 +256,14 @@ class _Parser:
             if half not in ("dau", "cuoi") or self.peek(1) != "nam":
                 raise self.error()
             self.pos += 2
-            return _Point("half", (1 if half == "dau" else 2,), self.year())
+            return Span("half", (1 if half == "dau" else 2,), self.year())
         if tok == "nam":
             self.pos += 1
-            return _Point("year", (), self.year())
+            return Span("year", (), self.year())
         self.accept("ngay")
         return self.numeric_point()
 
-    def numeric_point(self) -> _Point:
+    def numeric_point(self) -> Span:
         """``15/5/2026``, ``ngày 15 tháng 5 năm 2026`` (a date) or a bare ``7/2027`` (a month)."""
         first = self.peek() or ""
         if not first.isdigit():
@@ -326,7 +278,7 @@ class _Parser:
         if len(self.peek(2) or "") == 4:
             month = self.number(1, 12)
             self.pos += 1
-            return _Point("month", (month,), self.year())
+            return Span("month", (month,), self.year())
         day = self.number(1, 31)
         self.pos += 1
         month = self.number(1, 12)
@@ -336,12 +288,12 @@ class _Parser:
             year = self.year()
         return self._date(day, month, year)
 
-    def _date(self, day: int, month: int, year: int | None) -> _Point:
+    def _date(self, day: int, month: int, year: int | None) -> Span:
         try:
             date(year or 2024, month, day)
         except ValueError:
             raise self.error() from None
-        return _Point("date", (day, month), year)
+        return Span("date", (day, month), year)
 
     # -- meaning -------------------------------------------------------------------------------
     def schedule(self) -> Schedule:
@@ -360,7 +312,7 @@ class _Parser:
                     raise self.error(_("Khoảng thời gian kết thúc trước khi bắt đầu."))
                 occurrences.append(Occurrence(start=begin, due=end))
             else:
-                occurrences.extend(self._list_occurrences(item.points))
+                occurrences.extend(list_occurrences(item.points))
         occurrences.sort(key=lambda o: (o.due, o.start or o.due))
         starts = [o.start for o in occurrences if o.start is not None]
         return Schedule(
@@ -373,29 +325,6 @@ class _Parser:
             focus=self.focus,
             occurrences=occurrences,
         )
-
-    def _list_occurrences(self, points: list[_Point]) -> list[Occurrence]:
-        """Consecutive months (or quarters) of one list merge into one window; others stay apart."""
-        runs: list[list[_Point]] = []
-        for point in points:
-            previous = runs[-1][-1] if runs else None
-            if (
-                previous is not None
-                and previous.kind == point.kind
-                and point.kind in ("month", "quarter")
-                and previous.year == point.year
-                and point.values[0] == previous.values[0] + 1
-            ):
-                runs[-1].append(point)
-            else:
-                runs.append([point])
-        result = []
-        for run in runs:
-            begin = run[0].bounds()[0]
-            end = run[-1].bounds()[1]
-            windowed = len(run) > 1 or run[0].is_span
-            result.append(Occurrence(start=begin if windowed else None, due=end))
-        return result
 
     def _fill_years(self) -> None:
         """A point without a year takes the year of the next point that has one

@@ -5,9 +5,10 @@ from __future__ import annotations
 import typer
 
 from bot.cli.common import PlanOption, database, fail, get_settings, run
+from bot.settings import Settings
 from locales import _
 from models.repositories import PlanLookupError, get_plan
-from plan.registry import add_agency, find_agency
+from plan.registry import add_agency, add_group, find_agency
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -18,10 +19,15 @@ AliasOption = typer.Option([], "--alias", help="Another spelling (repeatable).")
 def add_cmd(
     name: str = typer.Argument(..., help="Canonical name, e.g. “UBND xã Can Lộc”."),
     alias: list[str] = AliasOption,
+    group: bool = typer.Option(False, "--group", help="A catch-all group, not an agency."),
     plan: str | None = PlanOption,
 ) -> None:
-    """Add an agency (or aliases to an existing one matching NAME without diacritics)."""
+    """Add an agency (or aliases to an existing one matching NAME without diacritics), or with
+    ``--group`` a catch-all group ("Các cơ quan liên quan")."""
     settings = get_settings()
+    if group:
+        _add_group(settings, name, plan)
+        return
 
     async def _go() -> tuple[str, bool, list[str]]:
         async with database(settings) as factory, factory.begin() as session:
@@ -40,6 +46,21 @@ def add_cmd(
         typer.echo(_("Đã thêm cơ quan: {name}").format(name=canonical))
     for item in added:
         typer.echo(_("  tên gọi khác: {alias}").format(alias=item))
+
+
+def _add_group(settings: Settings, name: str, plan: str | None) -> None:
+    async def _go() -> tuple[str, bool]:
+        async with database(settings) as factory, factory.begin() as session:
+            stored = await get_plan(session, plan)
+            row, created = await add_group(session, stored.id, name)
+            return row.name, created
+
+    try:
+        canonical, created = run(_go)
+    except PlanLookupError as exc:
+        fail(str(exc))
+    message = _("Đã thêm nhóm: {name}") if created else _("Nhóm đã có: {name}")
+    typer.echo(message.format(name=canonical))
 
 
 @app.command("list")

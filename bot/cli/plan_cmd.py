@@ -41,8 +41,20 @@ async def _stored_registry(settings: Settings, key: str | None) -> Registry:
         async with database(settings) as factory, factory() as session:
             plan = await plan_for_import(session, key)
             return await registry_for_plan(session, plan.id if plan else None)
-    except Exception:  # no database yet, not migrated… parsing needs none of it
+    except Exception:  # not migrated, unreachable… parsing needs none of it
         return default_registry()
+
+
+def _database_exists(settings: Settings) -> bool:
+    """False for a SQLite file not created yet (``plan parse`` must not create it)."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        url = make_url(settings.database_url)
+    except ArgumentError:
+        return False
+    return url.get_backend_name() != "sqlite" or Path(url.database or "").is_file()
 
 
 def _print_json(data: Any) -> None:
@@ -57,7 +69,11 @@ def parse_cmd(
 ) -> None:
     """Read the plan's appendix and print it (nothing is written)."""
     settings = get_settings()
-    registry = run(lambda: _stored_registry(settings, plan))
+    registry = (
+        run(lambda: _stored_registry(settings, plan))
+        if _database_exists(settings)
+        else default_registry()
+    )
     try:
         doc = parse_plan_file(file, registry=registry, **_campaign(settings))
     except PlanError as exc:

@@ -156,3 +156,43 @@ def test_up_imports_the_bundled_plan_once(env: dict[str, str]) -> None:
     assert "Kế hoạch ha-tinh-2026 — Hà Tĩnh — 23 nhiệm vụ" in out
     code, out, _ = invoke(["up", "--setup-only"], env)
     assert code == 0 and "Đã nhập" not in out and "23 nhiệm vụ" in out
+
+
+def test_parse_writes_nothing(tmp_path: Path) -> None:
+    db = tmp_path / "sub" / "none.db"
+    code, _, _ = invoke(["plan", "parse", str(PLAN_TXT)], {"DATABASE_URL": f"sqlite:///{db}"})
+    assert code == 0
+    assert not db.parent.exists()
+
+
+def test_parse_docx_with_an_unreadable_phrase(env: dict[str, str], tmp_path: Path) -> None:
+    import docx
+
+    document = docx.Document(str(PLAN_DOCX))
+    table = document.tables[0]
+    row = next(r for r in table.rows if r.cells[3].text == "Tháng 8/2026")
+    row.cells[3].paragraphs[0].runs[0].text = "Sớm nhất"
+    for run in row.cells[3].paragraphs[0].runs[1:]:
+        run.text = ""
+    bad = tmp_path / "bad.docx"
+    document.save(str(bad))
+    code, out, err = invoke(["plan", "parse", str(bad), "--json"], env)
+    assert code == 1 and out == ""
+    assert "hàng 11 của bảng (nhiệm vụ 3c)" in err and "“Sớm nhất”" in err
+
+
+def test_agency_add_group(env: dict[str, str], tmp_path: Path) -> None:
+    invoke(["db", "upgrade"], env)
+    invoke(["plan", "import", str(PLAN_TXT)], env)
+    changed = tmp_path / "changed.txt"
+    changed.write_text(
+        PLAN_TEXT.replace("Ban Tuyên giáo và Dân vận Tỉnh ủy; Báo", "Các cơ quan báo chí; Báo"),
+        encoding="utf-8",
+    )
+    code, out, _ = invoke(["agency", "add", "Các cơ quan báo chí", "--group"], env)
+    assert code == 0 and out.strip() == "Đã thêm nhóm: Các cơ quan báo chí"
+    code, out, _ = invoke(["plan", "parse", str(changed), "--json"], env)
+    assert code == 0
+    task = next(t for t in json.loads(out)["tasks"] if t["code"] == "2")
+    assert task["support"] == ["Các cơ quan báo chí", "Báo và Phát thanh, Truyền hình Hà Tĩnh"]
+    assert task["support_groups"] == ["Các cơ quan báo chí"]

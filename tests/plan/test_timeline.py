@@ -171,3 +171,15 @@ def test_unreadable_phrases_raise(phrase: str) -> None:
 def test_error_quotes_the_phrase() -> None:
     with pytest.raises(TimelineError, match="“Tháng 7”"):
         parse_timeline("Tháng 7", campaign_start=START, campaign_end=END)
+
+
+def test_nfd_on_event_phrase_is_returned_in_nfc() -> None:
+    phrase = unicodedata.normalize("NFD", "Tháng 6/2026; khi có hướng dẫn của Trung ương")
+    schedule = parse_timeline(phrase, campaign_start=START, campaign_end=END)
+    assert schedule.on_event == "khi có hướng dẫn của Trung ương"
+    assert schedule.text == "Tháng 6/2026; khi có hướng dẫn của Trung ương"
+    assert [d.isoformat() for d in schedule.deadlines] == ["2026-06-30"]
+
+
+def test_arabic_quarter_numbers() -> None:
+    assert read("Quý 2/2026")[:2] == (["2026-06-30"], "2026-04-01")
