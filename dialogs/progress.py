@@ -39,6 +39,7 @@ __all__ = [
     "Notice",
     "Screen",
     "Waiting",
+    "cancel",
     "expire_idle",
     "open_task",
     "press",
@@ -590,3 +591,12 @@ async def expire_idle(
             )
     await session.flush()
     return out
+
+
+async def cancel(session: AsyncSession, contact: Contact, now: datetime) -> Screen | None:
+    """``/huy``: cancel the contact's active or paused dialog (None when there is none)."""
+    row = await store.load(session, contact.id)
+    if row is None or row.outcome not in (Outcome.ACTIVE, Outcome.TIMED_OUT):
+        return None
+    claimed = await store.claim(session, contact.id, row.token, row.step, now)
+    return _cancel(claimed) if claimed is not None else None

@@ -75,8 +75,8 @@ def day(value: date) -> str:
 
 
 def moment(value: datetime, tz: ZoneInfo) -> str:
-    """``HH:mm dd/MM/yyyy`` in ``tz``."""
-    return format_datetime(value.astimezone(tz), "HH:mm dd/MM/yyyy", tzinfo=tz, locale="vi")
+    """``dd/MM/yyyy HH:mm`` in ``tz``."""
+    return format_datetime(value.astimezone(tz), "dd/MM/yyyy HH:mm", tzinfo=tz, locale="vi")
 
 
 def period_label(period: ReportingPeriod) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import BaseHandler
 
-from handlers import contacts, onboarding, tasks
+from handlers import contacts, onboarding, progress, tasks
 from handlers.context import BotContext
 
 Handler = BaseHandler[Update, BotContext, object]
@@ -19,6 +19,13 @@ Handler = BaseHandler[Update, BotContext, object]
 def all_handlers() -> list[tuple[int, list[Handler]]]:
     """``(group, handlers)`` pairs in registration order."""
     return [
-        # Group 0: commands. Onboarding first: /start must work for everyone, bound or not.
-        (0, [*onboarding.handlers(), *contacts.handlers(), *tasks.handlers()]),
+        # Group -1 runs first: the one edited-message rule (an edit is never input) and /huy
+        # ending a progress dialog; each stops the update there when it acted.
+        (-1, progress.early_handlers()),
+        # Group 0: commands. Onboarding first: /start must work for everyone, bound or not. The
+        # progress dialog last: its text/file handlers take the private messages nobody else took.
+        (
+            0,
+            [*onboarding.handlers(), *contacts.handlers(), *tasks.handlers(), *progress.handlers()],
+        ),
     ]

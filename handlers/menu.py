@@ -39,6 +39,11 @@ COMMANDS: tuple[Command, ...] = (
         N_("Nhiệm vụ của cơ quan tôi, hạn và tình trạng"),
         frozenset({Role.CONTACT, Role.LEADER}),
     ),
+    Command(
+        "capnhat",
+        N_("Cập nhật tiến độ nhiệm vụ (báo cáo)"),
+        frozenset({Role.CONTACT, Role.STANDING_OFFICE}),
+    ),
     Command("lienhe", N_("Danh sách cán bộ đầu mối đã liên kết"), OFFICE),
     Command("moi", N_("Tạo mã mời cho một cơ quan"), OFFICE),
     Command("trogiup", N_("Hướng dẫn sử dụng"), frozenset()),

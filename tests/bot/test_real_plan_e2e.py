@@ -85,7 +85,15 @@ async def test_agencies_see_their_tasks_of_the_real_plan(
         assert dict(tasks_shown(greeting))["1c"] == "thời gian: Thường xuyên"
         assert all(len(t) <= 4096 for t in sent)
         menu = await app.bot.get_my_commands(scope=BotCommandScopeChat(OFFICE.id))
-        assert [c.command for c in menu] == ["start", "nhiemvu", "lienhe", "moi", "trogiup", "huy"]
+        assert [c.command for c in menu] == [
+            "start",
+            "nhiemvu",
+            "capnhat",
+            "lienhe",
+            "moi",
+            "trogiup",
+            "huy",
+        ]
 
         # The office invites a leader in chat; the leader sees the tasks of the position.
         emu.clock.advance(60)

@@ -51,7 +51,15 @@ async def test_standing_office_and_leader_menus_and_moi(
         )
         assert "Chủ trì (1 nhiệm vụ):\n• 5a " in greeting
         assert "Phối hợp (2 nhiệm vụ):\n• 5b " in greeting
-        assert await _menu(app, OFFICE) == ["start", "nhiemvu", "lienhe", "moi", "trogiup", "huy"]
+        assert await _menu(app, OFFICE) == [
+            "start",
+            "nhiemvu",
+            "capnhat",
+            "lienhe",
+            "moi",
+            "trogiup",
+            "huy",
+        ]
 
         await emu.client.start(LEADER, leader_code)
         greeting = texts(await emu.client.wait_for(LEADER.id, 1))[0]
@@ -167,4 +175,4 @@ async def test_another_agency_revoke_transfer_and_group(
             assert chat is not None and (chat.chat_id, chat.title) == (-5001, "Thường trực BCĐ")
             bound = [c.telegram_user_id for c in await access.list_contacts(s, plan.id)]
         assert sorted(bound) == [OFFICE.id, NO_USERNAME.id]
-        assert await _menu(app, NO_USERNAME) == ["start", "nhiemvu", "trogiup", "huy"]
+        assert await _menu(app, NO_USERNAME) == ["start", "nhiemvu", "capnhat", "trogiup", "huy"]

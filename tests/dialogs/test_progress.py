@@ -145,7 +145,7 @@ async def test_correction_keeps_every_version(
     assert isinstance(s, Screen)
     assert s.text == HEADER_5A + (
         "\nCơ quan đã báo cáo nhiệm vụ này cho kỳ tháng 11/2026 (15/10/2026–14/11/2026): "
-        "Đang thực hiện (phiên bản 1, xác nhận lúc 09:00 16/11/2026).\n"
+        "Đang thực hiện (phiên bản 1, xác nhận lúc 16/11/2026 09:00).\n"
         "Bạn có muốn sửa báo cáo đó? Các phiên bản cũ vẫn được lưu."
     )
     await driver.tap("Sửa báo cáo này")
@@ -158,7 +158,7 @@ async def test_correction_keeps_every_version(
     assert isinstance(s, Screen)
     assert "Tình trạng: Hoàn thành" in s.text
     assert "Hài cốt quy tập: 1.240 bộ" in s.text
-    assert "<i>Bản sửa của phiên bản 1 (xác nhận lúc 09:00 16/11/2026).</i>" in s.text
+    assert "<i>Bản sửa của phiên bản 1 (xác nhận lúc 16/11/2026 09:00).</i>" in s.text
     await driver.tap("Xác nhận")
     [report] = await reports(session_factory)
     assert (report.latest_version, report.status) == (2, ProgressStatus.DONE)

@@ -1,0 +1,142 @@
+"""End to end: the real ``Application`` polling the emulator; contacts talk through its control API.
+
+Plan rows from ``tests/dialogs/factories.py`` (tasks 5a, 5b, 6b copied from the document). The clock
+(emulator's and bot's) is set to ``conftest.NOW``: Monday 16/11/2026, 09:00 in Hà Tĩnh, when the
+November report (2026-11) is the default open period.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import selectinload
+
+from emulator.client import TgUser
+from emulator.pytest_plugin import TelegramEmulator
+from models.progress import DialogState, ProgressReport
+from tests.bot.harness import running_bot
+from tests.dialogs.conftest import NOW
+from tests.dialogs.e2e import Person, answers, shown
+from tests.dialogs.factories import BCHQS, NOI_VU, DialogPlan, make_contact
+
+AN = TgUser(1001, "Nguyễn Văn", "An", username="an_bchqs")
+BINH = TgUser(1002, "Trần Thị Bình")  # no username, no last name
+T5A = "5a · Chỉ đạo đẩy mạnh tìm kiếm, quy tập hài cốt…"
+
+
+@pytest.fixture
+async def bot(
+    telegram_emulator: TelegramEmulator,
+    session_factory: async_sessionmaker[AsyncSession],
+    plan: DialogPlan,
+) -> AsyncIterator[Any]:
+    emu = telegram_emulator
+    emu.settings.rate_limits = False  # not what these tests are about
+    emu.clock.set(NOW.timestamp())
+    async with session_factory.begin() as s:
+        await make_contact(s, plan, BCHQS, AN.id, username=AN.username)
+        await make_contact(s, plan, NOI_VU, BINH.id, full_name="Trần Thị Bình", username=None)
+    async with running_bot(emu, "sqlite:///unused.db", session_factory) as app:
+        yield app
+
+
+async def all_reports(factory: async_sessionmaker[AsyncSession]) -> list[ProgressReport]:
+    async with factory() as s:
+        stmt = select(ProgressReport).options(selectinload(ProgressReport.versions))
+        return list((await s.scalars(stmt.order_by(ProgressReport.id))).all())
+
+
+async def test_full_reply_text_shown_verbatim_stored_nfc_double_tap_once(
+    bot: Any, telegram_emulator: TelegramEmulator, session_factory: async_sessionmaker[AsyncSession]
+) -> None:
+    an = Person(telegram_emulator, AN)
+    assert shown(await an.command("capnhat")) == [
+        "Cập nhật tiến độ — Bộ Chỉ huy Quân sự tỉnh\nChọn nhiệm vụ cần báo cáo:"
+    ]
+    entries = await an.press(T5A)
+    assert answers(entries) == [""]  # answered, silently
+    await an.press("Đang thực hiện")
+    await an.say("12,5")
+    typed = unicodedata.normalize("NFD", 'Đã quy tập <3 bộ> & bàn giao "đủ"')
+    await an.say(typed)
+    await an.press("Bỏ qua")
+    await an.press("Bỏ qua")
+    await an.press("Bỏ qua")
+    [summary] = shown(await an.press("Bỏ qua"))
+    assert summary == "\n".join(
+        [
+            "Xem lại báo cáo",
+            "Nhiệm vụ 5a: Chỉ đạo đẩy mạnh tìm kiếm, quy tập hài cốt liệt sĩ ở trong nước và tại "
+            "nước Cộng hòa Dân chủ nhân dân Lào",
+            "Kỳ báo cáo: tháng 11/2026 (15/10/2026–14/11/2026)",
+            "Tình trạng: Đang thực hiện",
+            "Hài cốt quy tập: 12,5 bộ",
+            'Kết quả: Đã quy tập <3 bộ> & bàn giao "đủ"',
+            "Khó khăn, vướng mắc: (bỏ trống)",
+            "Phương hướng tiếp theo: (bỏ trống)",
+            "Đề xuất, kiến nghị: (bỏ trống)",
+            "Báo cáo chỉ được ghi nhận khi bạn bấm Xác nhận.",
+        ]
+    )
+    message = await an.keyboard_message()
+    message_id, data = await an.data_of("Xác nhận", message)
+    # A double tap: both presses reach the bot before it removes the buttons.
+    before = len(await an.transcript())
+    await telegram_emulator.client.press_button(AN, message_id, data)
+    await telegram_emulator.client.press_button(AN, message_id, data)
+    entries = (await telegram_emulator.client.wait_for(AN.id, before + 4))[before:]
+    assert [e["kind"] for e in entries] == ["callback_answer", "edit", "message", "callback_answer"]
+    assert shown(entries)[-1] == (
+        "✅ Đã ghi nhận báo cáo nhiệm vụ 5a, kỳ tháng 11/2026 (15/10/2026–14/11/2026) "
+        "(phiên bản 1). Cảm ơn bạn!"
+    )
+    assert answers(entries) == ["", "Báo cáo này đã được ghi nhận."]
+    [report] = await all_reports(session_factory)
+    [version] = report.versions
+    assert version.result == 'Đã quy tập <3 bộ> & bàn giao "đủ"'
+    assert unicodedata.is_normalized("NFC", version.result)
+
+
+async def test_contact_without_username_and_old_buttons(
+    bot: Any, telegram_emulator: TelegramEmulator, session_factory: async_sessionmaker[AsyncSession]
+) -> None:
+    binh = Person(telegram_emulator, BINH)
+    await binh.command("capnhat")
+    # Sở Nội vụ leads 5b and 6b (no 5a): lead tasks in plan order.
+    assert await binh.buttons() == [
+        ["5b · Tổ chức Lễ đón Đội tìm kiếm, quy tập hài cốt…"],
+        ["6b · Xác định 01 nghĩa trang liệt sĩ trên địa bàn…"],
+        ["Hủy"],
+    ]
+    await binh.press("6b · Xác định 01 nghĩa trang liệt sĩ trên địa bàn…")
+    await binh.press("Đang thực hiện")
+    figure_prompt = await binh.keyboard_message()
+    await binh.say("250")  # a new message comes; the figure prompt keeps its (now old) buttons
+    # A button of an earlier step: a notice, nothing changes.
+    message_id, data = await binh.data_of("Bỏ qua", figure_prompt)
+    entries = await binh.press_data(message_id, data, expect=1)
+    stale = "Nút này thuộc một phiên cập nhật đã kết thúc hoặc đã cũ; không có gì thay đổi."
+    assert answers(entries) == [stale]
+    # Idle past the timeout (30 min): the next tap is not applied; the draft is offered.
+    telegram_emulator.clock.advance(31 * 60)
+    entries = await binh.press("Bỏ qua")
+    assert shown(entries) == [
+        "Phiên cập nhật đã tạm dừng vì lâu không trả lời.\n"
+        "Bạn có một báo cáo chưa xong: nhiệm vụ 6b, bắt đầu lúc 16/11/2026 09:00."
+    ]
+    assert await binh.buttons() == [["Tiếp tục"], ["Bắt đầu lại"], ["Hủy bản nháp"]]
+    entries = await binh.press("Tiếp tục")
+    assert shown(entries)[0].endswith("Kết quả thực hiện trong kỳ? Gõ ngắn gọn, hoặc bấm Bỏ qua.")
+    cancel = await binh.press("Hủy", expect=3)
+    assert shown(cancel)[-1] == "Đã hủy. Không có gì được ghi nhận."
+    entries = await binh.press_data(message_id, data, expect=1)
+    assert answers(entries) == [stale]
+    async with session_factory() as s:
+        row = await s.scalar(select(DialogState))
+        assert row is not None and row.outcome == "cancelled"
+    assert await all_reports(session_factory) == []
