@@ -110,11 +110,24 @@ async def begin_new(
 
 
 async def find_report(
-    session: AsyncSession, *, task_id: int, agency_id: int, occurrence: int, period: str
+    session: AsyncSession,
+    *,
+    task_id: int,
+    agency_id: int,
+    occurrence: int,
+    period: str,
+    for_update: bool = False,
 ) -> ProgressReport | None:
-    """The confirmed reply for this key, with its versions and their figures."""
+    """The confirmed reply for this key, with its versions and their figures.
+
+    ``for_update`` locks the report row until the transaction ends (PostgreSQL; SQLite's single
+    writer needs no row lock), so two versions cannot get the same number.
+    """
+    stmt = select(ProgressReport)
+    if for_update:
+        stmt = stmt.with_for_update(of=ProgressReport)
     return await session.scalar(
-        select(ProgressReport)
+        stmt
         .where(
             ProgressReport.task_id == task_id,
             ProgressReport.agency_id == agency_id,
@@ -171,6 +184,7 @@ async def store_reply(
             agency_id=agency_id,
             occurrence=draft.occurrence,
             period=draft.period,
+            for_update=True,
         )
 
     report = await find()

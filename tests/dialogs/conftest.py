@@ -127,19 +127,26 @@ def _dialog_pg_url() -> Iterator[str | None]:
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-async def session_factory(
+def db_engine_url(
     request: pytest.FixtureRequest, tmp_path: Path, _dialog_pg_url: str | None
-) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+) -> str:
+    """The URL of the test's database: SQLite, and PostgreSQL when reachable (skipped otherwise)."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'dialogs.db'}"
+    if _dialog_pg_url is None:
+        pytest.skip("PostgreSQL not reachable on 127.0.0.1:5432 and DATABASE_URL_PG unset")
+    return _dialog_pg_url
+
+
+@pytest.fixture
+async def session_factory(db_engine_url: str) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
     """A fresh database with the schema straight from the models (the migration itself is tested
     in ``tests/test_migrations.py``): SQLite, and PostgreSQL when reachable (skipped otherwise)."""
-    if request.param == "sqlite":
-        engine = create_engine(f"sqlite:///{tmp_path / 'dialogs.db'}")
+    engine = create_engine(db_engine_url)
+    if engine.dialect.name == "sqlite":
         async with engine.begin() as conn:
             await conn.run_sync(Base.metadata.create_all)
     else:
-        if _dialog_pg_url is None:
-            pytest.skip("PostgreSQL not reachable on 127.0.0.1:5432 and DATABASE_URL_PG unset")
-        engine = create_engine(_dialog_pg_url)
         tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
         async with engine.begin() as conn:
             await conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
