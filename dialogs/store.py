@@ -127,8 +127,7 @@ async def find_report(
     if for_update:
         stmt = stmt.with_for_update(of=ProgressReport)
     return await session.scalar(
-        stmt
-        .where(
+        stmt.where(
             ProgressReport.task_id == task_id,
             ProgressReport.agency_id == agency_id,
             ProgressReport.occurrence == occurrence,
