@@ -63,7 +63,8 @@ async def claim(
     Sets ``step += 1`` and ``last_activity_at = now`` in one conditional UPDATE, then returns the row
     (locked by this transaction until it ends).
     """
-    result = await session.execute(
+    # RETURNING (SQLite ≥ 3.35, PostgreSQL) hands back the claimed row in the same statement.
+    return await session.scalar(
         update(DialogState)
         .where(
             DialogState.contact_id == contact_id,
@@ -71,11 +72,9 @@ async def claim(
             DialogState.step == step,
         )
         .values(step=DialogState.step + 1, last_activity_at=now)
-        .execution_options(synchronize_session=False)
+        .returning(DialogState)
+        .execution_options(synchronize_session=False, populate_existing=True)
     )
-    if getattr(result, "rowcount", 0) != 1:
-        return None
-    return await load(session, contact_id)
 
 
 async def begin_new(

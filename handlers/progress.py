@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import logging
 
+from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatType, ParseMode
 from telegram.error import BadRequest, Forbidden
@@ -41,7 +42,7 @@ from handlers.auth import Actor, requires
 from handlers.context import BotContext
 from locales import _
 from models import access
-from models.people import Role
+from models.people import Contact, Role
 
 log = logging.getLogger(__name__)
 
@@ -91,6 +92,7 @@ async def _show_on_press(update: Update, context: BotContext, result: Screen | N
     if isinstance(result, Notice):
         await query.answer(result.text, show_alert=True)
         return
+    # Answer first (it stops the spinner), then show the step.
     await query.answer(result.notice, show_alert=bool(result.notice))
     message = query.message
     if not isinstance(message, Message):  # too old for Telegram to hand back: answer anew
@@ -111,8 +113,9 @@ async def _show_on_press(update: Update, context: BotContext, result: Screen | N
     await _send(context, message.chat.id, result)
 
 
-async def _contact(context: BotContext, session: object, actor: Actor) -> access.Contact | None:
-    return await access.get_contact(session, context.plan_id, actor.telegram_user_id)  # type: ignore[arg-type]
+async def _contact(session: AsyncSession, actor: Actor) -> Contact | None:
+    # The role check (``requires``) already found the contact: load it by primary key.
+    return await session.get(Contact, actor.contact_id)
 
 
 @requires(REPORTERS)
@@ -126,7 +129,7 @@ async def capnhat(update: Update, context: BotContext, actor: Actor) -> None:
         )
         return
     async with context.session_factory.begin() as session:
-        contact = await _contact(context, session, actor)
+        contact = await _contact(session, actor)
         assert contact is not None
         screen = await progress.start(session, contact, context.now(), _config(context))
     await _send(context, message.chat.id, screen)
@@ -159,7 +162,7 @@ async def on_button(update: Update, context: BotContext, actor: Actor) -> None:
         return
     cfg, now = _config(context), context.now()
     async with context.session_factory.begin() as session:
-        contact = await _contact(context, session, actor)
+        contact = await _contact(session, actor)
         if contact is None or contact.agency_id is None:
             result: Screen | Notice = Notice(_("Nút này không dành cho bạn."))
         elif data.action in cb.UPD_ENTRY_ACTIONS:
@@ -208,7 +211,7 @@ async def on_text(update: Update, context: BotContext, actor: Actor) -> None:
     screen = None
     if actor.agency_id is not None:
         async with context.session_factory.begin() as session:
-            contact = await _contact(context, session, actor)
+            contact = await _contact(session, actor)
             assert contact is not None
             screen = await progress.receive_text(
                 session, contact, context.now(), _config(context), message.text
@@ -236,7 +239,7 @@ async def on_file(update: Update, context: BotContext, actor: Actor) -> None:
     screen = None
     if actor.agency_id is not None:
         async with context.session_factory.begin() as session:
-            contact = await _contact(context, session, actor)
+            contact = await _contact(session, actor)
             assert contact is not None
             screen = await progress.receive_file(
                 session, contact, context.now(), _config(context), attachment
