@@ -37,6 +37,7 @@ from emulator.client import EmulatorClient, TgUser  # noqa: E402
 from emulator.clock import SystemClock  # noqa: E402
 from emulator.server import running  # noqa: E402
 from emulator.settings import Settings as EmulatorSettings  # noqa: E402
+from emulator.state import State  # noqa: E402
 from models import migrate  # noqa: E402
 from models.db import create_engine, create_session_factory  # noqa: E402
 from models.people import Contact, ContactRole, Role  # noqa: E402
@@ -85,19 +86,42 @@ async def start(kind: str, flags: list[str], env: dict[str, str], workdir: Path)
 
 #: How many transcript entries each chat has had so far (the driver's own count: no extra calls).
 SEEN: dict[int, int] = {}
+#: Per-chat wake-ups, set whenever the emulator (served by this process) records a bot action.
+#: The driver waits on these instead of the control API's ``/wait`` (whose shared event can miss a
+#: wake-up when two records land between a check and the next wait, stalling a reader).
+WAKE: dict[int, asyncio.Event] = {}
+_record = State.record
+
+
+def _recording(self: State, chat: Any, kind: str, payload: Any) -> None:
+    _record(self, chat, kind, payload)
+    event = WAKE.get(chat.id)
+    if event is not None:
+        event.set()
+
+
+State.record = _recording  # type: ignore[method-assign]
+EMULATOR: list[Any] = []
 
 
 async def act(client: EmulatorClient, chat: int, coro: Any, expect: int) -> None:
     await coro
     SEEN[chat] = SEEN.get(chat, 0) + expect
-    await client.wait_for(chat, SEEN[chat], within=60.0)
+    state = EMULATOR[0].state
+    deadline = time.perf_counter() + 60.0
+    while True:
+        event = WAKE[chat] = asyncio.Event()  # armed before the check: no lost wake-up
+        known = state.chats.get(chat)
+        if known is not None and len(known.transcript) >= SEEN[chat]:
+            return
+        await asyncio.wait_for(event.wait(), max(0.0, deadline - time.perf_counter()))
 
 
 async def warm_up(client: EmulatorClient) -> None:
     """Wait until the bot answers (process start-up, post_init)."""
     user = TgUser(999_999, "Warm", "Up")
     await client.send_text(user, "xin chào")
-    await client.wait_for(user.id, 1, within=120.0)
+    await client.wait_for(user.id, 1, within=120.0)  # a lost wake-up here only delays the start
 
 
 async def echo_person(client: EmulatorClient, user: TgUser, rounds: int) -> int:
@@ -227,6 +251,7 @@ async def main(contacts: int) -> list[Result]:
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
         async with running(settings, SystemClock()) as server, EmulatorClient(server.url) as client:
+            EMULATOR[:] = [server.emulator]
             base_env = {
                 **os.environ,
                 "PYTHONPATH": str(ROOT),

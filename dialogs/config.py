@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
+from models.people import Contact
 from scheduler.calendar import WorkingCalendar
 from scheduler.periods import DEFAULT_DUE_WORKING_DAYS, ReportingPeriod, parse_period_id
 
@@ -55,3 +56,20 @@ class DialogConfig:
         return parse_period_id(
             period_id, campaign_start=self.campaign_start, campaign_end=self.campaign_end
         )
+
+
+@dataclass(frozen=True)
+class ContactRef:
+    """What the dialog needs of a contact, without loading the row: ids and the agency.
+
+    The adapter builds it from the role check's snapshot; a loaded ``Contact`` works the same.
+    """
+
+    id: int
+    plan_id: int
+    agency_id: int | None
+    telegram_user_id: int
+
+
+#: A contact as the dialog's functions take it.
+AnyContact = Contact | ContactRef

@@ -20,7 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialogs import queries, steps, store
-from dialogs.config import DialogConfig
+from dialogs.config import AnyContact, DialogConfig
 from dialogs.draft import TEXT_STEPS, Attachment, Outcome, Waiting
 from dialogs.numbers import Ambiguous, Parsed, parse_figure
 from dialogs.render import Notice, Screen
@@ -47,13 +47,13 @@ __all__ = [
 ]
 
 
-def _require_agency(contact: Contact) -> None:
+def _require_agency(contact: AnyContact) -> None:
     if contact.agency_id is None:
         raise ValueError("the progress dialog is for agency contacts (contact.agency_id is None)")
 
 
 async def start(
-    session: AsyncSession, contact: Contact, now: datetime, cfg: DialogConfig
+    session: AsyncSession, contact: AnyContact, now: datetime, cfg: DialogConfig
 ) -> Screen:
     """``/capnhat``: a new dialog at CHOOSING_TASK, or the offer of an unfinished draft.
 
@@ -76,7 +76,7 @@ async def start(
 
 async def open_task(
     session: AsyncSession,
-    contact: Contact,
+    contact: AnyContact,
     now: datetime,
     cfg: DialogConfig,
     code: str,
@@ -109,7 +109,7 @@ async def open_task(
 
 async def press(
     session: AsyncSession,
-    contact: Contact,
+    contact: AnyContact,
     now: datetime,
     cfg: DialogConfig,
     token: int,
@@ -123,17 +123,23 @@ async def press(
     old message, a finished dialog, the second of a double tap).
     """
     _require_agency(contact)
-    row = await store.load(session, contact.id)
-    if row is None or row.token != token or row.step != step:
-        if row is not None and row.token == token and row.outcome == Outcome.DONE:
-            return Notice(_("Báo cáo này đã được ghi nhận."))
-        return steps.stale()
-    if row.outcome in (Outcome.CANCELLED, Outcome.DONE):
-        return steps.stale()
-    expired = steps.expired(row, now, cfg)
-    claimed = await store.claim(session, contact.id, token, step, now)
-    if claimed is None:  # a concurrent tap won the compare-and-set
-        return steps.stale()
+    # Fast path: one statement claims a live dialog at this step.
+    claimed = await store.claim(
+        session, contact.id, token, step, now, active_since=now - cfg.timeout
+    )
+    expired = False
+    if claimed is None:
+        row = await store.load(session, contact.id)
+        if row is None or row.token != token or row.step != step:
+            if row is not None and row.token == token and row.outcome == Outcome.DONE:
+                return Notice(_("Báo cáo này đã được ghi nhận."))
+            return steps.stale()
+        if row.outcome in (Outcome.CANCELLED, Outcome.DONE):
+            return steps.stale()
+        expired = steps.expired(row, now, cfg)
+        claimed = await store.claim(session, contact.id, token, step, now)
+        if claimed is None:  # a concurrent tap won the compare-and-set
+            return steps.stale()
     row = claimed
     if action == "cancel":
         return steps.cancel(row)
@@ -166,10 +172,13 @@ async def press(
 
 
 async def _active_row(
-    session: AsyncSession, contact: Contact, now: datetime, cfg: DialogConfig
+    session: AsyncSession, contact: AnyContact, now: datetime, cfg: DialogConfig
 ) -> tuple[DialogState | None, Screen | None]:
     """Claim the contact's active dialog for a typed input: (row, None) to go on, (None, screen)
     when the dialog had paused (the offer), (None, None) when there is no dialog."""
+    live = await store.claim_live(session, contact.id, now, now - cfg.timeout)
+    if live is not None:
+        return live, None
     for _attempt in range(3):
         row = await store.load(session, contact.id)
         if row is None or row.outcome in (Outcome.CANCELLED, Outcome.DONE):
@@ -187,7 +196,7 @@ async def _active_row(
 
 
 async def receive_text(
-    session: AsyncSession, contact: Contact, now: datetime, cfg: DialogConfig, text: str
+    session: AsyncSession, contact: AnyContact, now: datetime, cfg: DialogConfig, text: str
 ) -> Screen | None:
     """A typed message while a dialog is active (None: no active dialog, the text is not ours).
 
@@ -231,7 +240,7 @@ async def receive_text(
 
 async def receive_file(
     session: AsyncSession,
-    contact: Contact,
+    contact: AnyContact,
     now: datetime,
     cfg: DialogConfig,
     attachment: Attachment,
@@ -309,7 +318,7 @@ async def expire_idle(
     return out
 
 
-async def cancel(session: AsyncSession, contact: Contact, now: datetime) -> Screen | None:
+async def cancel(session: AsyncSession, contact: AnyContact, now: datetime) -> Screen | None:
     """``/huy``: cancel the contact's active or paused dialog (None when there is none)."""
     row = await store.load(session, contact.id)
     if row is None or row.outcome not in (Outcome.ACTIVE, Outcome.TIMED_OUT):

@@ -9,7 +9,7 @@ from decimal import Decimal
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialogs import queries, store
-from dialogs.config import DialogConfig
+from dialogs.config import AnyContact, DialogConfig
 from dialogs.draft import TEXT_STEPS, Draft, Waiting
 from dialogs.numbers import format_figure
 from dialogs.render import (
@@ -27,7 +27,6 @@ from dialogs.render import (
     task_header,
 )
 from locales import N_, _
-from models.people import Contact
 from models.progress import DialogState, ProgressReport, ProgressStatus
 
 _TEXT_PROMPTS = {
@@ -64,7 +63,7 @@ def _field_labels() -> dict[str, str]:
 
 
 async def _choosing_task(
-    session: AsyncSession, contact: Contact, draft: Draft, cfg: DialogConfig
+    session: AsyncSession, contact: AnyContact, draft: Draft, cfg: DialogConfig
 ) -> tuple[str, list[tuple[Button, ...]]]:
     assert contact.agency_id is not None
     tasks = await queries.agency_tasks(session, contact.plan_id, contact.agency_id)
@@ -93,7 +92,7 @@ async def _choosing_task(
 
 async def current(
     session: AsyncSession,
-    contact: Contact,
+    contact: AnyContact,
     row: DialogState,
     cfg: DialogConfig,
     *,
@@ -207,7 +206,9 @@ async def current(
     return Screen(text=text, rows=tuple(rows), token=row.token, step=row.step, notice=notice)
 
 
-async def _existing(session: AsyncSession, contact: Contact, draft: Draft) -> ProgressReport | None:
+async def _existing(
+    session: AsyncSession, contact: AnyContact, draft: Draft
+) -> ProgressReport | None:
     assert contact.agency_id is not None and draft.task_id is not None
     return await store.find_report(
         session,
@@ -219,7 +220,7 @@ async def _existing(session: AsyncSession, contact: Contact, draft: Draft) -> Pr
 
 
 async def _correction_text(
-    session: AsyncSession, contact: Contact, draft: Draft, cfg: DialogConfig
+    session: AsyncSession, contact: AnyContact, draft: Draft, cfg: DialogConfig
 ) -> str:
     report = await _existing(session, contact, draft)
     latest = report.versions[-1] if report and report.versions else None
@@ -240,7 +241,9 @@ async def _correction_text(
     )
 
 
-async def _summary(session: AsyncSession, contact: Contact, draft: Draft, cfg: DialogConfig) -> str:
+async def _summary(
+    session: AsyncSession, contact: AnyContact, draft: Draft, cfg: DialogConfig
+) -> str:
     corrects_at = None
     if draft.corrects_version is not None:
         report = await _existing(session, contact, draft)

@@ -11,12 +11,11 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialogs import queries, screens, store
-from dialogs.config import DialogConfig
+from dialogs.config import AnyContact, DialogConfig
 from dialogs.draft import TEXT_STEPS, Draft, Outcome, Waiting
 from dialogs.numbers import Invalid, InvalidReason
 from dialogs.render import Button, Notice, Screen, moment, period_label
 from locales import _
-from models.people import Contact
 from models.progress import DialogState, ProgressStatus
 from scheduler.periods import open_periods
 
@@ -74,7 +73,7 @@ def advance(row: DialogState, draft: Draft) -> None:
 
 async def show(
     session: AsyncSession,
-    contact: Contact,
+    contact: AnyContact,
     row: DialogState,
     draft: Draft,
     cfg: DialogConfig,
@@ -106,7 +105,7 @@ def offer(
 
 async def new(
     session: AsyncSession,
-    contact: Contact,
+    contact: AnyContact,
     now: datetime,
     cfg: DialogConfig,
     task: queries.TaskChoice | None = None,
@@ -124,7 +123,7 @@ async def new(
 
 async def enter_task(
     session: AsyncSession,
-    contact: Contact,
+    contact: AnyContact,
     row: DialogState,
     draft: Draft,
     task: queries.TaskChoice,
@@ -156,7 +155,7 @@ async def enter_task(
 
 async def after_occurrence(
     session: AsyncSession,
-    contact: Contact,
+    contact: AnyContact,
     row: DialogState,
     draft: Draft,
     cfg: DialogConfig,
@@ -185,7 +184,7 @@ async def after_occurrence(
 
 async def confirm(
     session: AsyncSession,
-    contact: Contact,
+    contact: AnyContact,
     row: DialogState,
     draft: Draft,
     now: datetime,
@@ -214,7 +213,7 @@ def cancel(row: DialogState) -> Screen:
 
 async def on_button(
     session: AsyncSession,
-    contact: Contact,
+    contact: AnyContact,
     row: DialogState,
     draft: Draft,
     now: datetime,

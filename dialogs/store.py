@@ -20,8 +20,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from dialogs.config import AnyContact
 from dialogs.draft import Attachment, Draft, Outcome, Waiting
-from models.people import Contact
 from models.progress import (
     DialogState,
     IndicatorFigure,
@@ -56,20 +56,51 @@ async def load(session: AsyncSession, contact_id: int) -> DialogState | None:
 
 
 async def claim(
-    session: AsyncSession, contact_id: int, token: int, step: int, now: datetime
+    session: AsyncSession,
+    contact_id: int,
+    token: int,
+    step: int,
+    now: datetime,
+    *,
+    active_since: datetime | None = None,
 ) -> DialogState | None:
     """Advance the contact's dialog past ``(token, step)`` if it is still there; None if not.
 
     Sets ``step += 1`` and ``last_activity_at = now`` in one conditional UPDATE, then returns the row
-    (locked by this transaction until it ends).
+    (locked by this transaction until it ends). With ``active_since``, only an active dialog whose
+    last activity is not before it is claimed (the fast path of a step: one statement).
     """
+    conditions = [
+        DialogState.contact_id == contact_id,
+        DialogState.token == token,
+        DialogState.step == step,
+    ]
+    if active_since is not None:
+        conditions += [
+            DialogState.outcome == Outcome.ACTIVE,
+            DialogState.last_activity_at >= active_since,
+        ]
     # RETURNING (SQLite ≥ 3.35, PostgreSQL) hands back the claimed row in the same statement.
+    return await session.scalar(
+        update(DialogState)
+        .where(*conditions)
+        .values(step=DialogState.step + 1, last_activity_at=now)
+        .returning(DialogState)
+        .execution_options(synchronize_session=False, populate_existing=True)
+    )
+
+
+async def claim_live(
+    session: AsyncSession, contact_id: int, now: datetime, active_since: datetime
+) -> DialogState | None:
+    """Advance the contact's dialog whatever its step, if it is active and was active at or after
+    ``active_since`` (a typed message: it answers the current step, in arrival order)."""
     return await session.scalar(
         update(DialogState)
         .where(
             DialogState.contact_id == contact_id,
-            DialogState.token == token,
-            DialogState.step == step,
+            DialogState.outcome == Outcome.ACTIVE,
+            DialogState.last_activity_at >= active_since,
         )
         .values(step=DialogState.step + 1, last_activity_at=now)
         .returning(DialogState)
@@ -78,7 +109,7 @@ async def claim(
 
 
 async def begin_new(
-    session: AsyncSession, contact: Contact, now: datetime, state: Waiting, draft: Draft
+    session: AsyncSession, contact: AnyContact, now: datetime, state: Waiting, draft: Draft
 ) -> DialogState:
     """Start a new dialog for ``contact``: a new token (old buttons become stale), fresh draft."""
     row = await load(session, contact.id)
@@ -161,7 +192,7 @@ def _version(
 
 
 async def store_reply(
-    session: AsyncSession, *, contact: Contact, draft: Draft, now: datetime
+    session: AsyncSession, *, contact: AnyContact, draft: Draft, now: datetime
 ) -> ProgressReportVersion:
     """Store the confirmed draft: a new ``ProgressReport`` (version 1) or the next version of it.
 

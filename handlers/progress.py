@@ -35,14 +35,14 @@ from telegram.ext import (
 )
 
 from dialogs import progress
-from dialogs.config import DialogConfig
+from dialogs.config import ContactRef, DialogConfig
 from dialogs.render import Notice, Screen
 from handlers import callback_data as cb
 from handlers.auth import Actor, requires
 from handlers.context import BotContext
 from locales import _
 from models import access
-from models.people import Contact, Role
+from models.people import Role
 
 log = logging.getLogger(__name__)
 
@@ -113,9 +113,14 @@ async def _show_on_press(update: Update, context: BotContext, result: Screen | N
     await _send(context, message.chat.id, result)
 
 
-async def _contact(session: AsyncSession, actor: Actor) -> Contact | None:
-    # The role check (``requires``) already found the contact: load it by primary key.
-    return await session.get(Contact, actor.contact_id)
+async def _contact(context: BotContext, _session: AsyncSession, actor: Actor) -> ContactRef:
+    # The role check (``requires``) already found the contact; its snapshot is all the dialog needs.
+    return ContactRef(
+        id=actor.contact_id,
+        plan_id=context.plan_id,
+        agency_id=actor.agency_id,
+        telegram_user_id=actor.telegram_user_id,
+    )
 
 
 @requires(REPORTERS)
@@ -129,7 +134,7 @@ async def capnhat(update: Update, context: BotContext, actor: Actor) -> None:
         )
         return
     async with context.session_factory.begin() as session:
-        contact = await _contact(session, actor)
+        contact = await _contact(context, session, actor)
         assert contact is not None
         screen = await progress.start(session, contact, context.now(), _config(context))
     await _send(context, message.chat.id, screen)
@@ -162,7 +167,7 @@ async def on_button(update: Update, context: BotContext, actor: Actor) -> None:
         return
     cfg, now = _config(context), context.now()
     async with context.session_factory.begin() as session:
-        contact = await _contact(session, actor)
+        contact = await _contact(context, session, actor)
         if contact is None or contact.agency_id is None:
             result: Screen | Notice = Notice(_("Nút này không dành cho bạn."))
         elif data.action in cb.UPD_ENTRY_ACTIONS:
@@ -211,7 +216,7 @@ async def on_text(update: Update, context: BotContext, actor: Actor) -> None:
     screen = None
     if actor.agency_id is not None:
         async with context.session_factory.begin() as session:
-            contact = await _contact(session, actor)
+            contact = await _contact(context, session, actor)
             assert contact is not None
             screen = await progress.receive_text(
                 session, contact, context.now(), _config(context), message.text
@@ -239,7 +244,7 @@ async def on_file(update: Update, context: BotContext, actor: Actor) -> None:
     screen = None
     if actor.agency_id is not None:
         async with context.session_factory.begin() as session:
-            contact = await _contact(session, actor)
+            contact = await _contact(context, session, actor)
             assert contact is not None
             screen = await progress.receive_file(
                 session, contact, context.now(), _config(context), attachment
