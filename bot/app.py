@@ -32,7 +32,7 @@ from handlers.context import BotContext, BotData, Clock
 from handlers.menu import bot_commands, sync_menu
 from handlers.progress import sweep_idle_dialogs
 from locales import _
-from models import access
+from models import access, directory
 from models.db import create_engine, create_session_factory
 from models.repositories import get_plan
 
@@ -89,7 +89,8 @@ def build_application(
             async with data.session_factory.begin() as session:
                 plan = await get_plan(session, settings.plan_key)
                 data.plan_id = plan.id
-                contacts = await access.list_contacts(session, plan.id)
+                # Revoked people too: their menu is removed (a CLI revoke cannot reach Telegram).
+                contacts = await directory.list_contacts(session, plan.id, include_revoked=True)
                 menus = [(c.telegram_user_id, access.roles_of(c)) for c in contacts]
         except LookupError as exc:
             raise StartupError(str(exc)) from exc
@@ -108,7 +109,7 @@ def build_application(
             "bot @%s ready on plan %r (%d contacts), API %s",
             app.bot.username,
             plan.key,
-            len(menus),
+            sum(1 for _chat, roles in menus if roles),
             settings.telegram_api_base_url,
         )
 

@@ -12,6 +12,7 @@ import asyncio
 import base64
 import mimetypes
 import sys
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -153,12 +154,12 @@ class ChatSession:
         return lines
 
 
-async def _read_lines(queue: asyncio.Queue[str | None]) -> None:
-    while True:
-        line = await asyncio.to_thread(sys.stdin.readline)
-        await queue.put(line.rstrip("\n") if line else None)
-        if not line:
-            return
+def _read_lines(loop: asyncio.AbstractEventLoop, queue: asyncio.Queue[str | None]) -> None:
+    # A daemon thread, not asyncio.to_thread: a blocked readline() in the default executor would
+    # keep asyncio.run() from returning after ":quit" until the person pressed Enter again.
+    for line in sys.stdin:
+        loop.call_soon_threadsafe(queue.put_nowait, line.rstrip("\n"))
+    loop.call_soon_threadsafe(queue.put_nowait, None)
 
 
 async def chat_loop(server: str, user: dict[str, Any]) -> None:
@@ -177,7 +178,9 @@ async def chat_loop(server: str, user: dict[str, Any]) -> None:
             raise SystemExit(1) from None
         print(HELP)
         queue: asyncio.Queue[str | None] = asyncio.Queue()
-        reader = asyncio.create_task(_read_lines(queue))
+        threading.Thread(
+            target=_read_lines, args=(asyncio.get_running_loop(), queue), daemon=True
+        ).start()
 
         async def show() -> None:
             while True:
@@ -203,7 +206,6 @@ async def chat_loop(server: str, user: dict[str, Any]) -> None:
                     print(f"   (không thực hiện được / failed: {exc})")
         finally:
             printer.cancel()
-            reader.cancel()
 
 
 def run_chat(server: str, *, user_id: int, name: str, username: str | None) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from typing import Any
 from urllib.parse import urlparse
 
 from telegram import Update
@@ -24,38 +25,47 @@ def configure_logging(level: str) -> None:
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
 
 
+def webhook_options(settings: Settings) -> dict[str, Any] | None:
+    """Arguments of ``run_webhook``/``Updater.start_webhook`` for ``WEBHOOK_URL`` (None: polling).
+
+    The bot listens on ``WEBHOOK_LISTEN:WEBHOOK_PORT`` under the URL's path (the TLS proxy in front
+    forwards that path unchanged); Telegram echoes ``WEBHOOK_SECRET`` in a header PTB checks.
+    """
+    if not settings.webhook_url:
+        return None
+    return {
+        "listen": settings.webhook_listen,
+        "port": settings.webhook_port,
+        "url_path": urlparse(settings.webhook_url).path.lstrip("/"),
+        "webhook_url": settings.webhook_url,
+        "secret_token": (
+            settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
+        ),
+        # Every update type: PTB's default leaves out some (chat_member) the bot may use later.
+        "allowed_updates": Update.ALL_TYPES,
+    }
+
+
 def run_bot(settings: Settings) -> None:
     """Run the bot until interrupted (blocking). Raises ``StartupError`` on a missing token, a
-    database without a plan, or a server that refuses the token."""
+    database without a plan, or a server that refuses the token or cannot be reached."""
     configure_logging(settings.log_level)
     app = build_application(settings)
-    # Updates of every type: PTB's default leaves out some (chat_member) that the bot may use later.
+    webhook = webhook_options(settings)
     try:
-        if settings.webhook_url:
-            secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
+        if webhook is not None:
             log.info(
                 "webhook mode: %s (listening on %s:%s)",
                 settings.webhook_url,
                 settings.webhook_listen,
                 settings.webhook_port,
             )
-            app.run_webhook(
-                listen=settings.webhook_listen,
-                port=settings.webhook_port,
-                url_path=urlparse(settings.webhook_url).path.lstrip("/"),
-                webhook_url=settings.webhook_url,
-                secret_token=secret,
-                allowed_updates=Update.ALL_TYPES,
-            )
+            app.run_webhook(**webhook)
         else:
             log.info("polling %s", settings.telegram_api_base_url)
             app.run_polling(allowed_updates=Update.ALL_TYPES)
-    except StartupError:
-        raise
-    except Exception as exc:
-        # InvalidToken, NetworkError at start-up: one readable line instead of a traceback.
-        if isinstance(exc, InvalidToken | NetworkError):
-            raise StartupError(
-                f"cannot reach the Bot API at {settings.telegram_api_base_url}: {exc}"
-            ) from exc
-        raise
+    except (InvalidToken, NetworkError) as exc:
+        # At start-up: one readable line instead of a traceback.
+        raise StartupError(
+            f"cannot use the Bot API at {settings.telegram_api_base_url}: {exc}"
+        ) from exc

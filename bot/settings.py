@@ -64,6 +64,14 @@ class Settings(BaseSettings):
     sandbox_host: str = "127.0.0.1"
     sandbox_port: int = 8081
 
+    @field_validator(
+        "telegram_bot_token", "webhook_url", "webhook_secret", "plan_key", mode="before"
+    )
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        # `TELEGRAM_BOT_TOKEN=` in a .env means "no token" (the sandbox), not an empty token.
+        return None if isinstance(value, str) and not value.strip() else value
+
     @field_validator("timezone")
     @classmethod
     def _known_timezone(cls, value: str) -> str:

@@ -12,7 +12,8 @@ Public API:
   :func:`emulator.server.run` ``(host, port, settings)``;
 - :class:`emulator.settings.Settings` — token, bot name and every limit;
 - :class:`emulator.clock.ManualClock` / :class:`emulator.clock.SystemClock`;
-- :class:`emulator.client.EmulatorClient` (+ ``TgUser``, ``TgGroup``) — the control API;
+- :class:`emulator.client.EmulatorClient` (+ ``TgUser``, ``TgGroup``, ``message_html``) — the
+  control API;
 - the pytest fixture ``telegram_emulator`` (:mod:`emulator.pytest_plugin`).
 
 It enforces Telegram's limits and errors (see DESIGN.md decision 9): text/caption lengths in
@@ -20,8 +21,16 @@ UTF-16 units after HTML parsing, callback data ≤ 64 bytes, flood limits with `
 403 for blocked users, 400 for unknown chats and migrated groups, 409 for a second poller.
 """
 
-from .client import EmulatorClient, TgGroup, TgUser
+from .client import EmulatorClient, TgGroup, TgUser, message_html
 from .clock import ManualClock, SystemClock
 from .settings import Settings
 
-__all__ = ["EmulatorClient", "ManualClock", "Settings", "SystemClock", "TgGroup", "TgUser"]
+__all__ = [
+    "EmulatorClient",
+    "ManualClock",
+    "Settings",
+    "SystemClock",
+    "TgGroup",
+    "TgUser",
+    "message_html",
+]

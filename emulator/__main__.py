@@ -1,4 +1,5 @@
-"""``python -m emulator --host 127.0.0.1 --port 8081 [--token T] [--no-rate-limits]``: run the
+"""``python -m emulator --host 127.0.0.1 --port 8081 [--token T] [--bot-username U]
+[--no-rate-limits] [--log-level L]``: run the
 emulator on real time for the offline sandbox (Ctrl-C stops it)."""
 
 from __future__ import annotations
@@ -17,10 +18,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--token", default=DEFAULT_TOKEN, help="the bot token it accepts")
     parser.add_argument("--bot-username", default="emulated_bot")
     parser.add_argument("--no-rate-limits", action="store_true", help="turn flood limits off")
+    parser.add_argument(
+        "--log-level", default="WARNING", help="Python logging level (default: WARNING, quiet)"
+    )
     args = parser.parse_args(argv)
     settings = Settings(token=args.token, bot_username=args.bot_username)
     settings.rate_limits = not args.no_rate_limits
-    logging.basicConfig(level=logging.INFO)
+    # Quiet by default: a parent process may keep our stderr in a pipe it never drains.
+    logging.basicConfig(level=args.log_level.upper())
     print(f"Telegram emulator on http://{args.host}:{args.port} (token {args.token})", flush=True)
     run(args.host, args.port, settings)
 

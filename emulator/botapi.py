@@ -20,6 +20,7 @@ Method = Callable[[Emulator, Params], Awaitable[Any]]
 
 
 async def get_me(emu: Emulator, p: Params) -> Json:
+    """getMe: the bot's ``User`` with its capabilities."""
     return dict(
         emu.state.bot_user,
         can_join_groups=True,
@@ -48,6 +49,7 @@ async def get_updates(emu: Emulator, p: Params) -> list[Json]:
         state.allowed_updates = [str(kind) for kind in allowed]
     if offset is not None:
         state.confirm(offset)
+    state.expire()
     if emu.poller is not None and not emu.poller.done():
         emu.poller.set_result(None)  # the older request is the one terminated
     loop = asyncio.get_running_loop()
@@ -78,6 +80,8 @@ _SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
 
 
 async def set_webhook(emu: Emulator, p: Params) -> bool:
+    """setWebhook: an empty ``url`` deletes it; ``secret_token`` is 1–256 of ``A-Za-z0-9_-``.
+    Any http(s) URL is accepted (Telegram wants HTTPS on ports 443/80/88/8443; tests cannot)."""
     state = emu.state
     url = p.text("url") or ""
     if not url:
@@ -88,7 +92,7 @@ async def set_webhook(emu: Emulator, p: Params) -> bool:
     if secret is not None and not _SECRET.fullmatch(secret):
         raise bad_request("secret token contains unallowed characters")
     if p.flag("drop_pending_updates"):
-        state.updates.clear()
+        state.drop_pending()
     allowed = p.obj("allowed_updates")
     if isinstance(allowed, list):
         state.allowed_updates = [str(kind) for kind in allowed]
@@ -109,15 +113,17 @@ async def set_webhook(emu: Emulator, p: Params) -> bool:
 
 
 async def delete_webhook(emu: Emulator, p: Params) -> bool:
+    """deleteWebhook (``drop_pending_updates`` clears the queue)."""
     emu.stop_webhook()
     emu.state.webhook = {}
     emu.state.webhook_error = None
     if p.flag("drop_pending_updates"):
-        emu.state.updates.clear()
+        emu.state.drop_pending()
     return True
 
 
 async def get_webhook_info(emu: Emulator, p: Params) -> Json:
+    """getWebhookInfo: url, pending_update_count, last_error_date/message."""
     state = emu.state
     hook = state.webhook
     info: Json = {
@@ -168,6 +174,8 @@ def _scope_key(emu: Emulator, p: Params) -> tuple[Any, ...]:
 
 
 async def set_my_commands(emu: Emulator, p: Params) -> bool:
+    """setMyCommands: ≤ 100 commands of ``[a-z0-9_]{1,32}`` with 1–256-character
+    descriptions, per (scope, language_code); an empty list deletes them."""
     commands = p.obj("commands", "commands JSON object")
     if not isinstance(commands, list):
         raise bad_request('parameter "commands" is required')
@@ -191,15 +199,18 @@ async def set_my_commands(emu: Emulator, p: Params) -> bool:
 
 
 async def get_my_commands(emu: Emulator, p: Params) -> list[Json]:
+    """getMyCommands for exactly that (scope, language_code), as Telegram stores them."""
     return list(emu.state.commands.get(_scope_key(emu, p), []))
 
 
 async def delete_my_commands(emu: Emulator, p: Params) -> bool:
+    """deleteMyCommands for that (scope, language_code)."""
     emu.state.commands.pop(_scope_key(emu, p), None)
     return True
 
 
 async def get_chat(emu: Emulator, p: Params) -> Json:
+    """getChat: ``ChatFullInfo`` of a known chat, else 400 chat not found."""
     chat = emu.state.find_chat(p.chat_id())
     info = dict(chat.api, accent_color_id=0, max_reaction_count=11)
     info["accepted_gift_types"] = {
@@ -219,6 +230,7 @@ _ACTIONS = frozenset(
 
 
 async def send_chat_action(emu: Emulator, p: Params) -> bool:
+    """sendChatAction: recorded in the transcript; not rate-limited."""
     chat = emu.state.writable_chat(p.chat_id())
     action = p.text("action") or ""
     if action not in _ACTIONS:

@@ -1,4 +1,4 @@
-"""A typed async client for the emulator's control API (see :mod:`emulator.control`).
+"""A typed async client for the emulator's control API (see :mod:`emulator.control_http`).
 
 Usage::
 
@@ -13,7 +13,8 @@ Every method is a coroutine. Messages are Bot API ``Message`` dicts; transcript 
 ``{"kind": "message"|"document"|"photo"|"edit"|"delete"|"callback_answer"|"chat_action",
 "date": <unix seconds>, ...}`` with ``message_id``/``message`` for sends and edits,
 ``reply_keyboard`` when a reply keyboard was sent, and the answer fields for callback answers.
-Errors of the control API raise :class:`ControlApiError`.
+Errors of the control API raise :class:`ControlApiError`. :func:`message_html` renders a
+message's text and entities back to Telegram HTML for assertions.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 import aiohttp
+
+from .text import to_html
 
 Json = dict[str, Any]
 
@@ -51,6 +54,14 @@ class TgGroup:
 
     def as_json(self) -> Json:
         return asdict(self)
+
+
+def message_html(message: Json) -> str:
+    """A message's text (or caption) with its entities rendered back as Telegram HTML, e.g.
+    ``"<b>Hạn</b> 5 ngày"`` — to assert on formatting without comparing offsets."""
+    if "text" in message:
+        return to_html(message["text"], message.get("entities"))
+    return to_html(message.get("caption", ""), message.get("caption_entities"))
 
 
 class ControlApiError(RuntimeError):
@@ -86,6 +97,7 @@ class EmulatorClient:
         await self.close()
 
     async def close(self) -> None:
+        """Close the HTTP session (if the client made it)."""
         if self._own_session and self._session is not None:
             await self._session.close()
             self._session = None
@@ -162,6 +174,7 @@ class EmulatorClient:
         caption: str | None = None,
         chat: ChatLike = None,
     ) -> Json:
+        """The user sends a document (bytes, name, optional MIME type and caption)."""
         body: Json = {
             "user": _user(user),
             "chat": _chat(chat),
@@ -189,7 +202,18 @@ class EmulatorClient:
         await self._call("POST", "block", {"user_id": user_id})
 
     async def unblock(self, user_id: int) -> None:
+        """The user unblocks the bot (a ``my_chat_member`` update)."""
         await self._call("POST", "unblock", {"user_id": user_id})
+
+    async def remove_from_group(self, chat_id: int, user: UserLike | None = None) -> None:
+        """Someone removes the bot from a group (sends then get 403 "bot was kicked ...")."""
+        body: Json = {"chat_id": chat_id, "user": _user(user) if user is not None else None}
+        await self._call("POST", "kick", body)
+
+    async def add_to_group(self, chat_id: int, user: UserLike | None = None) -> None:
+        """Someone adds the bot back to a group."""
+        body: Json = {"chat_id": chat_id, "user": _user(user) if user is not None else None}
+        await self._call("POST", "add", body)
 
     async def migrate_group(self, chat_id: int, user: UserLike | None = None) -> int:
         """Upgrade a group to a supergroup; returns the supergroup's id."""
@@ -224,16 +248,19 @@ class EmulatorClient:
         return list(data["transcript"])
 
     async def file_content(self, file_id: str) -> bytes:
+        """The bytes of a stored file (sent by the bot or a user)."""
         async with self.session.get(f"{self.base_url}/control/files/{file_id}") as resp:
             if resp.status != 200:
                 raise ControlApiError(f"no file {file_id}")
             return await resp.read()
 
     async def pending_updates(self) -> list[Json]:
+        """Updates queued for the bot and not yet confirmed."""
         return list(await self._call("GET", "updates"))
 
     # -- the world ------------------------------------------------------------------------------
     async def reset(self) -> None:
+        """Forget every user, chat, message, file, update, webhook and fault."""
         await self._call("POST", "reset", {})
 
     async def inject_fault(
@@ -257,6 +284,7 @@ class EmulatorClient:
         await self._call("POST", "faults", body)
 
     async def clear_faults(self) -> None:
+        """Drop every injected fault."""
         await self._call("DELETE", "faults")
 
     async def advance_clock(self, seconds: float) -> float:
@@ -264,6 +292,7 @@ class EmulatorClient:
         return float((await self._call("POST", "clock", {"advance": seconds}))["now"])
 
     async def now(self) -> float:
+        """The emulator's current Unix time."""
         return float((await self._call("GET", "clock"))["now"])
 
     async def configure(self, **settings: Any) -> Json:

@@ -3,7 +3,8 @@ timeouts, webhook retry delays, callback-answer expiry, message dates) reads tim
 
 - :class:`ManualClock` — tests own the time: :meth:`ManualClock.advance` moves it forward and wakes
   every timer whose deadline has passed, so nothing sleeps for real.
-- :class:`SystemClock` — wall-clock time with real ``asyncio`` timers (the offline sandbox).
+- :class:`SystemClock` — wall-clock time with real ``asyncio`` timers (the offline sandbox),
+  which can also jump ahead with :meth:`SystemClock.advance`.
 
 Both express time as float Unix seconds (UTC). A timer is an ``asyncio.Future`` resolved (with
 ``None``) when the clock reaches its deadline; it must be created and awaited on the event loop
@@ -35,17 +36,36 @@ class Clock(Protocol):
 
 
 class SystemClock:
-    """Real time: ``time.time()`` and ``loop.call_later`` timers."""
+    """Real time (``time.time()``) plus an offset that :meth:`advance` can grow, so the sandbox
+    can jump ahead (e.g. to the next reminder) while time keeps flowing; timers are real
+    ``loop.call_later`` timers that also fire early when a jump passes their deadline."""
+
+    def __init__(self) -> None:
+        self.offset = 0.0
+        self._timers: list[tuple[float, asyncio.Future[None]]] = []
 
     def now(self) -> float:
-        return time.time()
+        return time.time() + self.offset
 
     def timer(self, delay: float) -> asyncio.Future[None]:
         loop = asyncio.get_running_loop()
         fut: asyncio.Future[None] = loop.create_future()
         handle = loop.call_later(max(delay, 0.0), _resolve, fut)
         fut.add_done_callback(lambda _f: handle.cancel())
+        self._timers = [(d, f) for d, f in self._timers if not f.done()]
+        self._timers.append((self.now() + delay, fut))
         return fut
+
+    def advance(self, seconds: float) -> float:
+        """Jump ``seconds`` (≥ 0) ahead; returns the new time."""
+        if seconds < 0:
+            raise ValueError("the clock never goes back")
+        self.offset += seconds
+        now = self.now()
+        for deadline, fut in self._timers:
+            if deadline <= now:
+                _resolve(fut)
+        return now
 
 
 def _resolve(fut: asyncio.Future[None]) -> None:

@@ -1,39 +1,20 @@
-"""The control API (JSON over HTTP, under ``/control/``): what a test or the sandbox does as the
-people on the other side of the bot, and how it reads what the bot did. Use it through
-:class:`emulator.client.EmulatorClient`; the routes are:
-
-- ``POST /control/message`` ``{"user", "chat"?, "text", "entities"?, "reply_to_message_id"?}``
-- ``POST /control/edit`` ``{"user", "chat_id"?, "message_id", "text"}``
-- ``POST /control/callback`` ``{"user", "chat_id"?, "message_id", "data"}``
-- ``POST /control/document`` / ``/control/photo`` ``{"user", "chat"?, "content_b64",
-  "file_name"?, "mime_type"?, "caption"?}``
-- ``POST /control/block`` / ``/control/unblock`` ``{"user_id"}``; ``POST /control/migrate``
-  ``{"chat_id", "user"?}`` → ``{"migrate_to_chat_id"}``
-- ``POST /control/reset``; ``POST /control/faults`` ``{"method", "count", "error_code",
-  "description", "parameters"?}``; ``DELETE /control/faults``
-- ``GET /control/clock``; ``POST /control/clock`` ``{"advance": seconds}`` or ``{"set": ts}``
-- ``GET``/``POST /control/settings``
-- ``GET /control/chats/{chat_id}`` → ``{"chat", "messages", "transcript"}``;
-  ``GET /control/chats/{chat_id}/wait?count=N&timeout=T`` waits (real time) for N transcript
-  entries; ``GET /control/files/{file_id}`` → the bytes; ``GET /control/updates`` → pending.
+"""The control API's actions: what a test or the sandbox does as the people on the other side of
+the bot (see :mod:`emulator.control_http` for the HTTP routes and their JSON bodies).
 
 A ``user`` is ``{"id", "first_name", "last_name"?, "username"?, "language_code"?}``; a ``chat``
 is omitted for the user's private chat, or ``{"id" (negative), "type": "group"|"supergroup",
-"title"}``. Errors answer 400 ``{"error": "..."}``.
+"title"}``. A request that cannot happen raises :class:`ControlError`.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
-import json
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from aiohttp import web
-
 from . import messages
-from .clock import ManualClock
+from .clock import ManualClock, SystemClock
 from .core import Emulator
 from .errors import ApiError
 from .params import Upload
@@ -64,6 +45,8 @@ def _chat_for(emu: Emulator, user: Json, spec: Json | None) -> Chat:
         chat = state.group_chat(spec)
     if chat.migrated_to is not None:
         raise ControlError(f"chat {chat.id} was migrated to {chat.migrated_to}")
+    if chat.kicked:
+        raise ControlError(f"the bot is not a member of chat {chat.id}")
     if chat.blocked:
         # Writing again ("Restart" in the app) unblocks the bot, as in Telegram clients.
         _set_blocked(emu, chat, user, False)
@@ -81,7 +64,8 @@ def _user_message(emu: Emulator, body: Json, fields: Json) -> Json:
             raise ControlError(f"no message {reply_to} in chat {chat.id}")
         fields["reply_to_message"] = original
     message = state.new_message(chat, user, fields)
-    update = state.push_update("message", message)
+    # Updates are snapshots: a later edit must not change what a pending update says.
+    update = state.push_update("message", dict(message))
     return {"update_id": update["update_id"], "message": message}
 
 
@@ -97,10 +81,12 @@ def _text_fields(text: str, entities: Any) -> Json:
 
 
 async def send_message(emu: Emulator, body: Json) -> Json:
+    """A user sends text (commands get their ``bot_command`` entity)."""
     return _user_message(emu, body, _text_fields(body["text"], body.get("entities")))
 
 
 async def edit_message(emu: Emulator, body: Json) -> Json:
+    """A user edits their own message: an ``edited_message`` update."""
     state = emu.state
     user = state.remember_user(body["user"])
     chat = state.find_chat(body.get("chat_id", user["id"]))
@@ -130,7 +116,7 @@ async def press_button(emu: Emulator, body: Json) -> Json:
     query = {
         "id": query_id,
         "from": user,
-        "message": message,
+        "message": dict(message),
         "chat_instance": str(abs(chat.id) * 7919 % 10**18 + 1),
         "data": body["data"],
     }
@@ -157,6 +143,7 @@ def _caption(body: Json) -> Json:
 
 
 async def send_document(emu: Emulator, body: Json) -> Json:
+    """A user sends a document (base64 content)."""
     upload = _upload(body, "file.bin")
     meta: Json = {"file_name": upload.filename}
     if upload.content_type:
@@ -166,6 +153,7 @@ async def send_document(emu: Emulator, body: Json) -> Json:
 
 
 async def send_photo(emu: Emulator, body: Json) -> Json:
+    """A user sends a photo (a real image, base64)."""
     upload = _upload(body, "photo.jpg")
     width, height = messages.image_size(upload.content)
     stored = messages.store_file(emu, upload, "photo", {"width": width, "height": height})
@@ -173,9 +161,15 @@ async def send_photo(emu: Emulator, body: Json) -> Json:
 
 
 def _set_blocked(emu: Emulator, chat: Chat, user: Json, blocked: bool) -> None:
-    if chat.blocked == blocked:
-        return
-    chat.blocked = blocked
+    """Block/unblock (private chat) or remove/add the bot (group), with ``my_chat_member``."""
+    if chat.type == "private":
+        if chat.blocked == blocked:
+            return
+        chat.blocked = blocked
+    else:
+        if chat.kicked == blocked:
+            return
+        chat.kicked = blocked
     bot = emu.state.bot_user
     old, new = ("member", "kicked") if blocked else ("kicked", "member")
     member = {
@@ -197,6 +191,7 @@ def _set_blocked(emu: Emulator, chat: Chat, user: Json, blocked: bool) -> None:
 
 
 async def block(emu: Emulator, body: Json, blocked: bool = True) -> Json:
+    """The user blocks the bot (``my_chat_member`` update; sends get 403)."""
     chat = emu.state.find_chat(body["user_id"])
     if chat.type != "private":
         raise ControlError("only a user (private chat) blocks a bot")
@@ -205,7 +200,23 @@ async def block(emu: Emulator, body: Json, blocked: bool = True) -> Json:
 
 
 async def unblock(emu: Emulator, body: Json) -> Json:
+    """The user unblocks the bot."""
     return await block(emu, body, blocked=False)
+
+
+async def kick(emu: Emulator, body: Json, kicked: bool = True) -> Json:
+    """A group member removes the bot from the group (or adds it back with ``kicked=False``)."""
+    chat = emu.state.find_chat(body["chat_id"])
+    if chat.type == "private":
+        raise ControlError("the bot is removed from groups; users block it instead")
+    user = emu.state.remember_user(body["user"]) if body.get("user") else GROUP_ANONYMOUS_BOT
+    _set_blocked(emu, chat, user, kicked)
+    return {"kicked": kicked}
+
+
+async def add(emu: Emulator, body: Json) -> Json:
+    """The bot is added back to a group."""
+    return await kick(emu, body, kicked=False)
 
 
 async def migrate(emu: Emulator, body: Json) -> Json:
@@ -224,11 +235,13 @@ async def migrate(emu: Emulator, body: Json) -> Json:
 
 
 async def reset(emu: Emulator, body: Json) -> Json:
+    """Forget all state (settings and clock stay)."""
     emu.reset()
     return {"reset": True}
 
 
 async def add_fault(emu: Emulator, body: Json) -> Json:
+    """The next ``count`` calls to ``method`` fail with this error."""
     code = int(body.get("error_code", 400))
     error = ApiError(code, body["description"], body.get("parameters"))
     from .state import Fault
@@ -240,17 +253,21 @@ async def add_fault(emu: Emulator, body: Json) -> Json:
 
 
 async def clock(emu: Emulator, body: Json) -> Json:
-    if body:
-        if not isinstance(emu.clock, ManualClock):
-            raise ControlError("the emulator runs on real time; its clock cannot be moved")
-        if "advance" in body:
-            emu.clock.advance(float(body["advance"]))
-        if "set" in body:
-            emu.clock.set(float(body["set"]))
-    return {"now": emu.clock.now(), "manual": isinstance(emu.clock, ManualClock)}
+    """Both clocks jump ahead with ``advance``; only a ManualClock can be ``set``."""
+    clock = emu.clock
+    if "advance" in body:
+        if not isinstance(clock, ManualClock | SystemClock):
+            raise ControlError("this clock cannot be moved")
+        clock.advance(float(body["advance"]))
+    if "set" in body:
+        if not isinstance(clock, ManualClock):
+            raise ControlError("only a manual clock can be set; advance the real-time one")
+        clock.set(float(body["set"]))
+    return {"now": clock.now(), "manual": isinstance(clock, ManualClock)}
 
 
 async def settings(emu: Emulator, body: Json) -> Json:
+    """Read or change settings (unknown names are refused)."""
     if body:
         try:
             emu.settings.update(body)
@@ -268,81 +285,11 @@ ACTIONS: dict[str, Action] = {
     "photo": send_photo,
     "block": block,
     "unblock": unblock,
+    "kick": kick,
+    "add": add,
     "migrate": migrate,
     "reset": reset,
     "faults": add_fault,
     "clock": clock,
     "settings": settings,
 }
-
-
-def chat_view(emu: Emulator, chat: Chat) -> Json:
-    bot_messages = [chat.messages[i] for i in chat.bot_message_ids if i in chat.messages]
-    return {"chat": chat.api, "messages": bot_messages, "transcript": chat.transcript}
-
-
-def add_routes(router: web.UrlDispatcher, emu: Emulator) -> None:
-    """Mount the control API on ``router``."""
-
-    def reply(body: Any, status: int = 200) -> web.Response:
-        return web.Response(
-            text=json.dumps(body, ensure_ascii=False),
-            status=status,
-            content_type="application/json",
-        )
-
-    async def act(request: web.Request) -> web.Response:
-        action = ACTIONS.get(request.match_info["action"])
-        if action is None:
-            return reply({"error": "unknown control action"}, 404)
-        body = await request.json() if request.can_read_body else {}
-        try:
-            return reply(await action(emu, body or {}))
-        except (ControlError, ApiError, KeyError, ValueError) as exc:
-            text = exc.description if isinstance(exc, ApiError) else str(exc)
-            return reply({"error": text or exc.__class__.__name__}, 400)
-
-    async def get_state(request: web.Request) -> web.Response:
-        action = request.match_info["action"]
-        if action in ("clock", "settings"):
-            return reply(await ACTIONS[action](emu, {}))
-        if action == "updates":
-            return reply(list(emu.state.updates))
-        return reply({"error": "unknown control action"}, 404)
-
-    async def clear_faults(request: web.Request) -> web.Response:
-        emu.state.faults.clear()
-        return reply({"faults": 0})
-
-    async def chat(request: web.Request) -> web.Response:
-        chat = emu.state.chats.get(int(request.match_info["chat_id"]))
-        if chat is None:
-            return reply({"error": "chat not found"}, 404)
-        return reply(chat_view(emu, chat))
-
-    async def wait(request: web.Request) -> web.Response:
-        chat_id = int(request.match_info["chat_id"])
-        count = int(request.query.get("count", "1"))
-        timeout = float(request.query.get("timeout", "5"))
-
-        def ready() -> bool:
-            chat = emu.state.chats.get(chat_id)
-            return chat is not None and len(chat.transcript) >= count
-
-        ok = await emu.wait_for(ready, timeout)
-        chat = emu.state.chats.get(chat_id)
-        body = chat_view(emu, chat) if chat is not None else {"transcript": [], "messages": []}
-        return reply(body, 200 if ok else 408)
-
-    async def file(request: web.Request) -> web.Response:
-        stored = emu.state.files.get(request.match_info["file_id"])
-        if stored is None:
-            return reply({"error": "no such file"}, 404)
-        return web.Response(body=stored.content, content_type="application/octet-stream")
-
-    router.add_post("/control/{action}", act)
-    router.add_get("/control/{action}", get_state)
-    router.add_delete("/control/faults", clear_faults)
-    router.add_get("/control/chats/{chat_id}", chat)
-    router.add_get("/control/chats/{chat_id}/wait", wait)
-    router.add_get("/control/files/{file_id}", file)

@@ -8,7 +8,6 @@ import asyncio
 import contextlib
 import logging
 from http import HTTPStatus
-from typing import Any
 
 import aiohttp
 
@@ -56,13 +55,16 @@ class Emulator:
         self._webhook_wake.set()
 
     def start_webhook(self) -> None:
+        """(Re)start the webhook sender task."""
         self.stop_webhook()
         self._webhook_task = asyncio.get_running_loop().create_task(self._deliver_forever())
 
     def webhook_running(self) -> bool:
+        """Whether the webhook sender task is alive."""
         return self._webhook_task is not None and not self._webhook_task.done()
 
     def stop_webhook(self) -> None:
+        """Stop the webhook sender task (the queue stays)."""
         if self._webhook_task is not None:
             self._webhook_task.cancel()
             self._webhook_task = None
@@ -75,6 +77,7 @@ class Emulator:
         attempts = 0
         while True:
             state = self.state
+            state.expire()
             if not state.updates:
                 self._webhook_wake.clear()
                 await self._webhook_wake.wait()
@@ -84,16 +87,14 @@ class Emulator:
             if error is None:
                 attempts = 0
                 if state.updates and state.updates[0] is update:
-                    state.updates.popleft()
-                state.notify()
+                    state.confirm(update["update_id"] + 1)
                 continue
             attempts += 1
             state.webhook_error = (state.now(), error)
-            state.notify()
             if attempts >= self.settings.webhook_max_attempts:
                 attempts = 0
                 if state.updates and state.updates[0] is update:
-                    state.updates.popleft()
+                    state.confirm(update["update_id"] + 1)
                 continue
             timer = self.clock.timer(self.settings.webhook_retry_delay)
             try:
@@ -134,14 +135,20 @@ class Emulator:
         if self._webhook_task is not None:
             self.wake_webhook()
 
-    async def wait_for(self, predicate: Any, within: float) -> bool:
-        """Wait (real time, a safety net for tests) until ``predicate()`` is true."""
+    async def wait_for_chat(self, chat_id: int, count: int, within: float) -> bool:
+        """Wait (real time, a safety net for tests) until the transcript of ``chat_id`` has
+        ``count`` entries; False if ``within`` seconds passed first."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + within
-        while not predicate():
+
+        def ready() -> bool:
+            chat = self.state.chats.get(chat_id)
+            return chat is not None and len(chat.transcript) >= count
+
+        while not ready():
             remaining = deadline - loop.time()
             if remaining <= 0:
                 return False
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self.state.changed(), remaining)
+                await asyncio.wait_for(self.state.changed(chat_id), remaining)
         return True

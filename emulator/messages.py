@@ -10,9 +10,10 @@ import mimetypes
 from typing import TYPE_CHECKING, Any
 
 from .errors import bad_request
+from .html_parse import parse_html
 from .params import Params, Upload
 from .state import Chat, Json, StoredFile
-from .text import check_entities, finalize, parse_html, utf16_len
+from .text import check_entities, finalize, utf16_len
 
 if TYPE_CHECKING:
     from .core import Emulator
@@ -47,6 +48,7 @@ def formatted(emu: Emulator, p: Params, field: str, entities_field: str) -> tupl
 
 
 def message_text(emu: Emulator, p: Params) -> tuple[str, list[Json]]:
+    """The ``text`` parameter, parsed and checked: 1–4096 UTF-16 units."""
     text, entities = formatted(emu, p, "text", "entities")
     if not text:
         raise bad_request("message text is empty")
@@ -56,6 +58,7 @@ def message_text(emu: Emulator, p: Params) -> tuple[str, list[Json]]:
 
 
 def caption(emu: Emulator, p: Params) -> Json:
+    """The ``caption`` fields, parsed and checked: ≤ 1024 UTF-16 units."""
     text, entities = formatted(emu, p, "caption", "caption_entities")
     if utf16_len(text) > emu.settings.max_caption_length:
         raise bad_request("message caption is too long")
@@ -123,6 +126,7 @@ def reply_markup(emu: Emulator, p: Params) -> Json | None:
 
 
 def reply_fields(chat: Chat, p: Params) -> Json:
+    """``reply_to_message`` from ``reply_parameters``/``reply_to_message_id``."""
     params = p.obj("reply_parameters", "reply parameters JSON object") or {}
     target = params.get("message_id") if isinstance(params, dict) else None
     if target is None:
@@ -151,6 +155,7 @@ def deliver(emu: Emulator, chat: Chat, fields: Json, markup: Json | None, kind: 
 
 
 async def send_message(emu: Emulator, p: Params) -> Json:
+    """sendMessage."""
     chat = emu.state.writable_chat(p.chat_id())
     text, entities = message_text(emu, p)
     markup = reply_markup(emu, p)
@@ -188,6 +193,7 @@ def _apply_edit(emu: Emulator, chat: Chat, message: Json, changes: Json) -> Json
 
 
 async def edit_message_text(emu: Emulator, p: Params) -> Json:
+    """editMessageText: returns the edited Message; no markup removes the keyboard."""
     chat, message = _editable(emu, p)
     if "text" not in message:
         raise bad_request("there is no text in the message to edit")
@@ -198,6 +204,7 @@ async def edit_message_text(emu: Emulator, p: Params) -> Json:
 
 
 async def edit_message_caption(emu: Emulator, p: Params) -> Json:
+    """editMessageCaption: returns the edited Message."""
     chat, message = _editable(emu, p)
     if "text" in message:
         raise bad_request("there is no caption in the message to edit")
@@ -211,6 +218,7 @@ async def edit_message_caption(emu: Emulator, p: Params) -> Json:
 
 
 async def edit_message_reply_markup(emu: Emulator, p: Params) -> Json:
+    """editMessageReplyMarkup: returns the edited Message."""
     chat, message = _editable(emu, p)
     return _apply_edit(emu, chat, message, {"reply_markup": reply_markup(emu, p)})
 
@@ -275,6 +283,7 @@ def input_file(emu: Emulator, p: Params, field: str) -> StoredFile | Upload:
 
 
 def image_size(content: bytes) -> tuple[int, int]:
+    """(width, height) of an image, else 400 IMAGE_PROCESS_FAILED (as Telegram)."""
     from PIL import Image, UnidentifiedImageError
 
     try:
@@ -285,6 +294,7 @@ def image_size(content: bytes) -> tuple[int, int]:
 
 
 async def send_document(emu: Emulator, p: Params) -> Json:
+    """sendDocument: a multipart upload or an existing file_id."""
     chat = emu.state.writable_chat(p.chat_id())
     source = input_file(emu, p, "document")
     fields = caption(emu, p)
@@ -303,6 +313,7 @@ async def send_document(emu: Emulator, p: Params) -> Json:
 
 
 async def send_photo(emu: Emulator, p: Params) -> Json:
+    """sendPhoto: a real image upload (one PhotoSize) or an existing file_id."""
     chat = emu.state.writable_chat(p.chat_id())
     source = input_file(emu, p, "photo")
     fields = caption(emu, p)
@@ -316,6 +327,7 @@ async def send_photo(emu: Emulator, p: Params) -> Json:
 
 
 async def get_file(emu: Emulator, p: Params) -> Json:
+    """getFile: ``file_path`` for ``/file/bot<token>/<file_path>``; ≤ 20 MB."""
     stored = emu.state.files.get(p.text("file_id") or "")
     if stored is None:
         raise bad_request("invalid file_id")
@@ -330,4 +342,5 @@ async def get_file(emu: Emulator, p: Params) -> Json:
 
 
 async def always_true(emu: Emulator, p: Params) -> Any:
+    """logOut / close: accepted and ignored."""
     return True

@@ -1,6 +1,6 @@
 """The aiohttp application: the Bot API at ``/bot<token>/<method>``, file downloads at
 ``/file/bot<token>/<file_path>`` and the control API under ``/control/`` (see
-:mod:`emulator.control`).
+:mod:`emulator.control_http`).
 
 Public API::
 
@@ -22,7 +22,7 @@ from typing import Any
 
 from aiohttp import web
 
-from . import control
+from . import control_http
 from .botapi import METHODS
 from .clock import Clock
 from .core import Emulator
@@ -80,7 +80,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     app[EMULATOR] = emu
     app.router.add_route("*", "/bot{token}/{method}", bot_api)
     app.router.add_get("/file/bot{token}/{path:.+}", download)
-    control.add_routes(app.router, emu)
+    control_http.add_routes(app.router, emu)
 
     async def on_cleanup(_app: web.Application) -> None:
         await emu.close()
@@ -128,5 +128,10 @@ async def running(
 def run(host: str = "127.0.0.1", port: int = 8081, settings: Settings | None = None) -> None:
     """Serve until interrupted, on real time (blocking)."""
     web.run_app(
-        create_app(settings), host=host, port=port, access_log=None, handler_cancellation=True
+        create_app(settings),
+        host=host,
+        port=port,
+        access_log=None,
+        handler_cancellation=True,
+        print=None,  # our own banner says where we listen
     )

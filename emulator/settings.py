@@ -40,6 +40,8 @@ class Settings:
     # getUpdates
     max_updates_limit: int = 100
     max_poll_timeout: float = 50.0
+    # Unconfirmed updates are kept this long (https://core.telegram.org/bots/api#getting-updates).
+    update_retention: float = 24 * 3600.0
 
     # Webhook delivery: a failed delivery is retried after this many seconds, up to the attempts
     # given (then the update is dropped, as Telegram eventually does).

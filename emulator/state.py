@@ -33,6 +33,7 @@ class Chat:
     api: Json
     blocked: bool = False  # private chats: the user blocked the bot
     migrated_to: int | None = None  # groups upgraded to a supergroup
+    kicked: bool = False  # groups: the bot was removed
     next_message_id: int = 1
     messages: dict[int, Json] = field(default_factory=dict)  # message_id -> Message
     bot_message_ids: list[int] = field(default_factory=list)  # in sending order
@@ -86,11 +87,15 @@ class State:
         self.reset()
 
     def reset(self) -> None:
+        previous: asyncio.Event | None = getattr(self, "_update_event", None)
+        if previous is not None:
+            previous.set()  # pending long polls return (empty) instead of hanging
         self.users: dict[int, Json] = {}
         self.chats: dict[int, Chat] = {}
         self.files: dict[str, StoredFile] = {}
         self.files_by_path: dict[str, StoredFile] = {}
         self.updates: deque[Json] = deque()
+        self.update_times: dict[int, float] = {}  # update_id -> when it was queued (clock)
         self.next_update_id = 1
         self.allowed_updates: list[str] = []
         self.callbacks: dict[str, PendingCallback] = {}
@@ -99,8 +104,8 @@ class State:
         self.webhook: Json = {}
         self.webhook_error: tuple[int, str] | None = None
         self._ids = itertools.count(1)
-        self._update_event = asyncio.Event()
-        self._changed = asyncio.Event()
+        self._update_event: asyncio.Event = asyncio.Event()
+        self._changed: dict[int | None, asyncio.Event] = {}  # chat id (None: any) -> next change
 
     # -- identities -------------------------------------------------------------------------
     @property
@@ -131,6 +136,7 @@ class State:
         return api
 
     def private_chat(self, user: Json) -> Chat:
+        """The private chat with ``user`` (created on first contact)."""
         chat = self.chats.get(user["id"])
         if chat is None:
             api: Json = {
@@ -141,6 +147,7 @@ class State:
         return chat
 
     def group_chat(self, spec: Json) -> Chat:
+        """The group or supergroup described by ``spec`` (created on first contact)."""
         chat_id = int(spec["id"])
         chat = self.chats.get(chat_id)
         if chat is None:
@@ -164,9 +171,12 @@ class State:
             raise errors.bad_request(errors.MIGRATED, {"migrate_to_chat_id": chat.migrated_to})
         if chat.blocked:
             raise errors.forbidden(errors.BLOCKED)
+        if chat.kicked:
+            raise errors.forbidden(f"bot was kicked from the {chat.type} chat")
         return chat
 
     def find_chat(self, chat_id: Any) -> Chat:
+        """A known chat by id or ``@username``, else 400 chat not found."""
         chat: Chat | None = None
         if isinstance(chat_id, str) and chat_id.startswith("@"):
             name = chat_id[1:].lower()
@@ -201,26 +211,32 @@ class State:
         return message
 
     def record(self, chat: Chat, kind: str, payload: Json) -> None:
-        """Append to the chat's transcript of what the bot did and wake waiting readers."""
+        """Append to the chat's transcript of what the bot did and wake its readers."""
         chat.transcript.append({"kind": kind, "date": self.now(), **payload})
-        self.notify()
+        self.notify(chat.id)
 
-    def notify(self) -> None:
-        self._changed.set()
-        self._changed = asyncio.Event()
+    def notify(self, chat_id: int) -> None:
+        for key in (chat_id, None):
+            event = self._changed.pop(key, None)
+            if event is not None:
+                event.set()
 
-    async def changed(self) -> None:
-        """Wait until the next transcript change."""
-        await self._changed.wait()
+    async def changed(self, chat_id: int | None = None) -> None:
+        """Wait until the next change of the transcript of ``chat_id`` (None: of any chat)."""
+        event = self._changed.get(chat_id)
+        if event is None:
+            event = self._changed[chat_id] = asyncio.Event()
+        await event.wait()
 
     # -- updates -------------------------------------------------------------------------------
     def push_update(self, kind: str, payload: Json) -> Json:
         """Queue an update of ``kind`` (unless ``allowed_updates`` excludes it); returns it."""
-        update = {"update_id": self.next_update_id, kind: payload}
+        update: Json = {"update_id": self.next_update_id, kind: payload}
         self.next_update_id += 1
         allowed = self.allowed_updates
         if (kind in allowed) if allowed else (kind not in NOT_BY_DEFAULT):
             self.updates.append(update)
+            self.update_times[update["update_id"]] = self.clock.now()
             self._update_event.set()
             self._update_event = asyncio.Event()
             self.on_update()
@@ -233,13 +249,28 @@ class State:
         """Drop the updates before ``offset`` (negative: keep only the last ``-offset``)."""
         if offset < 0:
             while len(self.updates) > -offset:
-                self.updates.popleft()
+                self._drop_first()
             return
         while self.updates and self.updates[0]["update_id"] < offset:
-            self.updates.popleft()
+            self._drop_first()
+
+    def expire(self) -> None:
+        """Forget updates older than ``update_retention`` (Telegram keeps them 24 hours)."""
+        oldest = self.clock.now() - self.settings.update_retention
+        while self.updates and self.update_times.get(self.updates[0]["update_id"], oldest) < oldest:
+            self._drop_first()
+
+    def drop_pending(self) -> None:
+        """``drop_pending_updates``: forget every queued update."""
+        self.updates.clear()
+        self.update_times.clear()
+
+    def _drop_first(self) -> None:
+        self.update_times.pop(self.updates.popleft()["update_id"], None)
 
     # -- faults --------------------------------------------------------------------------------
     def take_fault(self, method: str) -> ApiError | None:
+        """The injected error for this call of ``method`` (lower-case), if any."""
         queue = self.faults.get(method.lower())
         if not queue:
             return None

@@ -10,7 +10,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import BaseHandler
 
-from handlers import contacts, onboarding, progress, tasks
+from handlers import contact_admin, contacts, onboarding, progress, tasks
 from handlers.context import BotContext
 
 Handler = BaseHandler[Update, BotContext, object]
@@ -26,6 +26,12 @@ def all_handlers() -> list[tuple[int, list[Handler]]]:
         # progress dialog last: its text/file handlers take the private messages nobody else took.
         (
             0,
-            [*onboarding.handlers(), *contacts.handlers(), *tasks.handlers(), *progress.handlers()],
+            [
+                *onboarding.handlers(),
+                *contacts.handlers(),
+                *contact_admin.handlers(),  # the confirmation buttons of /lienhe
+                *tasks.handlers(),
+                *progress.handlers(),
+            ],
         ),
     ]

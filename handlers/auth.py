@@ -106,6 +106,9 @@ def requires(
             user = update.effective_user
             if user is None:
                 return ConversationHandler.END
+            # A short unit of work of its own: the callback opens the next one. Holding one
+            # transaction across the callback's Telegram calls would keep SQLite's write lock
+            # for the length of a network round trip.
             async with context.session_factory.begin() as session:
                 contact = await access.get_contact(session, context.plan_id, user.id)
                 if contact is not None:

@@ -1,5 +1,6 @@
-"""The standing office's people commands: ``/lienhe`` (who is bound, last activity) and ``/moi``
-(make an invite code and deep link in chat).
+"""The standing office's people commands: ``/lienhe`` (who is bound, last activity; with
+``thuhoi ID`` / ``chuyen TÊN CƠ QUAN`` it revokes or hands over, see ``handlers.contact_admin``) and
+``/moi`` (make an invite code and deep link in chat).
 
 ``/moi TÊN CƠ QUAN`` — a contact invite for that agency ("so noi vu" works: names are folded like the
 importer stores them); ``/moi thuongtruc`` — a standing-office invite (new office staff, or to bind
@@ -13,14 +14,15 @@ from datetime import timedelta
 
 from telegram import Update
 from telegram.constants import ParseMode
-from telegram.ext import BaseHandler, CommandHandler
+from telegram.ext import BaseHandler, CommandHandler, filters
 
+from handlers import contact_admin
 from handlers.auth import Actor, requires
 from handlers.context import BotContext
 from handlers.menu import roles_for
 from handlers.render import chunks, moment, role_names
 from locales import _
-from models import access
+from models import access, directory
 from models.access import AccessError
 from models.people import Role
 
@@ -37,18 +39,20 @@ def leader_title(folded: str) -> str | None:
     return None
 
 
-def invite_link(bot_username: str, code: str) -> str:
-    """The deep link that opens the bot with ``/start <code>``."""
-    return f"https://t.me/{bot_username}?start={code}"
-
-
 @requires(roles_for("lienhe"))
 async def list_contacts(update: Update, context: BotContext, actor: Actor) -> None:
-    """``/lienhe``: every bound person, grouped by agency, with roles and last activity."""
+    """``/lienhe``: every bound person, grouped by agency, with roles and last activity;
+    ``/lienhe thuhoi ID`` and ``/lienhe chuyen TÊN`` go to ``contact_admin.ask``."""
     assert update.effective_message is not None
+    if context.args:
+        text = " ".join(context.args)
+        words, _sep, rest = text.partition(" ")
+        if not await contact_admin.ask(update, context, access.fold(words), rest):
+            await update.effective_message.reply_text(lienhe_usage())
+        return
     tz = context.settings.tz
     async with context.session_factory.begin() as session:
-        contacts = await access.list_contacts(session, context.plan_id)
+        contacts = await directory.list_contacts(session, context.plan_id)
         lines = [_("<b>Cán bộ đã liên kết ({count}):</b>").format(count=len(contacts))]
         for c in contacts:
             where = (
@@ -69,8 +73,17 @@ async def list_contacts(update: Update, context: BotContext, actor: Actor) -> No
                     last=last,
                 )
             )
+    lines += ["", lienhe_usage()]
     for piece in chunks("\n".join(lines)):
         await update.effective_message.reply_text(piece, parse_mode=ParseMode.HTML)
+
+
+def lienhe_usage() -> str:
+    """How to revoke or hand over from chat."""
+    return _(
+        "Thu hồi một người: /lienhe thuhoi ID\nChuyển giao một cơ quan cho người mới: "
+        "/lienhe chuyen TÊN CƠ QUAN"
+    )
 
 
 @requires(roles_for("moi"))
@@ -106,7 +119,7 @@ async def make_invite(update: Update, context: BotContext, actor: Actor) -> None
                 )
             elif leader_title(words) is not None:
                 title = leader_title(words) or ""
-                position = await access.find_leader_position(session, context.plan_id, title)
+                position = await directory.find_leader_position(session, context.plan_id, title)
                 target = position.title
                 invite = await access.create_invite(
                     session,
@@ -118,7 +131,7 @@ async def make_invite(update: Update, context: BotContext, actor: Actor) -> None
                     created_by_contact_id=actor.contact_id,
                 )
             else:
-                agency = await access.find_agency_by_name(session, context.plan_id, text)
+                agency = await directory.find_agency_by_name(session, context.plan_id, text)
                 target = agency.name
                 invite = await access.create_invite(
                     session,
@@ -138,15 +151,7 @@ async def make_invite(update: Update, context: BotContext, actor: Actor) -> None
             return
         code, expires = invite.code, invite.expires_at
     await message.reply_text(
-        _(
-            "Mã mời cho <b>{target}</b>: <code>{code}</code>\nĐường link: {link}\n"
-            "Hết hạn: {expires}. Mỗi mã chỉ dùng một lần."
-        ).format(
-            target=html.escape(target),
-            code=code,
-            link=invite_link(settings.bot_username, code),
-            expires=moment(expires, settings.tz),
-        ),
+        contact_admin.invite_text(settings, target, code, expires),
         parse_mode=ParseMode.HTML,
         disable_web_page_preview=True,
     )
@@ -154,4 +159,9 @@ async def make_invite(update: Update, context: BotContext, actor: Actor) -> None
 
 def handlers() -> list[BaseHandler[Update, BotContext, object]]:
     """The contact-management handlers, for ``handlers.all_handlers``."""
-    return [CommandHandler("lienhe", list_contacts), CommandHandler("moi", make_invite)]
+    # Private chats only: the contact list and fresh invite codes are not for a group's eyes.
+    private = filters.ChatType.PRIVATE
+    return [
+        CommandHandler("lienhe", list_contacts, filters=private),
+        CommandHandler("moi", make_invite, filters=private),
+    ]

@@ -44,7 +44,7 @@ COMMANDS: tuple[Command, ...] = (
         N_("Cập nhật tiến độ nhiệm vụ (báo cáo)"),
         frozenset({Role.CONTACT, Role.STANDING_OFFICE}),
     ),
-    Command("lienhe", N_("Danh sách cán bộ đầu mối đã liên kết"), OFFICE),
+    Command("lienhe", N_("Cán bộ đầu mối đã liên kết; thu hồi, chuyển giao"), OFFICE),
     Command("moi", N_("Tạo mã mời cho một cơ quan"), OFFICE),
     Command("trogiup", N_("Hướng dẫn sử dụng"), frozenset()),
     Command("huy", N_("Hủy thao tác đang làm"), frozenset()),

@@ -7,7 +7,7 @@ import html
 
 from telegram import Update
 from telegram.constants import ParseMode
-from telegram.ext import BaseHandler, CommandHandler
+from telegram.ext import BaseHandler, CommandHandler, filters
 
 from handlers.auth import Actor, requires
 from handlers.context import BotContext
@@ -43,4 +43,5 @@ async def my_tasks(update: Update, context: BotContext, actor: Actor) -> None:
 
 def handlers() -> list[BaseHandler[Update, BotContext, object]]:
     """The task-list handlers, for ``handlers.all_handlers``."""
-    return [CommandHandler("nhiemvu", my_tasks)]
+    # Private chats only: task lists and dialogs are personal (DESIGN.md), a group sees none of them.
+    return [CommandHandler("nhiemvu", my_tasks, filters=filters.ChatType.PRIVATE)]

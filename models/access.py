@@ -15,12 +15,11 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from models.people import BoundChat, Contact, ContactRole, Invite, Role
-from models.plan import Agency, AgencyAlias, LeaderPosition
 
 #: Purpose of the standing office's bound group chat (``BoundChat.purpose``).
 STANDING_OFFICE_CHAT = "standing_office"
@@ -129,6 +128,20 @@ async def _usable_invite(session: AsyncSession, plan_id: int, code: str, now: da
     return invite
 
 
+async def _claim(session: AsyncSession, invite: Invite, now: datetime) -> None:
+    # A conditional UPDATE, not a read-then-write: two people tapping the same link at once must
+    # not both get in (PostgreSQL runs READ COMMITTED; the loser sees 0 rows and is refused).
+    result = await session.execute(
+        update(Invite)
+        .where(Invite.id == invite.id, Invite.used_at.is_(None))
+        .values(used_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if getattr(result, "rowcount", 1) != 1:
+        raise InviteError(InviteRefusal.USED)
+    invite.used_at = now
+
+
 def _aware(value: datetime) -> datetime:
     # SQLite hands back naive datetimes even for timezone-aware columns; they were stored as UTC.
     return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
@@ -161,7 +174,8 @@ def roles_of(contact: Contact) -> frozenset[Role]:
     return frozenset(r.role for r in contact.roles)
 
 
-def _grant(contact: Contact, role: Role) -> None:
+def grant_role(contact: Contact, role: Role) -> None:
+    """Give ``contact`` ``role`` unless it holds it already (roles loaded)."""
     if role not in {r.role for r in contact.roles}:
         contact.roles.append(ContactRole(role=role))
 
@@ -197,6 +211,7 @@ async def redeem_invite(
         and contact.agency_id != invite.agency_id
     ):
         raise InviteError(InviteRefusal.OTHER_AGENCY)
+    await _claim(session, invite, now)
     if contact is None:
         contact = Contact(plan_id=plan_id, telegram_user_id=telegram_user_id, roles=[])
         session.add(contact)
@@ -207,12 +222,11 @@ async def redeem_invite(
     contact.unreachable_reason = None
     if invite.agency_id is not None:
         contact.agency_id = invite.agency_id
-        _grant(contact, Role.CONTACT)
+        grant_role(contact, Role.CONTACT)
     if invite.leader_position_id is not None:
         contact.leader_position_id = invite.leader_position_id
-    _grant(contact, invite.role)
+    grant_role(contact, invite.role)
     await session.flush()
-    invite.used_at = now
     invite.used_by_contact_id = contact.id
     await session.flush()
     reloaded = await get_contact(session, plan_id, telegram_user_id)
@@ -252,7 +266,7 @@ async def bind_group_chat(
     chat.chat_id = chat_id
     chat.title = title
     chat.unreachable_at = None
-    invite.used_at = now
+    await _claim(session, invite, now)
     invite.used_by_contact_id = sender.id
     await session.flush()
     return chat
@@ -266,136 +280,6 @@ async def touch(session: AsyncSession, contact: Contact, now: datetime) -> None:
     await session.flush()
 
 
-async def list_contacts(
-    session: AsyncSession,
-    plan_id: int,
-    *,
-    agency_id: int | None = None,
-    include_revoked: bool = False,
-) -> list[Contact]:
-    """Contacts of the plan (optionally of one agency), ordered by agency name then person name;
-    roles, agency and leader position loaded."""
-    stmt = (
-        select(Contact)
-        .outerjoin(Agency, Contact.agency_id == Agency.id)
-        .where(Contact.plan_id == plan_id)
-        .options(
-            selectinload(Contact.roles),
-            selectinload(Contact.agency),
-            selectinload(Contact.leader_position),
-        )
-        .order_by(Agency.name.nulls_first(), Contact.full_name, Contact.id)
-    )
-    if agency_id is not None:
-        stmt = stmt.where(Contact.agency_id == agency_id)
-    if not include_revoked:
-        stmt = stmt.where(Contact.revoked_at.is_(None))
-    return list((await session.scalars(stmt)).all())
-
-
-async def revoke_contact(
-    session: AsyncSession, plan_id: int, telegram_user_id: int, *, now: datetime
-) -> Contact:
-    """Revoke a person: they lose every role at once (the row stays for history).
-
-    Raises ``AccessError`` when no active contact has that Telegram id.
-    """
-    contact = await get_contact(session, plan_id, telegram_user_id)
-    if contact is None:
-        raise AccessError(f"no active contact with Telegram id {telegram_user_id}")
-    contact.revoked_at = now
-    await session.flush()
-    return contact
-
-
-@dataclass(frozen=True)
-class Transfer:
-    """Outcome of handing an agency over: who lost it, and the new person's way in."""
-
-    revoked: list[Contact]
-    invite: Invite | None
-    new_contact: Contact | None
-
-
-async def transfer_agency(
-    session: AsyncSession,
-    plan_id: int,
-    agency_id: int,
-    *,
-    now: datetime,
-    ttl: timedelta,
-    to_telegram_user_id: int | None = None,
-    created_by_contact_id: int | None = None,
-) -> Transfer:
-    """Hand ``agency_id`` over to a new person: its current contacts are revoked; the new person is
-    either an already-bound account without an agency (``to_telegram_user_id``), who becomes the
-    agency's contact at once, or, without one, gets a fresh contact invite.
-
-    Raises ``AccessError`` when ``to_telegram_user_id`` is not an active contact, or acts for
-    another agency.
-    """
-    new_contact: Contact | None = None
-    if to_telegram_user_id is not None:
-        new_contact = await get_contact(session, plan_id, to_telegram_user_id)
-        if new_contact is None:
-            raise AccessError(f"no active contact with Telegram id {to_telegram_user_id}")
-        if new_contact.agency_id not in (None, agency_id):
-            raise AccessError("that person already acts for another agency")
-    revoked = [
-        c
-        for c in await list_contacts(session, plan_id, agency_id=agency_id)
-        if new_contact is None or c.id != new_contact.id
-    ]
-    for contact in revoked:
-        contact.revoked_at = now
-    invite: Invite | None = None
-    if new_contact is not None:
-        new_contact.agency_id = agency_id
-        _grant(new_contact, Role.CONTACT)
-    else:
-        invite = await create_invite(
-            session,
-            plan_id,
-            Role.CONTACT,
-            now=now,
-            ttl=ttl,
-            agency_id=agency_id,
-            created_by_contact_id=created_by_contact_id,
-        )
-    await session.flush()
-    return Transfer(revoked=revoked, invite=invite, new_contact=new_contact)
-
-
-async def get_agency(session: AsyncSession, plan_id: int, agency_id: int) -> Agency:
-    """The agency ``agency_id`` of the plan; raises ``AccessError`` when absent."""
-    agency = await session.get(Agency, agency_id)
-    if agency is None or agency.plan_id != plan_id:
-        raise AccessError(f"no agency {agency_id} in plan {plan_id}")
-    return agency
-
-
-async def find_leader_position(session: AsyncSession, plan_id: int, title: str) -> LeaderPosition:
-    """The leader position whose title matches ``title`` ignoring case, spacing and diacritics.
-
-    Raises ``AccessError`` listing the positions the plan has when none matches.
-    """
-    positions = list(
-        (
-            await session.scalars(
-                select(LeaderPosition)
-                .where(LeaderPosition.plan_id == plan_id)
-                .order_by(LeaderPosition.id)
-            )
-        ).all()
-    )
-    wanted = fold(title)
-    for position in positions:
-        if fold(position.title) == wanted:
-            return position
-    known = "; ".join(p.title for p in positions) or "none"
-    raise AccessError(f"no leader position {title!r} (the plan has: {known})")
-
-
 async def standing_office_chat(session: AsyncSession, plan_id: int) -> BoundChat | None:
     """The standing office's bound group chat, if one was bound."""
     return await session.scalar(
@@ -403,42 +287,3 @@ async def standing_office_chat(session: AsyncSession, plan_id: int) -> BoundChat
             BoundChat.plan_id == plan_id, BoundChat.purpose == STANDING_OFFICE_CHAT
         )
     )
-
-
-async def find_agency_by_name(session: AsyncSession, plan_id: int, name: str) -> Agency:
-    """The agency whose name or an alias equals ``name`` once folded ("so noi vu" → Sở Nội vụ),
-    the way the importer stores ``name_folded``/``alias_folded``.
-
-    Raises ``AccessError`` naming up to five agencies that contain the words when none matches.
-    """
-    wanted = fold(name)
-    agency = await session.scalar(
-        select(Agency).where(Agency.plan_id == plan_id, Agency.name_folded == wanted)
-    )
-    if agency is None:
-        agency = await session.scalar(
-            select(Agency)
-            .join(AgencyAlias, AgencyAlias.agency_id == Agency.id)
-            .where(Agency.plan_id == plan_id, AgencyAlias.alias_folded == wanted)
-        )
-    if agency is not None:
-        return agency
-    # Slower path for punctuation differences, over the plan's few hundred names at most.
-    key = match_key(name)
-    for candidate in (
-        await session.scalars(
-            select(Agency).where(Agency.plan_id == plan_id).options(selectinload(Agency.aliases))
-        )
-    ).all():
-        if key in {match_key(candidate.name), *(match_key(a.alias) for a in candidate.aliases)}:
-            return candidate
-    near = (
-        await session.scalars(
-            select(Agency.name)
-            .where(Agency.plan_id == plan_id, Agency.name_folded.contains(wanted))
-            .order_by(Agency.name)
-            .limit(5)
-        )
-    ).all()
-    hint = f" (did you mean: {'; '.join(near)}?)" if near else ""
-    raise AccessError(f"no agency named {name!r}{hint}")

@@ -37,10 +37,6 @@ class _Tok:
     start: int
     end: int
 
-    @property
-    def is_num(self) -> bool:
-        return self.text.isdigit()
-
 
 @dataclass
 class _Item:
@@ -51,10 +47,14 @@ class _Item:
 
 
 class _Parser:
+    """Recursive-descent reader over the folded tokens; collects items and flags."""
+
     def __init__(self, text: str, campaign_start: date, campaign_end: date) -> None:
         self.original = nfc(text)  # positions below index the NFC text
         folded = fold_aligned(text).replace("–", "-").replace("—", "-")
         self.tokens = [_Tok(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(folded)]
+        while self.tokens and self.tokens[-1].text == ".":  # a sentence's final full stop
+            self.tokens.pop()
         self.pos = 0
         self.campaign = (campaign_start, campaign_end)
         self.items: list[_Item] = []

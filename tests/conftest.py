@@ -76,7 +76,3 @@ def db_url(request: pytest.FixtureRequest) -> str:
     if request.param == "sqlite":
         return str(request.getfixturevalue("sqlite_url"))
     return str(request.getfixturevalue("pg_url"))
-
-
-# The Telegram emulator's fixture ``telegram_emulator`` (package ``emulator``).
-pytest_plugins = ["emulator.pytest_plugin"]

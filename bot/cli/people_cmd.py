@@ -16,7 +16,7 @@ from bot.agency_file import AgencyFileError, read_agency_file
 from bot.cli import agency_cmd
 from bot.cli.common import PlanOption, database, fail, get_settings, run
 from bot.settings import Settings
-from models import access
+from models import access, directory
 from models.access import AccessError
 from models.agencies import upsert_agencies
 from models.people import Invite, Role
@@ -90,7 +90,7 @@ def invite(
                         out.append(_describe(settings, a.name, inv))
                     return out
                 if leader is not None:
-                    pos = await access.find_leader_position(session, plan_row.id, leader)
+                    pos = await directory.find_leader_position(session, plan_row.id, leader)
                     inv = await access.create_invite(
                         session,
                         plan_row.id,
@@ -103,7 +103,7 @@ def invite(
                 target = "(no agency)"
                 agency_id = None
                 if agency is not None:
-                    found = await access.find_agency_by_name(session, plan_row.id, agency)
+                    found = await directory.find_agency_by_name(session, plan_row.id, agency)
                     target, agency_id = found.name, found.id
                 inv = await access.create_invite(
                     session, plan_row.id, Role(role.value), now=now, ttl=ttl, agency_id=agency_id
@@ -130,13 +130,13 @@ def contacts_list(
             try:
                 plan_row = await get_plan(session, plan or settings.plan_key)
                 agency_id = (
-                    (await access.find_agency_by_name(session, plan_row.id, agency)).id
+                    (await directory.find_agency_by_name(session, plan_row.id, agency)).id
                     if agency
                     else None
                 )
             except (AccessError, PlanLookupError) as exc:
                 fail(str(exc))
-            rows = await access.list_contacts(
+            rows = await directory.list_contacts(
                 session, plan_row.id, agency_id=agency_id, include_revoked=revoked
             )
             out = []
@@ -174,7 +174,7 @@ def contacts_revoke(
         async with database(settings) as factory, factory.begin() as session:
             try:
                 plan_row = await get_plan(session, plan or settings.plan_key)
-                contact = await access.revoke_contact(
+                contact = await directory.revoke_contact(
                     session, plan_row.id, user_id, now=datetime.now(UTC)
                 )
             except (AccessError, PlanLookupError) as exc:
@@ -201,8 +201,8 @@ def contacts_transfer(
         async with database(settings) as factory, factory.begin() as session:
             try:
                 plan_row = await get_plan(session, plan or settings.plan_key)
-                found = await access.find_agency_by_name(session, plan_row.id, agency)
-                result = await access.transfer_agency(
+                found = await directory.find_agency_by_name(session, plan_row.id, agency)
+                result = await directory.transfer_agency(
                     session,
                     plan_row.id,
                     found.id,

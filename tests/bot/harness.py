@@ -13,18 +13,19 @@ from typing import Any
 
 from pydantic import SecretStr
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from telegram.ext import Application
+from telegram.ext import Application, BaseHandler
 
 from bot.app import build_application
+from bot.run import webhook_options
 from bot.settings import Settings
 from emulator.pytest_plugin import TelegramEmulator
-from models import access
+from models import access, directory
 from models.people import Role
 
 
-def bot_settings(emu: TelegramEmulator, db_url: str) -> Settings:
+def bot_settings(emu: TelegramEmulator, db_url: str, **overrides: Any) -> Settings:
     """Settings pointing the bot at the emulator (as the sandbox does) and at ``db_url``."""
-    return Settings(
+    values: dict[str, Any] = dict(
         telegram_bot_token=SecretStr(emu.token),
         telegram_api_base_url=emu.base_url,
         telegram_file_base_url=emu.base_file_url,
@@ -33,6 +34,8 @@ def bot_settings(emu: TelegramEmulator, db_url: str) -> Settings:
         webhook_url=None,
         admin_chat_id=None,
     )
+    values.update(overrides)
+    return Settings(**values)
 
 
 def emulator_clock(emu: TelegramEmulator) -> Any:
@@ -42,19 +45,29 @@ def emulator_clock(emu: TelegramEmulator) -> Any:
 
 @asynccontextmanager
 async def running_bot(
-    emu: TelegramEmulator, db_url: str, factory: async_sessionmaker[AsyncSession]
+    emu: TelegramEmulator,
+    db_url: str,
+    factory: async_sessionmaker[AsyncSession],
+    extra_handlers: list[BaseHandler[Any, Any, Any]] = (),  # type: ignore[assignment]
+    **settings: Any,
 ) -> AsyncIterator[Application[Any, Any, Any, Any, Any, Any]]:
-    """The bot polling the emulator until the block exits."""
-    app = build_application(
-        bot_settings(emu, db_url), clock=emulator_clock(emu), session_factory=factory
-    )
+    """The bot polling the emulator until the block exits (``extra_handlers`` added last); with
+    ``webhook_url`` in ``settings``, in webhook mode instead, as ``bot.run`` starts it."""
+    config = bot_settings(emu, db_url, **settings)
+    app = build_application(config, clock=emulator_clock(emu), session_factory=factory)
+    for handler in extra_handlers:
+        app.add_handler(handler)
     async with app:
         # run_polling() calls post_init/post_shutdown around initialize/shutdown; do the same.
         assert app.post_init is not None and app.post_shutdown is not None
         await app.post_init(app)
         await app.start()
         assert app.updater is not None
-        await app.updater.start_polling(poll_interval=0.0, timeout=1)
+        webhook = webhook_options(config)
+        if webhook is None:
+            await app.updater.start_polling(poll_interval=0.0, timeout=1)
+        else:
+            await app.updater.start_webhook(**webhook)
         try:
             yield app
         finally:
@@ -78,8 +91,10 @@ async def make_invite(
         from models.repositories import get_plan
 
         plan = await get_plan(s)
-        agency_id = (await access.find_agency_by_name(s, plan.id, agency)).id if agency else None
-        leader_id = (await access.find_leader_position(s, plan.id, leader)).id if leader else None
+        agency_id = (await directory.find_agency_by_name(s, plan.id, agency)).id if agency else None
+        leader_id = (
+            (await directory.find_leader_position(s, plan.id, leader)).id if leader else None
+        )
         invite = await access.create_invite(
             s, plan.id, role, now=now, ttl=ttl, agency_id=agency_id, leader_position_id=leader_id
         )

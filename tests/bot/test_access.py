@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from models import access
+from models import access, directory
 from models.access import InviteError, InviteRefusal
 from models.people import Role
 from tests.bot.conftest import NOW
@@ -140,10 +141,10 @@ async def test_standing_office_roles_and_group(
 async def test_leader_invite(session_factory: async_sessionmaker[AsyncSession]) -> None:
     async with session_factory.begin() as s:
         p = await make_small_plan(s)
-        pos = await access.find_leader_position(s, p.plan.id, "truong ban chi dao tinh")
+        pos = await directory.find_leader_position(s, p.plan.id, "truong ban chi dao tinh")
         assert pos.title == "Trưởng Ban Chỉ đạo tỉnh"
         with pytest.raises(access.AccessError, match="Phó Trưởng ban Thường trực"):
-            await access.find_leader_position(s, p.plan.id, "Chủ tịch")
+            await directory.find_leader_position(s, p.plan.id, "Chủ tịch")
         inv = await access.create_invite(
             s, p.plan.id, Role.LEADER, now=NOW, ttl=TTL, leader_position_id=pos.id
         )
@@ -172,18 +173,18 @@ async def test_revoke_and_transfer(session_factory: async_sessionmaker[AsyncSess
                 username=None,
                 now=NOW,
             )
-        assert [c.telegram_user_id for c in await access.list_contacts(s, p.plan.id)] == [21, 22]
-        await access.revoke_contact(s, p.plan.id, 21, now=NOW)
+        assert [c.telegram_user_id for c in await directory.list_contacts(s, p.plan.id)] == [21, 22]
+        await directory.revoke_contact(s, p.plan.id, 21, now=NOW)
         assert await access.get_contact(s, p.plan.id, 21) is None
         with pytest.raises(access.AccessError):
-            await access.revoke_contact(s, p.plan.id, 21, now=NOW)
-        everyone = await access.list_contacts(s, p.plan.id, include_revoked=True)
+            await directory.revoke_contact(s, p.plan.id, 21, now=NOW)
+        everyone = await directory.list_contacts(s, p.plan.id, include_revoked=True)
         assert len(everyone) == 2
 
-        result = await access.transfer_agency(s, p.plan.id, y_te, now=NOW, ttl=TTL)
+        result = await directory.transfer_agency(s, p.plan.id, y_te, now=NOW, ttl=TTL)
         assert [c.telegram_user_id for c in result.revoked] == [22]
         assert result.invite is not None and result.invite.agency_id == y_te
-        assert await access.list_contacts(s, p.plan.id) == []
+        assert await directory.list_contacts(s, p.plan.id) == []
         # The revoked person can come back through the new code, starting afresh.
         back = await access.redeem_invite(
             s,
@@ -204,9 +205,41 @@ async def test_revoke_and_transfer(session_factory: async_sessionmaker[AsyncSess
         await access.redeem_invite(
             s, p.plan.id, inv.code, telegram_user_id=30, full_name="L", username=None, now=NOW
         )
-        moved = await access.transfer_agency(
+        moved = await directory.transfer_agency(
             s, p.plan.id, y_te, now=NOW, ttl=TTL, to_telegram_user_id=30
         )
         assert moved.invite is None
         assert [c.telegram_user_id for c in moved.revoked] == [21]
-        assert [c.telegram_user_id for c in await access.list_contacts(s, p.plan.id)] == [30]
+        assert [c.telegram_user_id for c in await directory.list_contacts(s, p.plan.id)] == [30]
+
+
+async def test_two_people_racing_for_one_code(
+    session_factory: async_sessionmaker[AsyncSession],
+) -> None:
+    async with session_factory.begin() as s:
+        p = await make_small_plan(s)
+        invite = await access.create_invite(
+            s, p.plan.id, Role.CONTACT, now=NOW, ttl=TTL, agency_id=p.agencies["Sở Y tế"].id
+        )
+        plan_id, code = p.plan.id, invite.code
+
+    async def redeem(user_id: int) -> str:
+        try:
+            async with session_factory.begin() as s:
+                await access.redeem_invite(
+                    s,
+                    plan_id,
+                    code,
+                    telegram_user_id=user_id,
+                    full_name=str(user_id),
+                    username=None,
+                    now=NOW,
+                )
+            return "bound"
+        except InviteError as exc:
+            return exc.reason.value
+
+    results = await asyncio.gather(redeem(41), redeem(42))
+    assert sorted(results) == ["bound", "used"]
+    async with session_factory.begin() as s:
+        assert len(await directory.list_contacts(s, plan_id)) == 1

@@ -3,6 +3,9 @@ control API, renders the bot's messages in order with numbered buttons, taps by 
 
 from __future__ import annotations
 
+import asyncio
+import os
+import sys
 from pathlib import Path
 
 import aiohttp
@@ -13,6 +16,7 @@ from bot.chat_client import ChatSession
 from emulator.pytest_plugin import TelegramEmulator
 from models.people import Role
 from tests.bot.harness import make_invite, running_bot
+from tests.conftest import ROOT
 from tests.factories import make_small_plan
 
 USER = {"id": 3001, "first_name": "Lan", "language_code": "vi"}
@@ -73,3 +77,48 @@ async def test_buttons_are_numbered_and_tapped(
         updates = await emu.client.pending_updates()
         assert updates[-2]["callback_query"]["data"] == "upd:v1:s:done"
         assert updates[-1]["message"]["document"]["file_name"] == "bao_cao.txt"
+
+
+async def test_the_chat_command_in_a_terminal(telegram_emulator: TelegramEmulator) -> None:
+    """``python -m bot chat`` as a person runs it: typed lines go out, the bot's message comes
+    back with numbered buttons, a number taps one, ``:quit`` leaves."""
+    emu = telegram_emulator
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "chat", "--user", "7001", "--name", "Lan",
+        "--server", emu.url,
+        cwd=ROOT, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )  # fmt: skip
+    assert proc.stdin is not None and proc.stdout is not None
+
+    async def read_until(marker: str) -> list[str]:
+        seen: list[str] = []
+        while not any(marker in line for line in seen):
+            raw = await asyncio.wait_for(proc.stdout.readline(), 20)  # safety net only
+            assert raw, f"the client ended before {marker!r}: {seen}"
+            seen.append(raw.decode().rstrip("\n"))
+        return seen
+
+    try:
+        await read_until(":quit = leave")
+        proc.stdin.write("xin chào\n".encode())
+        await proc.stdin.drain()
+        async with Bot(emu.token, base_url=emu.base_url, base_file_url=emu.base_file_url) as bot:
+            for _ in range(200):  # until the emulator has the person's message (real-time net)
+                if await emu.client.pending_updates():
+                    break
+                await asyncio.sleep(0.05)
+            markup = InlineKeyboardMarkup([[InlineKeyboardButton("Có", callback_data="x:v1:yes")]])
+            await bot.send_message(7001, "Bạn có ở đó không?", reply_markup=markup)
+            lines = await read_until("[1] Có")
+            assert lines[-2:] == ["   Bạn có ở đó không?", "   [1] Có"]
+            proc.stdin.write(b"1\n:quit\n")
+            await proc.stdin.drain()
+            assert await asyncio.wait_for(proc.wait(), 20) == 0
+        updates = await emu.client.pending_updates()
+        assert updates[0]["message"]["text"] == "xin chào"
+        assert updates[1]["callback_query"]["data"] == "x:v1:yes"
+    finally:
+        if proc.returncode is None:
+            proc.kill()
+            await proc.wait()

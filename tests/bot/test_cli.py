@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from typer.testing import CliRunner
 
 from bot.cli import app
-from models import access, migrate
+from models import access, directory, migrate
 from models.db import create_engine, create_session_factory
 from models.people import Invite
 from models.plan import Agency, AgencyAlias
@@ -87,7 +87,7 @@ def test_contacts_list_revoke_transfer(db: str) -> None:
             from datetime import UTC, datetime, timedelta
 
             now = datetime(2026, 4, 7, 2, 0, tzinfo=UTC)
-            agency = await access.find_agency_by_name(s, 1, "Sở Y tế")
+            agency = await directory.find_agency_by_name(s, 1, "Sở Y tế")
             inv = await access.create_invite(
                 s, 1, access.Role.CONTACT, now=now, ttl=timedelta(days=1), agency_id=agency.id
             )

@@ -10,7 +10,7 @@ from telegram import BotCommandScopeChat
 
 from emulator.client import TgGroup, TgUser
 from emulator.pytest_plugin import TelegramEmulator
-from models import access
+from models import access, directory
 from models.people import Role
 from models.repositories import get_plan
 from tests.bot.harness import emulator_clock, make_invite, running_bot, texts
@@ -104,6 +104,9 @@ async def test_standing_office_and_leader_menus_and_moi(
             "cán bộ đầu mối — hoạt động gần nhất: 01/01/2026 08:00",
             "• Phạm Thu (@—, id 2002) — Sở Y tế — cán bộ đầu mối — hoạt động gần nhất: "
             "01/01/2026 07:00",
+            "",
+            "Thu hồi một người: /lienhe thuhoi ID",
+            "Chuyển giao một cơ quan cho người mới: /lienhe chuyen TÊN CƠ QUAN",
         ]
         await emu.client.send_command(OFFICE, "moi", "Sở Tài chính")
         assert texts(await emu.client.wait_for(OFFICE.id, 4))[3].startswith(
@@ -149,13 +152,20 @@ async def test_another_agency_revoke_transfer_and_group(
             "✅ Nhóm này đã được liên kết để nhận thông báo của Cơ quan Thường trực. Việc báo cáo "
             "vẫn làm trong tin nhắn riêng với bot."
         ]
+        # Personal commands stay private: /lienhe in the group is ignored (updates are handled
+        # in order, so the next thing the group sees is the answer to /trogiup).
+        emu.clock.advance(60)
+        await emu.client.send_command(OFFICE, "lienhe", chat=group)
+        await emu.client.send_command(OFFICE, "trogiup", chat=group)
+        after = texts(await emu.client.wait_for(group.id, 2))
+        assert after[1].startswith("Các lệnh bạn dùng được:")
 
         # Transfer Sở Y tế: Cường is revoked, loses his menu, and gets the unbound refusal.
         now = emulator_clock(emu)()
         async with session_factory.begin() as s:
             plan = await get_plan(s)
-            agency = await access.find_agency_by_name(s, plan.id, "Sở Y tế")
-            result = await access.transfer_agency(
+            agency = await directory.find_agency_by_name(s, plan.id, "Sở Y tế")
+            result = await directory.transfer_agency(
                 s, plan.id, agency.id, now=now, ttl=timedelta(days=14)
             )
             assert [c.telegram_user_id for c in result.revoked] == [OTHER.id]
@@ -173,6 +183,61 @@ async def test_another_agency_revoke_transfer_and_group(
             plan = await get_plan(s)
             chat = await access.standing_office_chat(s, plan.id)
             assert chat is not None and (chat.chat_id, chat.title) == (-5001, "Thường trực BCĐ")
-            bound = [c.telegram_user_id for c in await access.list_contacts(s, plan.id)]
+            bound = [c.telegram_user_id for c in await directory.list_contacts(s, plan.id)]
         assert sorted(bound) == [OFFICE.id, NO_USERNAME.id]
         assert await _menu(app, NO_USERNAME) == ["start", "nhiemvu", "capnhat", "trogiup", "huy"]
+
+
+async def test_office_revokes_and_hands_over_in_chat(
+    telegram_emulator: TelegramEmulator,
+    db_url: str,
+    session_factory: async_sessionmaker[AsyncSession],
+) -> None:
+    emu = telegram_emulator
+    async with session_factory.begin() as s:
+        await make_small_plan(s)
+    office = await make_invite(session_factory, emu, Role.STANDING_OFFICE, agency="Bộ CHQS tỉnh")
+    y_te = await make_invite(session_factory, emu, Role.CONTACT, agency="Sở Y tế")
+    noi_vu = await make_invite(session_factory, emu, Role.CONTACT, agency="Sở Nội vụ")
+    async with running_bot(emu, db_url, session_factory) as app:
+        await emu.client.start(OFFICE, office)
+        await emu.client.start(OTHER, y_te)
+        await emu.client.start(NO_USERNAME, noi_vu)
+        await emu.client.wait_for(OFFICE.id, 1)
+        await emu.client.wait_for(OTHER.id, 1)
+        await emu.client.wait_for(NO_USERNAME.id, 1)
+        assert await _menu(app, OTHER) == ["start", "nhiemvu", "capnhat", "trogiup", "huy"]
+
+        emu.clock.advance(60)
+        await emu.client.send_command(OFFICE, "lienhe", f"thuhoi {OTHER.id}")
+        (entry,) = (await emu.client.wait_for(OFFICE.id, 2))[1:]
+        question = entry["message"]
+        assert question["text"] == "Thu hồi liên kết của Đặng Văn Cường (id 2004)?"
+        buttons = question["reply_markup"]["inline_keyboard"][0]
+        assert [(b["text"], b["callback_data"]) for b in buttons] == [
+            ("Xác nhận", "lh:v1:revoke:2004"),
+            ("Hủy", "lh:v1:cancel"),
+        ]
+        await emu.client.press_button(OFFICE, question["message_id"], "lh:v1:revoke:2004")
+        edited = (await emu.client.wait_for(OFFICE.id, 4))[-1]
+        assert edited["kind"] == "edit"
+        assert edited["message"]["text"] == "Đã thu hồi liên kết của Đặng Văn Cường (id 2004)."
+        assert await _menu(app, OTHER) == []  # back to the default menu
+
+        # Hand Sở Nội vụ over: its contact is revoked, a new code is shown.
+        emu.clock.advance(60)
+        await emu.client.send_command(OFFICE, "lienhe", "chuyen so noi vu")
+        question = (await emu.client.wait_for(OFFICE.id, 5))[-1]["message"]
+        assert question["text"].startswith("Chuyển giao Sở Nội vụ cho người mới?")
+        await emu.client.press_button(
+            OFFICE,
+            question["message_id"],
+            question["reply_markup"]["inline_keyboard"][0][0]["callback_data"],
+        )
+        outcome = (await emu.client.wait_for(OFFICE.id, 7))[-1]["message"]["text"].split("\n")
+        assert outcome[0] == "Đã chuyển giao Sở Nội vụ; thu hồi 1 người."
+        assert outcome[1].startswith("Mã mời cho Sở Nội vụ: ")
+        async with session_factory.begin() as s:
+            plan = await get_plan(s)
+            bound = [c.telegram_user_id for c in await directory.list_contacts(s, plan.id)]
+        assert bound == [OFFICE.id]

@@ -11,7 +11,8 @@ from __future__ import annotations
 import pytest
 
 from emulator.errors import ApiError
-from emulator.text import finalize, parse_html, utf16_len
+from emulator.html_parse import parse_html
+from emulator.text import finalize, to_html, utf16_len
 
 PREFIX = "Bad Request: can't parse entities: "
 
@@ -168,3 +169,18 @@ def test_utf16_len() -> None:
     assert utf16_len("Hà Nội") == 6
     assert utf16_len("🏟") == 2
     assert utf16_len("a" * 4096) == 4096
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "<b>Hạn</b> 5 ngày",
+        '🏟 <i>nghiêng <b>đậm</b></i> <a href="https://example.org/">link</a> &lt;3',
+        '<pre><code class="language-python">x &lt; 1</code></pre>',
+        "<blockquote expandable>dài</blockquote><tg-spoiler>bí mật</tg-spoiler>",
+    ],
+)
+def test_to_html_round_trips(source: str) -> None:
+    # Rendering the parsed entities gives back the source (written in the canonical tags).
+    text, entities = parse_html(source)
+    assert to_html(text, entities) == source

@@ -11,6 +11,7 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden
 
+from emulator.client import message_html
 from emulator.pytest_plugin import TelegramEmulator
 from tests.emulator.conftest import GROUP, LAN, MINH
 
@@ -27,6 +28,8 @@ async def test_send_message_result_carries_what_ptb_needs(
     sent = await bot.send_message(LAN.id, "<b>Chào</b> anh", parse_mode=ParseMode.HTML)
     assert sent.message_id == 2  # the user's /start was message 1 of this chat
     assert sent.text == "Chào anh"
+    transcript = await telegram_emulator.client.transcript(LAN.id)
+    assert message_html(transcript[0]["message"]) == "<b>Chào</b> anh"
     assert [(e.type, e.offset, e.length) for e in sent.entities] == [("bold", 0, 4)]
     assert sent.from_user is not None and sent.from_user.is_bot
     assert sent.chat.id == LAN.id and sent.chat.type == "private"
@@ -158,3 +161,48 @@ async def test_delete_window_is_48_hours(bot: Bot, telegram_emulator: TelegramEm
     telegram_emulator.clock.advance(48 * 3600 + 1)
     with pytest.raises(BadRequest, match=r"^Message can't be deleted for everyone$"):
         await bot.delete_message(LAN.id, old.message_id)
+
+
+async def test_bot_removed_from_a_group(bot: Bot, telegram_emulator: TelegramEmulator) -> None:
+    client = telegram_emulator.client
+    await client.send_text(LAN, "hi", chat=GROUP)
+    await client.remove_from_group(GROUP.id, LAN)
+    with pytest.raises(Forbidden, match=r"^Forbidden: bot was kicked from the group chat$"):
+        await bot.send_message(GROUP.id, "still here?")
+    await client.add_to_group(GROUP.id, LAN)
+    assert (await bot.send_message(GROUP.id, "back")).chat.id == GROUP.id
+
+
+async def test_reply_keyboards_explicit_entities_mentions_and_captions(
+    bot: Bot, telegram_emulator: TelegramEmulator
+) -> None:
+    from telegram import ForceReply, KeyboardButton, MessageEntity, ReplyKeyboardMarkup
+
+    telegram_emulator.settings.rate_limits = False
+    await telegram_emulator.client.start(LAN)
+    keyboard = ReplyKeyboardMarkup([[KeyboardButton("Có"), KeyboardButton("Không")]])
+    sent = await bot.send_message(LAN.id, "Chọn", reply_markup=keyboard)
+    assert sent.reply_markup is None  # Telegram returns inline keyboards only
+    await bot.send_message(LAN.id, "Trả lời", reply_markup=ForceReply())
+    transcript = await telegram_emulator.client.transcript(LAN.id)
+    assert transcript[0]["reply_keyboard"]["keyboard"] == [[{"text": "Có"}, {"text": "Không"}]]
+    assert transcript[1]["reply_keyboard"] == {"force_reply": True}
+
+    explicit = await bot.send_message(
+        LAN.id, "đậm nghiêng", entities=[MessageEntity("bold", 0, 3), MessageEntity("italic", 4, 7)]
+    )
+    assert message_html(explicit.to_dict()) == "<b>đậm</b> <i>nghiêng</i>"
+    mention = await bot.send_message(
+        LAN.id, f'<a href="tg://user?id={LAN.id}">Lan</a>, hạn hôm nay', parse_mode=ParseMode.HTML
+    )
+    assert mention.entities[0].type == "text_mention"
+    assert mention.entities[0].user is not None and mention.entities[0].user.first_name == "Lan"
+
+    document = await bot.send_document(LAN.id, b"x", filename="a.txt", caption="cũ")
+    edited = await bot.edit_message_caption(
+        LAN.id, document.message_id, caption="<i>mới</i>", parse_mode=ParseMode.HTML
+    )
+    assert edited is not True and edited.caption == "mới"
+    assert message_html(edited.to_dict()) == "<i>mới</i>"
+    with pytest.raises(BadRequest, match=r"^There is no text in the message to edit$"):
+        await bot.edit_message_text("x", LAN.id, document.message_id)

@@ -145,3 +145,68 @@ async def test_my_chat_member_on_block(bot: Bot, telegram_emulator: TelegramEmul
     assert member is not None
     assert (member.old_chat_member.status, member.new_chat_member.status) == ("member", "kicked")
     assert member.new_chat_member.user.id == 123456789
+
+
+async def test_updates_are_snapshots(bot: Bot, telegram_emulator: TelegramEmulator) -> None:
+    sent = await telegram_emulator.client.send_text(LAN, "trước")
+    await telegram_emulator.client.edit_text(LAN, sent["message_id"], "sau")
+    updates = await bot.get_updates()
+    assert updates[0].message is not None and updates[0].message.text == "trước"
+    assert updates[1].edited_message is not None and updates[1].edited_message.text == "sau"
+
+
+async def test_reset_releases_a_pending_long_poll(
+    bot: Bot, telegram_emulator: TelegramEmulator
+) -> None:
+    poll = asyncio.create_task(bot.get_updates(timeout=30))
+    await asyncio.sleep(0.05)  # let the request reach the emulator
+    await telegram_emulator.client.reset()
+    assert await asyncio.wait_for(poll, 5) == ()
+
+
+async def test_errors_reach_an_application_error_handler(
+    telegram_emulator: TelegramEmulator,
+) -> None:
+    """A handler's failing sends surface in the Application's error handler as PTB's own
+    exception types, as they would against Telegram."""
+    from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter
+
+    app = builder(telegram_emulator).build()
+    client = telegram_emulator.client
+    caught: asyncio.Queue[type[BaseException]] = asyncio.Queue()
+
+    async def fan_out(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        assert update.effective_message is not None
+        target = int(update.effective_message.text or "0")
+        await context.bot.send_message(target, "<b>thông báo</b>", parse_mode="HTML")
+
+    async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        assert context.error is not None
+        caught.put_nowait(type(context.error))
+
+    app.add_handler(MessageHandler(filters.TEXT, fan_out))
+    app.add_error_handler(on_error)
+    await client.start(MINH)
+    await client.block(MINH.id)
+    await client.send_text(LAN, "hi", chat=GROUP)
+    await client.migrate_group(GROUP.id)
+    await client.inject_fault(
+        "sendMessage", 429, "Too Many Requests: retry after 3", parameters={"retry_after": 3}
+    )
+    seen = []
+    async with polling(app, drop_pending_updates=True):
+        for target in (LAN.id, MINH.id, GROUP.id, 424242):
+            await client.send_text(LAN, str(target))
+            seen.append(await asyncio.wait_for(caught.get(), 5))
+    assert seen == [RetryAfter, Forbidden, ChatMigrated, BadRequest]
+
+
+async def test_unconfirmed_updates_expire_after_24_hours(
+    bot: Bot, telegram_emulator: TelegramEmulator
+) -> None:
+    await telegram_emulator.client.send_text(LAN, "old")
+    telegram_emulator.clock.advance(12 * 3600)
+    await telegram_emulator.client.send_text(LAN, "newer")
+    telegram_emulator.clock.advance(12 * 3600 + 1)  # "old" is now 24 h 1 s old, "newer" 12 h 1 s
+    updates = await bot.get_updates()
+    assert [u.message.text for u in updates if u.message] == ["newer"]

@@ -196,3 +196,14 @@ def test_agency_add_group(env: dict[str, str], tmp_path: Path) -> None:
     task = next(t for t in json.loads(out)["tasks"] if t["code"] == "2")
     assert task["support"] == ["Các cơ quan báo chí", "Báo và Phát thanh, Truyền hình Hà Tĩnh"]
     assert task["support_groups"] == ["Các cơ quan báo chí"]
+
+
+def test_two_plans_need_plan_option(env: dict[str, str]) -> None:
+    invoke(["db", "upgrade"], env)
+    invoke(["plan", "import", str(PLAN_TXT)], env)
+    code, out, _ = invoke(["plan", "import", str(PLAN_DOCX), "--key", "thu-nghiem"], env)
+    assert code == 0 and "Đã tạo kế hoạch “thu-nghiem”." in out
+    code, _, err = invoke(["plan", "show"], env)
+    assert code == 1 and "--plan KEY" in err
+    code, out, _ = invoke(["plan", "show", "--plan", "thu-nghiem"], env)
+    assert code == 0 and "Kế hoạch thu-nghiem — Hà Tĩnh — 23 nhiệm vụ" in out

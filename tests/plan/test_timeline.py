@@ -33,6 +33,7 @@ def read(text: str) -> tuple[list[str], str | None, bool, str | None, str | None
         ("Tháng 5/2026", ["2026-05-31"], None, False),
         ("Tháng 6/2026", ["2026-06-30"], None, False),
         ("Tháng 11/2026", ["2026-11-30"], None, False),
+        ("Tháng 11/2026.", ["2026-11-30"], None, False),
         ("Tháng 7 năm 2026", ["2026-07-31"], None, False),
         ("Tháng 4-5/2026", ["2026-05-31"], "2026-04-01", False),
         ("Tháng 5/2026 đến 7/2027", ["2027-07-31"], "2026-05-01", False),

@@ -1,0 +1,126 @@
+"""Start-up: webhook mode end to end, and failing fast with a clear message (``python -m bot run``
+in a subprocess against the sandbox's emulator process)."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pydantic import SecretStr
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from typer.testing import CliRunner
+
+from bot.cli import app
+from bot.run import webhook_options
+from bot.sandbox import SANDBOX_TOKEN, start_emulator
+from bot.settings import Settings
+from emulator.client import TgUser
+from emulator.pytest_plugin import TelegramEmulator
+from models import migrate
+from models.people import Role
+from tests.bot.harness import make_invite, running_bot, texts
+from tests.conftest import ROOT
+from tests.factories import make_small_plan
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_webhook_options_follow_the_settings() -> None:
+    assert webhook_options(Settings(webhook_url=None)) is None
+    options = webhook_options(
+        Settings(
+            webhook_url="https://bot.example.vn/tg/4f9c2e",
+            webhook_secret=SecretStr("s3cret"),
+            webhook_port=8443,
+        )
+    )
+    assert options is not None
+    assert (options["listen"], options["port"], options["url_path"]) == (
+        "127.0.0.1",
+        8443,
+        "tg/4f9c2e",
+    )
+    assert options["secret_token"] == "s3cret"
+
+
+async def test_webhook_mode_end_to_end(
+    telegram_emulator: TelegramEmulator,
+    db_url: str,
+    session_factory: async_sessionmaker[AsyncSession],
+) -> None:
+    emu = telegram_emulator
+    async with session_factory.begin() as s:
+        await make_small_plan(s)
+    code = await make_invite(session_factory, emu, Role.CONTACT, agency="Sở Y tế")
+    port = _free_port()
+    user = TgUser(6001, "Trịnh", "Mai")
+    async with running_bot(
+        emu,
+        db_url,
+        session_factory,
+        webhook_url=f"http://127.0.0.1:{port}/tg/4f9c2e",
+        webhook_port=port,
+        webhook_secret=SecretStr("s3cret"),
+    ):
+        await emu.client.start(user, code)
+        greeting = texts(await emu.client.wait_for(user.id, 1))[0]
+        assert greeting.startswith("✅ Đã liên kết thành công. Xin chào Trịnh Mai!")
+
+
+@pytest.fixture
+def sandbox_emulator() -> Iterator[int]:
+    """The emulator as the sandbox starts it (a process), on a free port."""
+    port = _free_port()
+    proc = start_emulator(Settings(sandbox_port=port))
+    yield port
+    proc.terminate()
+    proc.wait(timeout=5)
+
+
+def _run(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bot", "run"],
+        cwd=ROOT,
+        env={**os.environ, "LOG_LEVEL": "WARNING", **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_run_refuses_a_missing_token_and_a_bad_setting(tmp_path: Path) -> None:
+    env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}", "TELEGRAM_BOT_TOKEN": ""}
+    no_token = CliRunner().invoke(app, ["run"], env=env)
+    assert no_token.exit_code == 1
+    assert "TELEGRAM_BOT_TOKEN is not set" in no_token.stderr
+    bad = CliRunner().invoke(app, ["run"], env={**env, "INVITE_TTL_DAYS": "0"})
+    assert bad.exit_code == 1
+    assert "INVITE_TTL_DAYS: Input should be greater than or equal to 1" in bad.stderr
+
+
+def test_run_fails_fast_on_an_empty_database_or_a_refused_token(
+    sandbox_emulator: int, tmp_path: Path
+) -> None:
+    # A subprocess: run_polling owns its event loop and signal handlers, as in production.
+    url = f"sqlite:///{tmp_path / 'empty.db'}"
+    migrate.upgrade(url)
+    api = f"http://127.0.0.1:{sandbox_emulator}/bot"
+    no_plan = _run(
+        {"DATABASE_URL": url, "TELEGRAM_BOT_TOKEN": SANDBOX_TOKEN, "TELEGRAM_API_BASE_URL": api}
+    )
+    assert no_plan.returncode == 1
+    assert "error: the database holds no plan yet" in no_plan.stderr
+    bad_token = _run(
+        {"DATABASE_URL": url, "TELEGRAM_BOT_TOKEN": "1:wrong", "TELEGRAM_API_BASE_URL": api}
+    )
+    assert bad_token.returncode == 1
+    assert f"error: cannot use the Bot API at {api}" in bad_token.stderr
