@@ -208,19 +208,41 @@ async def on_button(update: Update, context: BotContext, actor: Actor) -> None:
     await _show_on_press(update, context, result)
 
 
-@requires(())
-async def on_text(update: Update, context: BotContext, actor: Actor) -> None:
-    """Typed text: the answer to the current step, if a dialog is active (else a hint)."""
+async def _input_contact(
+    session: AsyncSession, context: BotContext, update: Update
+) -> ContactRef | None:
+    """The sender as a contact able to report, recording the activity; None for anyone else.
+
+    Typed input is not a command: it only ever answers a dialog that ``/capnhat`` (behind the role
+    check) started, so people without such a dialog are simply not answered here.
+    """
+    user = update.effective_user
+    if user is None:
+        return None
+    contact = await access.get_contact(session, context.plan_id, user.id)
+    if contact is None or contact.agency_id is None or not (access.roles_of(contact) & REPORTERS):
+        return None
+    await access.touch(session, contact, context.now())
+    return ContactRef(
+        id=contact.id,
+        plan_id=contact.plan_id,
+        agency_id=contact.agency_id,
+        telegram_user_id=contact.telegram_user_id,
+    )
+
+
+async def on_text(update: Update, context: BotContext) -> None:
+    """Typed text: the answer to the current step if a dialog is active; a hint for a contact
+    with none; nothing for anyone else."""
     message = update.effective_message
     assert message is not None and message.text is not None
-    screen = None
-    if actor.agency_id is not None:
-        async with context.session_factory.begin() as session:
-            contact = await _contact(context, session, actor)
-            assert contact is not None
-            screen = await progress.receive_text(
-                session, contact, context.now(), _config(context), message.text
-            )
+    async with context.session_factory.begin() as session:
+        contact = await _input_contact(session, context, update)
+        if contact is None:
+            return
+        screen = await progress.receive_text(
+            session, contact, context.now(), _config(context), message.text
+        )
     if screen is None:
         await message.reply_text(
             _("Gửi /capnhat để cập nhật tiến độ, hoặc /trogiup để xem các lệnh.")
@@ -229,8 +251,7 @@ async def on_text(update: Update, context: BotContext, actor: Actor) -> None:
     await _send(context, message.chat.id, screen)
 
 
-@requires(())
-async def on_file(update: Update, context: BotContext, actor: Actor) -> None:
+async def on_file(update: Update, context: BotContext) -> None:
     """A document or photo: the deliverable of the reply being written, kept by ``file_id``."""
     message = update.effective_message
     assert message is not None
@@ -241,14 +262,13 @@ async def on_file(update: Update, context: BotContext, actor: Actor) -> None:
     else:
         photo = message.photo[-1]  # the largest size Telegram made
         attachment = progress.Attachment(file_id=photo.file_id, kind="photo", name=None)
-    screen = None
-    if actor.agency_id is not None:
-        async with context.session_factory.begin() as session:
-            contact = await _contact(context, session, actor)
-            assert contact is not None
-            screen = await progress.receive_file(
-                session, contact, context.now(), _config(context), attachment
-            )
+    async with context.session_factory.begin() as session:
+        contact = await _input_contact(session, context, update)
+        if contact is None:
+            return
+        screen = await progress.receive_file(
+            session, contact, context.now(), _config(context), attachment
+        )
     if screen is None:
         await message.reply_text(_("Tệp chỉ được nhận khi bạn đang cập nhật tiến độ (/capnhat)."))
         return
