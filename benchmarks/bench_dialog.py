@@ -120,7 +120,7 @@ async def act(client: EmulatorClient, chat: int, coro: Any, expect: int) -> None
 async def warm_up(client: EmulatorClient) -> None:
     """Wait until the bot answers (process start-up, post_init)."""
     user = TgUser(999_999, "Warm", "Up")
-    await client.send_text(user, "xin chào")
+    await client.send_command(user, "trogiup")  # both bots answer it, bound or not
     await client.wait_for(user.id, 1, within=120.0)  # a lost wake-up here only delays the start
 
 
@@ -263,6 +263,7 @@ async def main(contacts: int) -> list[Result]:
             dialog_steps = 0
             for name, flags in (
                 ("real bot, no rate limiter", ["--no-rate-limiter"]),
+                ("  same, concurrent updates", ["--no-rate-limiter", "--concurrent-updates"]),
                 ("real bot as built (AIORateLimiter)", []),
             ):
                 url = f"sqlite:///{workdir / (str(len(results)) + '.db')}"

@@ -2,8 +2,9 @@
 
 ``python benchmarks/bots.py echo [--rate-limiter]`` — a bare PTB echo bot (one ``sendMessage`` per
 text), optionally with the same ``AIORateLimiter`` the real bot has.
-``python benchmarks/bots.py dialog [--no-rate-limiter]`` — the real bot (``bot.app.build_application``
-with the settings from the environment), optionally without its rate limiter.
+``python benchmarks/bots.py dialog [--no-rate-limiter] [--concurrent-updates]`` — the real bot
+(``bot.app.build_application`` with the settings from the environment), optionally without its rate
+limiter, optionally processing updates concurrently (PTB processes one at a time by default).
 """
 
 from __future__ import annotations
@@ -44,6 +45,11 @@ def dialog(rate_limiter: bool) -> None:
     app = build_application(load_settings())
     if not rate_limiter:
         app.bot._rate_limiter = None  # measure our own cost, not Telegram's 30 messages/s cap
+    if "--concurrent-updates" in sys.argv:
+        # Not how the bot is built (one update at a time): measured to show what it would give.
+        from telegram.ext import SimpleUpdateProcessor
+
+        app._update_processor = SimpleUpdateProcessor(64)
     app.run_polling(allowed_updates=Update.ALL_TYPES)
 
 
