@@ -19,12 +19,13 @@ Telegram rules kept here:
 
 from __future__ import annotations
 
+import contextlib
 import logging
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatType, ParseMode
-from telegram.error import BadRequest, Forbidden
+from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import (
     ApplicationHandlerStop,
     BaseHandler,
@@ -149,6 +150,18 @@ async def capnhat_in_group(update: Update, context: BotContext) -> None:
 @requires(REPORTERS)
 async def on_button(update: Update, context: BotContext, actor: Actor) -> None:
     """Any ``upd`` button: refuse what is not the tapper's, then hand it to the dialog."""
+    try:
+        await _on_button(update, context, actor)
+    except Exception:
+        # Never leave the button spinning: a best-effort answer (it may have been answered
+        # already), then the one error handler logs and tells the user.
+        if update.callback_query is not None:
+            with contextlib.suppress(TelegramError):
+                await update.callback_query.answer(_("Có lỗi khi xử lý; vui lòng thử lại."))
+        raise
+
+
+async def _on_button(update: Update, context: BotContext, actor: Actor) -> None:
     query = update.callback_query
     assert query is not None
     try:

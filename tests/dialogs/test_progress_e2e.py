@@ -282,3 +282,34 @@ async def test_twenty_contacts_confirm_in_the_same_second_on_sqlite(
     reports = await all_reports(session_factory)
     assert len(reports) == 2  # Bộ CHQS tỉnh and Sở Nội vụ, each with ten versions
     assert sorted(len(r.versions) for r in reports) == [10, 10]
+
+
+async def test_document_attached_and_huy_cancels(
+    bot: Any, telegram_emulator: TelegramEmulator, session_factory: async_sessionmaker[AsyncSession]
+) -> None:
+    emu = telegram_emulator
+    an = Person(emu, AN)
+    await an.command("capnhat")
+    await an.press(T6B)
+    await an.press("Hoàn thành")
+    await an.say("1.200")  # graves sampled (6b)
+    for _ in range(4):
+        await an.press("Bỏ qua")
+    [summary] = shown(await an.send_document(b"%PDF-1.4 bien ban", "Biên bản lấy mẫu.pdf"))
+    assert "Mộ đã lấy mẫu: 1.200 mộ\n" in summary
+    assert "Tệp đính kèm: Biên bản lấy mẫu.pdf\n" in summary
+    await an.press("Xác nhận", expect=3)
+    [report] = await all_reports(session_factory)
+    version = report.versions[0]
+    assert (version.attachment_kind, version.attachment_name) == (
+        "document",
+        "Biên bản lấy mẫu.pdf",
+    )
+    assert await emu.client.file_content(version.attachment_file_id or "") == b"%PDF-1.4 bien ban"
+    # /huy in the middle of another dialog cancels it (and only the dialog answers).
+    await an.command("capnhat")
+    await an.press(T5A)
+    assert shown(await an.command("huy")) == ["Đã hủy. Không có gì được ghi nhận."]
+    # With nothing open, the general /huy answers.
+    assert shown(await an.command("huy")) == ["Không có thao tác nào đang dở. Đã hủy."]
+    assert len(await all_reports(session_factory)) == 1
