@@ -7,7 +7,7 @@ Every user-typed text is HTML-escaped here, at the one place it is shown back. T
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -48,7 +48,6 @@ class Screen:
     step: int = 0
     notice: str | None = None
     stored_version: int | None = None
-    extra: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
