@@ -30,6 +30,7 @@ from bot.settings import Settings
 from handlers import all_handlers
 from handlers.context import BotContext, BotData, Clock
 from handlers.menu import bot_commands, sync_menu
+from handlers.progress import sweep_idle_dialogs
 from locales import _
 from models import access, directory
 from models.db import create_engine, create_session_factory
@@ -146,6 +147,9 @@ def build_application(
     app.bot_data.session_factory = session_factory
     for group, handlers in all_handlers():
         app.add_handlers(handlers, group=group)
+    if app.job_queue is not None:
+        # Only a tick: which dialogs are idle is judged from the database against the clock.
+        app.job_queue.run_repeating(sweep_idle_dialogs, interval=60, first=60)
     app.add_error_handler(on_error)
     return app
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import BaseHandler
 
-from handlers import admin, contact_admin, contacts, onboarding, reports, tasks
+from handlers import admin, contact_admin, contacts, onboarding, progress, reports, tasks
 from handlers.context import BotContext
 
 Handler = BaseHandler[Update, BotContext, object]
@@ -19,7 +19,11 @@ Handler = BaseHandler[Update, BotContext, object]
 def all_handlers() -> list[tuple[int, list[Handler]]]:
     """``(group, handlers)`` pairs in registration order."""
     return [
-        # Group 0: commands. Onboarding first: /start must work for everyone, bound or not.
+        # Group -1 runs first: the one edited-message rule (an edit is never input) and /huy
+        # ending a progress dialog; each stops the update there when it acted.
+        (-1, progress.early_handlers()),
+        # Group 0: commands. Onboarding first: /start must work for everyone, bound or not. The
+        # progress dialog last: its text/file handlers take the private messages nobody else took.
         (
             0,
             [
@@ -29,6 +33,7 @@ def all_handlers() -> list[tuple[int, list[Handler]]]:
                 *tasks.handlers(),
                 *admin.handlers(),  # the standing office's delivery controls, "Nhắc lại sau"
                 *reports.handlers(),  # /baocao and its period buttons
+                *progress.handlers(),  # last: its text/file handlers take what nobody else took
             ],
         ),
     ]

@@ -9,6 +9,8 @@ Known actions (other modules may add their own under their own prefix):
 - ``upd:v1:open:<task>:<occurrence>`` — "Cập nhật ngay": open the progress dialog on a task
   (occurrence 0 = the task's only/next deadline);
 - ``upd:v1:done:<task>:<occurrence>`` — "Đã hoàn thành": one-tap reply, confirmed before it counts;
+- ``upd:v1:<action>:<token>:<step>[:<arg>]`` — a button inside the progress dialog (``dialogs``):
+  honoured only while the contact's dialog is at that token and step (``dialogs.progress.press``);
 - ``rem:v1:snooze:<outbox_id>`` — "Nhắc lại sau": snooze a reminder item to the next working day;
 - ``rpt:v1:p:<period id>`` — a period button of ``/baocao`` (``handlers.reports``).
 """
@@ -80,6 +82,25 @@ def open_task(task_code: str, occurrence: int = 0) -> str:
 def done_task(task_code: str, occurrence: int = 0) -> str:
     """ "Đã hoàn thành" one-tap reply on a task (and deadline occurrence)."""
     return build("upd", "done", task_code, occurrence)
+
+
+#: Actions of ``upd`` that are not dialog steps (they carry a task, not a token and step).
+UPD_ENTRY_ACTIONS = frozenset({"open", "done"})
+
+
+def dialog(action: str, token: int, step: int, arg: str = "") -> str:
+    """A progress-dialog button: ``upd:v1:<action>:<token>:<step>[:<arg>]``."""
+    if action in UPD_ENTRY_ACTIONS:
+        raise CallbackDataError(f"{action!r} is an entry action, not a dialog step")
+    return build("upd", action, token, step, *([arg] if arg else []))
+
+
+def dialog_parts(data: CallbackData) -> tuple[int, int, str]:
+    """``(token, step, arg)`` of a dialog button; raises ``CallbackDataError`` if malformed."""
+    if data.prefix != "upd" or data.action in UPD_ENTRY_ACTIONS or len(data.args) not in (2, 3):
+        raise CallbackDataError(f"not a dialog button: {data}")
+    arg = data.args[2] if len(data.args) == 3 else ""
+    return data.arg_int(0), data.arg_int(1), arg
 
 
 def snooze(outbox_id: int) -> str:

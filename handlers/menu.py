@@ -39,6 +39,11 @@ COMMANDS: tuple[Command, ...] = (
         N_("Nhiệm vụ của cơ quan tôi, hạn và tình trạng"),
         frozenset({Role.CONTACT, Role.LEADER}),
     ),
+    Command(
+        "capnhat",
+        N_("Cập nhật tiến độ nhiệm vụ (báo cáo)"),
+        frozenset({Role.CONTACT, Role.STANDING_OFFICE}),
+    ),
     Command("lienhe", N_("Cán bộ đầu mối đã liên kết; thu hồi, chuyển giao"), OFFICE),
     Command("moi", N_("Tạo mã mời cho một cơ quan"), OFFICE),
     Command("baocao", N_("Báo cáo tổng hợp theo kỳ (tháng, quý, năm…)"), OFFICE | {Role.LEADER}),

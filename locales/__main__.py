@@ -20,7 +20,7 @@ from babel.messages.pofile import read_po, write_po
 from locales import DEFAULT_LOCALE, LOCALES_DIR, catalog_path
 
 ROOT = LOCALES_DIR.parent
-SOURCE_DIRS = ("bot", "handlers", "scheduler", "reports", "plan", "models")
+SOURCE_DIRS = ("bot", "dialogs", "handlers", "scheduler", "reports", "plan", "models")
 KEYWORDS = {"_": None, "ngettext": (1, 2), "N_": None}
 
 

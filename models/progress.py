@@ -115,6 +115,10 @@ class DialogState(Base):
     state: Mapped[str] = mapped_column(String(32))
     draft: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     token: Mapped[int] = mapped_column(Integer, default=1)
+    #: Increments at every step; a button carries (token, step) and is honoured only while both
+    #: match, through one compare-and-set UPDATE (so a double tap is applied once, even across
+    #: processes).
+    step: Mapped[int] = mapped_column(Integer, default=0)
     message_id: Mapped[int | None] = mapped_column(Integer, default=None)
     started_at: Mapped[datetime]
     last_activity_at: Mapped[datetime]

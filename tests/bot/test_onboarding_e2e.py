@@ -48,7 +48,7 @@ async def test_invite_start_greets_with_lead_tasks_first(
             "Gửi /trogiup để xem các lệnh bạn dùng được."
         ]
         menu = await app.bot.get_my_commands(scope=BotCommandScopeChat(AN.id))
-        assert [c.command for c in menu] == ["start", "nhiemvu", "trogiup", "huy"]
+        assert [c.command for c in menu] == ["start", "nhiemvu", "capnhat", "trogiup", "huy"]
 
         # The same code again, by someone else: used.
         await emu.client.start(BINH, code)

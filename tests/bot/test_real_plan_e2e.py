@@ -88,6 +88,7 @@ async def test_agencies_see_their_tasks_of_the_real_plan(
         assert [c.command for c in menu] == [
             "start",
             "nhiemvu",
+            "capnhat",
             "lienhe",
             "moi",
             "baocao",

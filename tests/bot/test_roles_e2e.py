@@ -54,6 +54,7 @@ async def test_standing_office_and_leader_menus_and_moi(
         assert await _menu(app, OFFICE) == [
             "start",
             "nhiemvu",
+            "capnhat",
             "lienhe",
             "moi",
             "baocao",
@@ -185,7 +186,7 @@ async def test_another_agency_revoke_transfer_and_group(
             assert chat is not None and (chat.chat_id, chat.title) == (-5001, "Thường trực BCĐ")
             bound = [c.telegram_user_id for c in await directory.list_contacts(s, plan.id)]
         assert sorted(bound) == [OFFICE.id, NO_USERNAME.id]
-        assert await _menu(app, NO_USERNAME) == ["start", "nhiemvu", "trogiup", "huy"]
+        assert await _menu(app, NO_USERNAME) == ["start", "nhiemvu", "capnhat", "trogiup", "huy"]
 
 
 async def test_office_revokes_and_hands_over_in_chat(
@@ -206,7 +207,7 @@ async def test_office_revokes_and_hands_over_in_chat(
         await emu.client.wait_for(OFFICE.id, 1)
         await emu.client.wait_for(OTHER.id, 1)
         await emu.client.wait_for(NO_USERNAME.id, 1)
-        assert await _menu(app, OTHER) == ["start", "nhiemvu", "trogiup", "huy"]
+        assert await _menu(app, OTHER) == ["start", "nhiemvu", "capnhat", "trogiup", "huy"]
 
         emu.clock.advance(60)
         await emu.client.send_command(OFFICE, "lienhe", f"thuhoi {OTHER.id}")

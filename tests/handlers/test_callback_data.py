@@ -37,3 +37,16 @@ def test_pattern_is_anchored_and_accepts_old_versions() -> None:
     assert rx.match("upd:v0:open:5b:0")  # reaches the handler, which answers with a notice
     assert not rx.match("xupd:v1:open:5b:0")
     assert not rx.match("rem:v1:snooze:1")
+
+
+def test_dialog_buttons_carry_token_and_step() -> None:
+    data = cb.dialog("st", 12, 345, "in_progress")
+    assert data == "upd:v1:st:12:345:in_progress"
+    assert cb.dialog_parts(cb.parse(data)) == (12, 345, "in_progress")
+    assert cb.dialog_parts(cb.parse(cb.dialog("ok", 1, 2))) == (1, 2, "")
+    # The longest a dialog makes: a field name with six-digit token and step.
+    assert len(cb.dialog("field", 999999, 999999, "difficulties")) <= 64
+    with pytest.raises(cb.CallbackDataError):
+        cb.dialog_parts(cb.parse("upd:v1:open:5a:0"))
+    with pytest.raises(cb.CallbackDataError):
+        cb.dialog("open", 1, 1)

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-29 09:25:18.328895
+Create Date: 2026-11-29 09:33:28.568507
 """
 
 from collections.abc import Sequence
@@ -355,6 +355,7 @@ def upgrade() -> None:
         sa.Column("state", sa.String(length=32), nullable=False),
         sa.Column("draft", sa.JSON(), nullable=False),
         sa.Column("token", sa.Integer(), nullable=False),
+        sa.Column("step", sa.Integer(), nullable=False),
         sa.Column("message_id", sa.Integer(), nullable=True),
         sa.Column("started_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("last_activity_at", sa.DateTime(timezone=True), nullable=False),

@@ -1,0 +1,310 @@
+"""Benchmark: progress-dialog steps per second through the emulator, beside a bare PTB echo bot
+measured in the same run, and the real bot's memory idle and loaded.
+
+    /work/venv/bin/python benchmarks/bench_dialog.py [--contacts 30]
+
+Each bot runs as its own process (``benchmarks/bots.py``) polling an emulator served by this
+process on real time (rate limits of the emulator off: we measure the bots). The real bot works on
+a fresh SQLite file with the real plan imported (``data/plan/…txt``) and one contact per person,
+spread over the agencies that lead tasks. A *step* is one user action answered by the bot: a
+command, a typed answer or a button press (answer + edit). Every person runs one complete dialog
+(``/capnhat`` → task → status → figure if asked → result text → Bỏ qua… → Xác nhận), all persons at
+once; the echo bot gets the same number of round trips from the same number of persons.
+
+Variants: the real bot as built (with PTB's ``AIORateLimiter``, which holds every bot to Telegram's
+~30 messages/s) and without it (our own cost); the echo bot bare and with the same limiter.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from sqlalchemy import select  # noqa: E402
+
+from emulator.client import EmulatorClient, TgUser  # noqa: E402
+from emulator.clock import SystemClock  # noqa: E402
+from emulator.server import running  # noqa: E402
+from emulator.settings import Settings as EmulatorSettings  # noqa: E402
+from emulator.state import State  # noqa: E402
+from models import migrate  # noqa: E402
+from models.db import create_engine, create_session_factory  # noqa: E402
+from models.people import Contact, ContactRole, Role  # noqa: E402
+from models.plan import TaskAssignment, TaskRole  # noqa: E402
+from models.repositories import get_plan  # noqa: E402
+from plan.importer import import_file  # noqa: E402
+
+PLAN_TXT = ROOT / "data" / "plan" / "ke_hoach_chien_dich_500_ngay_dem.txt"
+
+
+@dataclass
+class Result:
+    name: str
+    steps: int
+    seconds: float
+    rss_idle_kib: int | None = None
+    rss_loaded_kib: int | None = None
+    rss_peak_kib: int | None = None
+
+    @property
+    def rate(self) -> float:
+        return self.steps / self.seconds
+
+
+def rss(pid: int) -> tuple[int, int]:
+    """(VmRSS, VmHWM) of a process in KiB (Linux)."""
+    fields = dict(
+        line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines()
+    )
+    return int(fields["VmRSS"].split()[0]), int(fields["VmHWM"].split()[0])
+
+
+async def start(kind: str, flags: list[str], env: dict[str, str], workdir: Path) -> Any:
+    log = (workdir / f"{kind}.log").open("ab")
+    return await asyncio.create_subprocess_exec(
+        sys.executable,
+        str(ROOT / "benchmarks" / "bots.py"),
+        kind,
+        *flags,
+        cwd=workdir,
+        env=env,
+        stdout=log,
+        stderr=log,
+    )
+
+
+#: How many transcript entries each chat has had so far (the driver's own count: no extra calls).
+SEEN: dict[int, int] = {}
+#: Per-chat wake-ups, set whenever the emulator (served by this process) records a bot action.
+#: The driver waits on these instead of the control API's ``/wait`` (whose shared event can miss a
+#: wake-up when two records land between a check and the next wait, stalling a reader).
+WAKE: dict[int, asyncio.Event] = {}
+_record = State.record
+
+
+def _recording(self: State, chat: Any, kind: str, payload: Any) -> None:
+    _record(self, chat, kind, payload)
+    event = WAKE.get(chat.id)
+    if event is not None:
+        event.set()
+
+
+State.record = _recording  # type: ignore[method-assign]
+EMULATOR: list[Any] = []
+
+
+async def act(client: EmulatorClient, chat: int, coro: Any, expect: int) -> None:
+    await coro
+    SEEN[chat] = SEEN.get(chat, 0) + expect
+    state = EMULATOR[0].state
+    deadline = time.perf_counter() + 60.0
+    while True:
+        event = WAKE[chat] = asyncio.Event()  # armed before the check: no lost wake-up
+        known = state.chats.get(chat)
+        if known is not None and len(known.transcript) >= SEEN[chat]:
+            return
+        await asyncio.wait_for(event.wait(), max(0.0, deadline - time.perf_counter()))
+
+
+async def warm_up(client: EmulatorClient) -> None:
+    """Wait until the bot answers (process start-up, post_init)."""
+    user = TgUser(999_999, "Warm", "Up")
+    await client.send_command(user, "trogiup")  # both bots answer it, bound or not
+    await client.wait_for(user.id, 1, within=120.0)  # a lost wake-up here only delays the start
+
+
+async def echo_person(client: EmulatorClient, user: TgUser, rounds: int) -> int:
+    for i in range(rounds):
+        await act(client, user.id, client.send_text(user, f"tin nhắn {i}"), 1)
+    return rounds
+
+
+def _labels(message: dict[str, Any]) -> list[str]:
+    return [b["text"] for row in message["reply_markup"]["inline_keyboard"] for b in row]
+
+
+async def _press(
+    client: EmulatorClient, user: TgUser, message: dict[str, Any], label: str, expect: int
+) -> None:
+    for row in message["reply_markup"]["inline_keyboard"]:
+        for b in row:
+            if b["text"] == label:
+                await act(
+                    client,
+                    user.id,
+                    client.press_button(user, message["message_id"], b["callback_data"]),
+                    expect,
+                )
+                return
+    raise AssertionError(label)
+
+
+async def dialog_person(client: EmulatorClient, user: TgUser) -> int:
+    """One complete dialog; returns the number of steps."""
+    await act(client, user.id, client.send_command(user, "capnhat"), 1)
+    steps = 1
+    while steps < 40:
+        messages = await client.bot_messages(user.id)
+        message = next(m for m in reversed(messages) if m.get("reply_markup"))
+        text, labels = message["text"], _labels(message)
+        steps += 1
+        if "Xác nhận" in labels:
+            await _press(client, user, message, "Xác nhận", 3)
+            return steps
+        if text.startswith("Cập nhật tiến độ"):
+            await _press(client, user, message, labels[0], 2)
+        elif "Sửa báo cáo này" in labels:
+            await _press(client, user, message, "Sửa báo cáo này", 2)
+        elif "Đang thực hiện" in labels:
+            await _press(client, user, message, "Đang thực hiện", 2)
+        elif labels[0].startswith("Lần 1"):
+            await _press(client, user, message, labels[0], 2)
+        elif "Số liệu «" in text:
+            await act(client, user.id, client.send_text(user, "2"), 1)
+        elif "Kết quả thực hiện trong kỳ?" in text:
+            await act(client, user.id, client.send_text(user, "Đã triển khai theo kế hoạch"), 1)
+        elif "Bỏ qua" in labels:
+            await _press(client, user, message, "Bỏ qua", 2)
+        else:
+            raise AssertionError(f"unexpected screen {text!r} {labels}")
+    raise AssertionError("dialog did not end")
+
+
+async def seed(url: str, people: list[TgUser]) -> None:
+    await asyncio.to_thread(migrate.upgrade, url)
+    engine = create_engine(url)
+    factory = create_session_factory(engine)
+    await import_file(factory, PLAN_TXT, key=None, now=datetime.now(UTC))
+    async with factory.begin() as s:
+        plan = await get_plan(s)
+        leads = sorted(
+            set(
+                (
+                    await s.scalars(
+                        select(TaskAssignment.agency_id).where(
+                            TaskAssignment.role == TaskRole.LEAD,
+                            TaskAssignment.agency_id.is_not(None),
+                        )
+                    )
+                ).all()
+            )
+        )
+        for i, user in enumerate(people):
+            s.add(
+                Contact(
+                    plan_id=plan.id,
+                    telegram_user_id=user.id,
+                    full_name=user.first_name,
+                    agency_id=leads[i % len(leads)],
+                    roles=[ContactRole(role=Role.CONTACT)],
+                )
+            )
+    await engine.dispose()
+
+
+async def measure(
+    name: str,
+    kind: str,
+    flags: list[str],
+    env: dict[str, str],
+    workdir: Path,
+    client: EmulatorClient,
+    people: list[TgUser],
+    rounds: int,
+) -> Result:
+    await client.reset()
+    SEEN.clear()
+    proc = await start(kind, flags, env, workdir)
+    try:
+        await warm_up(client)
+        await asyncio.sleep(1.0)  # let start-up work settle before the idle reading
+        idle, _ = rss(proc.pid)
+        began = time.perf_counter()
+        if kind == "echo":
+            counts = await asyncio.gather(*(echo_person(client, u, rounds) for u in people))
+        else:
+            counts = await asyncio.gather(*(dialog_person(client, u) for u in people))
+        seconds = time.perf_counter() - began
+        loaded, peak = rss(proc.pid)
+    finally:
+        proc.terminate()
+        await proc.wait()
+    return Result(name, sum(counts), seconds, idle, loaded, peak)
+
+
+async def main(contacts: int) -> list[Result]:
+    people = [TgUser(10_000 + i, f"Cán bộ {i}") for i in range(contacts)]
+    settings = EmulatorSettings()
+    settings.rate_limits = False
+    results: list[Result] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        workdir = Path(tmp)
+        async with running(settings, SystemClock()) as server, EmulatorClient(server.url) as client:
+            EMULATOR[:] = [server.emulator]
+            base_env = {
+                **os.environ,
+                "PYTHONPATH": str(ROOT),
+                "TELEGRAM_BOT_TOKEN": settings.token,
+                "TELEGRAM_API_BASE_URL": f"{server.url}/bot",
+                "TELEGRAM_FILE_BASE_URL": f"{server.url}/file/bot",
+                "LOG_LEVEL": "WARNING",
+            }
+            dialog_steps = 0
+            for name, flags in (
+                ("real bot, no rate limiter", ["--no-rate-limiter"]),
+                ("  same, concurrent updates", ["--no-rate-limiter", "--concurrent-updates"]),
+                ("real bot as built (AIORateLimiter)", []),
+            ):
+                url = f"sqlite:///{workdir / (str(len(results)) + '.db')}"
+                await seed(url, people)
+                env = {**base_env, "DATABASE_URL": url}
+                result = await measure(name, "dialog", flags, env, workdir, client, people, 0)
+                dialog_steps = result.steps
+                results.append(result)
+            rounds = max(1, round(dialog_steps / contacts))
+            for name, flags in (
+                ("bare PTB echo bot", []),
+                ("PTB echo bot + AIORateLimiter", ["--rate-limiter"]),
+            ):
+                results.append(
+                    await measure(name, "echo", flags, base_env, workdir, client, people, rounds)
+                )
+    return results
+
+
+def report(results: list[Result], contacts: int) -> str:
+    lines = [
+        f"{contacts} persons at once; steps = user actions answered by the bot",
+        f"{'bot':38} {'steps':>6} {'seconds':>8} {'steps/s':>8} {'RSS idle':>9} {'loaded':>8} {'peak':>8}",
+    ]
+    for r in results:
+        lines.append(
+            f"{r.name:38} {r.steps:6d} {r.seconds:8.2f} {r.rate:8.1f} "
+            f"{(r.rss_idle_kib or 0) / 1024:7.1f}MB {(r.rss_loaded_kib or 0) / 1024:6.1f}MB "
+            f"{(r.rss_peak_kib or 0) / 1024:6.1f}MB"
+        )
+    by = {r.name: r for r in results}
+    bare, limited = by["bare PTB echo bot"], by["PTB echo bot + AIORateLimiter"]
+    lines.append(
+        f"ratio, no limiter both sides: {by['real bot, no rate limiter'].rate / bare.rate:.2f}× the echo bot; "
+        f"with the limiter both sides: {by['real bot as built (AIORateLimiter)'].rate / limited.rate:.2f}×"
+    )
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--contacts", type=int, default=30)
+    args = parser.parse_args()
+    print(report(asyncio.run(main(args.contacts)), args.contacts))

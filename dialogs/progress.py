@@ -1,0 +1,327 @@
+"""The guided progress dialog (``/capnhat``) as plain async functions; diagram in ``progress.mmd``.
+
+Each event function takes the caller's session (one transaction per step, committed by the caller),
+the contact (an agency contact: ``contact.agency_id`` set) and ``now`` (aware UTC), writes the
+``DialogState`` row and its draft, and returns what to show: a ``Screen`` (text and buttons), or a
+``Notice`` for a button that must change nothing (an old or finished dialog, a second tap).
+
+Rules (issue 6, DESIGN.md decision 4): the state lives only in the database; a dialog idle longer
+than ``cfg.timeout`` (judged from the stored ``last_activity_at`` against ``now``) pauses with its
+draft kept and offered on return; a reply counts only on Xác nhận, stored as a new ``ProgressReport``
+or the next version of it; texts are stored NFC. The reply answers ``draft.period``: the default open
+period (``scheduler.periods.open_periods``), changeable in the summary when two are open.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from dialogs import queries, steps, store
+from dialogs.config import AnyContact, DialogConfig
+from dialogs.draft import TEXT_STEPS, Attachment, Outcome, Waiting
+from dialogs.numbers import Ambiguous, Parsed, parse_figure
+from dialogs.render import Notice, Screen
+from locales import _
+from models.people import Contact
+from models.progress import DialogState
+
+#: Longest text part accepted (a "short text"; the summary must fit one Telegram message).
+MAX_TEXT = 2000
+
+__all__ = [
+    "Attachment",
+    "DialogConfig",
+    "Notice",
+    "Screen",
+    "Waiting",
+    "cancel",
+    "expire_idle",
+    "open_task",
+    "press",
+    "receive_file",
+    "receive_text",
+    "start",
+]
+
+
+def _require_agency(contact: AnyContact) -> None:
+    if contact.agency_id is None:
+        raise ValueError("the progress dialog is for agency contacts (contact.agency_id is None)")
+
+
+async def start(
+    session: AsyncSession, contact: AnyContact, now: datetime, cfg: DialogConfig
+) -> Screen:
+    """``/capnhat``: a new dialog at CHOOSING_TASK, or the offer of an unfinished draft.
+
+    Raises ``ValueError`` when ``contact`` acts for no agency (the adapter checks the role first).
+    """
+    _require_agency(contact)
+    row = await store.load(session, contact.id)
+    if row is not None and row.outcome in (Outcome.ACTIVE, Outcome.TIMED_OUT):
+        if store.draft_of(row).task_id is not None:
+            claimed = await store.claim(session, contact.id, row.token, row.step, now)
+            if claimed is not None:
+                if steps.expired(row, now, cfg):
+                    claimed.outcome = Outcome.TIMED_OUT
+                return steps.offer(claimed, cfg, switch=None)
+    assert contact.agency_id is not None
+    if not await queries.agency_tasks(session, contact.plan_id, contact.agency_id):
+        return Screen(text=_("Cơ quan của bạn chưa được giao nhiệm vụ nào trong kế hoạch."))
+    return await steps.new(session, contact, now, cfg)
+
+
+async def open_task(
+    session: AsyncSession,
+    contact: AnyContact,
+    now: datetime,
+    cfg: DialogConfig,
+    code: str,
+    occurrence: int = 0,
+    *,
+    one_tap: bool = False,
+) -> Screen | Notice:
+    """The reminder's "Cập nhật ngay" (``one_tap`` False) or "Đã hoàn thành" (True) on task ``code``.
+
+    An unfinished draft on another task is not dropped silently: it is offered first. Returns a
+    ``Notice`` when the contact's agency has no role on the task.
+    """
+    _require_agency(contact)
+    assert contact.agency_id is not None
+    task = await queries.agency_task(session, contact.plan_id, contact.agency_id, code)
+    if task is None:
+        return Notice(_("Nhiệm vụ {code} không thuộc cơ quan của bạn.").format(code=code))
+    row = await store.load(session, contact.id)
+    if row is not None and row.outcome in (Outcome.ACTIVE, Outcome.TIMED_OUT):
+        draft = store.draft_of(row)
+        if draft.task_id is not None and draft.task_id != task.id:
+            claimed = await store.claim(session, contact.id, row.token, row.step, now)
+            if claimed is not None:
+                if steps.expired(row, now, cfg):
+                    claimed.outcome = Outcome.TIMED_OUT
+                kind = "d" if one_tap else "o"
+                return steps.offer(claimed, cfg, switch=f"{kind}.{code}.{occurrence}")
+    return await steps.new(session, contact, now, cfg, task, occurrence, one_tap)
+
+
+async def press(
+    session: AsyncSession,
+    contact: AnyContact,
+    now: datetime,
+    cfg: DialogConfig,
+    token: int,
+    step: int,
+    action: str,
+    arg: str = "",
+) -> Screen | Notice:
+    """A dialog button (callback data ``upd:v1:<action>:<token>:<step>[:<arg>]``).
+
+    Applied only while the dialog is at ``(token, step)``; otherwise a ``Notice`` and no change (an
+    old message, a finished dialog, the second of a double tap).
+    """
+    _require_agency(contact)
+    # Fast path: one statement claims a live dialog at this step.
+    claimed = await store.claim(
+        session, contact.id, token, step, now, active_since=now - cfg.timeout
+    )
+    expired = False
+    if claimed is None:
+        row = await store.load(session, contact.id)
+        if row is None or row.token != token or row.step != step:
+            if row is not None and row.token == token and row.outcome == Outcome.DONE:
+                return Notice(_("Báo cáo này đã được ghi nhận."))
+            return steps.stale()
+        if row.outcome in (Outcome.CANCELLED, Outcome.DONE):
+            return steps.stale()
+        expired = steps.expired(row, now, cfg)
+        claimed = await store.claim(session, contact.id, token, step, now)
+        if claimed is None:  # a concurrent tap won the compare-and-set
+            return steps.stale()
+    row = claimed
+    if action == "cancel":
+        return steps.cancel(row)
+    if action == "restart":
+        return await steps.new(session, contact, now, cfg)
+    if action == "switch":
+        kind, code, occurrence = [*arg.split("."), "", "", "0"][:3]
+        task = await queries.agency_task(session, contact.plan_id, contact.agency_id or 0, code)
+        if task is None:
+            return steps.stale()
+        return await steps.new(session, contact, now, cfg, task, int(occurrence or 0), kind == "d")
+    if expired or row.outcome == Outcome.TIMED_OUT:
+        if action != "resume":
+            row.outcome = Outcome.TIMED_OUT
+            return steps.offer(
+                row, cfg, None, _("Phiên cập nhật đã tạm dừng vì lâu không trả lời.")
+            )
+        row.outcome = Outcome.ACTIVE
+    draft = store.draft_of(row)
+    if action == "resume":
+        return await steps.show(session, contact, row, draft, cfg)
+    if action == "back":
+        if draft.history:
+            state, index = draft.history.pop()
+            row.state, draft.figure_index = state, index
+            if state in (Waiting.CHOOSING_FIELD, Waiting.CONFIRMING):
+                draft.editing_one = False
+        return await steps.show(session, contact, row, draft, cfg)
+    return await steps.on_button(session, contact, row, draft, now, cfg, action, arg)
+
+
+async def _active_row(
+    session: AsyncSession, contact: AnyContact, now: datetime, cfg: DialogConfig
+) -> tuple[DialogState | None, Screen | None]:
+    """Claim the contact's active dialog for a typed input: (row, None) to go on, (None, screen)
+    when the dialog had paused (the offer), (None, None) when there is no dialog."""
+    live = await store.claim_live(session, contact.id, now, now - cfg.timeout)
+    if live is not None:
+        return live, None
+    for _attempt in range(3):
+        row = await store.load(session, contact.id)
+        if row is None or row.outcome in (Outcome.CANCELLED, Outcome.DONE):
+            return None, None
+        expired = steps.expired(row, now, cfg)
+        claimed = await store.claim(session, contact.id, row.token, row.step, now)
+        if claimed is None:
+            continue
+        if expired or claimed.outcome == Outcome.TIMED_OUT:
+            claimed.outcome = Outcome.TIMED_OUT
+            lead = _("Phiên cập nhật đã tạm dừng vì lâu không trả lời; tin vừa gửi chưa được ghi.")
+            return None, steps.offer(claimed, cfg, None, lead)
+        return claimed, None
+    return None, None
+
+
+async def receive_text(
+    session: AsyncSession, contact: AnyContact, now: datetime, cfg: DialogConfig, text: str
+) -> Screen | None:
+    """A typed message while a dialog is active (None: no active dialog, the text is not ours).
+
+    The text is stored NFC; a figure is read as a Vietnamese number (``dialogs.numbers``).
+    """
+    _require_agency(contact)
+    row, paused = await _active_row(session, contact, now, cfg)
+    if row is None:
+        return paused
+    draft = store.draft_of(row)
+    state = Waiting(row.state)
+    text = steps.nfc(text)
+    if state is Waiting.TYPING_FIGURE:
+        result = parse_figure(text)
+        indicator = draft.indicators[draft.figure_index]
+        if isinstance(result, Parsed):
+            draft.figures[str(indicator.id)] = str(result.value)
+            steps.advance(row, draft)
+        elif isinstance(result, Ambiguous):
+            draft.candidates = [str(v) for v in result.candidates]
+            draft.ambiguous_text = text
+            steps.go(row, draft, Waiting.CONFIRMING_FIGURE)
+        else:
+            return await steps.show(
+                session, contact, row, draft, cfg, prefix=steps.invalid_figure(result)
+            )
+    elif state in TEXT_STEPS:
+        if len(text) > MAX_TEXT:
+            prefix = _(
+                "Nội dung dài {length} ký tự; xin gõ ngắn gọn, tối đa {limit} ký tự."
+            ).format(length=len(text), limit=MAX_TEXT)
+            return await steps.show(session, contact, row, draft, cfg, prefix=prefix)
+        setattr(draft, TEXT_STEPS[state], text or None)
+        steps.advance(row, draft)
+    else:
+        return await steps.show(
+            session, contact, row, draft, cfg, prefix=_("Xin chọn bằng các nút bên dưới.")
+        )
+    return await steps.show(session, contact, row, draft, cfg)
+
+
+async def receive_file(
+    session: AsyncSession,
+    contact: AnyContact,
+    now: datetime,
+    cfg: DialogConfig,
+    attachment: Attachment,
+) -> Screen | None:
+    """A document or photo while a dialog is active: kept as the deliverable (by ``file_id``).
+
+    At SENDING_ATTACHMENT it moves on to the summary; at any other step after the task is chosen it
+    is kept and the step is shown again. None: no active dialog.
+    """
+    _require_agency(contact)
+    row, paused = await _active_row(session, contact, now, cfg)
+    if row is None:
+        return paused
+    draft = store.draft_of(row)
+    if draft.task_id is None:
+        return await steps.show(
+            session, contact, row, draft, cfg, prefix=_("Xin chọn nhiệm vụ trước.")
+        )
+    draft.attachment = Attachment(
+        file_id=attachment.file_id,
+        kind=attachment.kind,
+        name=steps.nfc(attachment.name) if attachment.name else None,
+    )
+    if Waiting(row.state) is Waiting.SENDING_ATTACHMENT:
+        steps.advance(row, draft)
+        return await steps.show(session, contact, row, draft, cfg)
+    return await steps.show(session, contact, row, draft, cfg, prefix=_("Đã nhận tệp đính kèm."))
+
+
+async def expire_idle(
+    session: AsyncSession, now: datetime, cfg: DialogConfig
+) -> list[tuple[int, Screen]]:
+    """Pause every active dialog idle longer than ``cfg.timeout`` (judged from the stored
+    ``last_activity_at`` against ``now``); returns (Telegram user id, notice) to send each contact.
+
+    The draft is kept and the notice offers it; a dialog that had not chosen a task yet is closed.
+    """
+    limit = now - cfg.timeout
+    rows = (
+        await session.execute(
+            select(DialogState, Contact)
+            .join(Contact, Contact.id == DialogState.contact_id)
+            .where(DialogState.outcome == Outcome.ACTIVE, DialogState.last_activity_at < limit)
+        )
+    ).all()
+    out: list[tuple[int, Screen]] = []
+    minutes = int(cfg.timeout.total_seconds() // 60)
+    lead = _("Phiên cập nhật đã tạm dừng sau {minutes} phút không có trả lời.").format(
+        minutes=minutes
+    )
+    for row, contact in rows:
+        claimed = await store.claim(
+            session, contact.id, row.token, row.step, store.as_utc(row.last_activity_at)
+        )
+        if claimed is None:
+            continue
+        if store.draft_of(claimed).task_id is None:
+            claimed.outcome = Outcome.CANCELLED
+            text = lead + " " + _("Gõ /capnhat khi bạn muốn cập nhật.")
+            out.append(
+                (
+                    contact.telegram_user_id,
+                    Screen(text=text, token=claimed.token, step=claimed.step),
+                )
+            )
+        else:
+            claimed.outcome = Outcome.TIMED_OUT
+            out.append(
+                (
+                    contact.telegram_user_id,
+                    steps.offer(claimed, cfg, None, lead + " " + _("Bản nháp vẫn được giữ.")),
+                )
+            )
+    await session.flush()
+    return out
+
+
+async def cancel(session: AsyncSession, contact: AnyContact, now: datetime) -> Screen | None:
+    """``/huy``: cancel the contact's active or paused dialog (None when there is none)."""
+    row = await store.load(session, contact.id)
+    if row is None or row.outcome not in (Outcome.ACTIVE, Outcome.TIMED_OUT):
+        return None
+    claimed = await store.claim(session, contact.id, row.token, row.step, now)
+    return steps.cancel(claimed) if claimed is not None else None

@@ -1,0 +1,101 @@
+"""What the progress dialog reads about the plan: an agency's tasks, a task's indicators, the
+calendar. Repositories take a session and never commit."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from dialogs.draft import IndicatorAsk
+from models.plan import Agency, Indicator, Task, TaskAssignment, TaskIndicator, TaskRole
+from models.reminders import CalendarOverride
+from scheduler.calendar import WorkingCalendar
+
+
+@dataclass(frozen=True)
+class TaskChoice:
+    """A task an agency may report on: ``is_lead`` when it leads (chủ trì) the task; ``deadlines``
+    in occurrence order (calendar dates, Asia/Ho_Chi_Minh)."""
+
+    id: int
+    code: str
+    content: str
+    is_lead: bool
+    deadlines: tuple[date, ...]
+
+
+async def agency_tasks(session: AsyncSession, plan_id: int, agency_id: int) -> list[TaskChoice]:
+    """The agency's live tasks: those it leads first, then those it supports, each in plan order."""
+    rows = (
+        await session.execute(
+            select(Task, TaskAssignment.role)
+            .join(TaskAssignment, TaskAssignment.task_id == Task.id)
+            .where(
+                Task.plan_id == plan_id,
+                Task.archived_at.is_(None),
+                TaskAssignment.agency_id == agency_id,
+            )
+            .options(selectinload(Task.deadlines))
+            .order_by(Task.position)
+        )
+    ).all()
+    tasks: dict[int, Task] = {}
+    lead: dict[int, bool] = {}
+    for task, role in rows:
+        tasks[task.id] = task
+        lead[task.id] = lead.get(task.id, False) or role is TaskRole.LEAD
+    ordered = sorted(tasks.values(), key=lambda t: (not lead[t.id], t.position))
+    return [
+        TaskChoice(
+            id=t.id,
+            code=t.code,
+            content=t.content,
+            is_lead=lead[t.id],
+            deadlines=tuple(d.due for d in t.deadlines),
+        )
+        for t in ordered
+    ]
+
+
+async def agency_task(
+    session: AsyncSession, plan_id: int, agency_id: int, code: str
+) -> TaskChoice | None:
+    """The agency's task with ``code`` ("5a"), or None when the agency has no role on it."""
+    for choice in await agency_tasks(session, plan_id, agency_id):
+        if choice.code == code:
+            return choice
+    return None
+
+
+async def task_indicators(session: AsyncSession, task_id: int) -> list[IndicatorAsk]:
+    """The indicators a task carries (DOMAIN.md, "Indicators"), in indicator order."""
+    rows = (
+        await session.scalars(
+            select(Indicator)
+            .join(TaskIndicator, TaskIndicator.indicator_id == Indicator.id)
+            .where(TaskIndicator.task_id == task_id)
+            .order_by(Indicator.id)
+        )
+    ).all()
+    return [IndicatorAsk(id=i.id, name=i.name, unit=i.unit) for i in rows]
+
+
+async def agency_name(session: AsyncSession, agency_id: int) -> str:
+    """The agency's canonical name ("" if unknown)."""
+    return await session.scalar(select(Agency.name).where(Agency.id == agency_id)) or ""
+
+
+async def load_calendar(session: AsyncSession, plan_id: int) -> WorkingCalendar:
+    """The working-day calendar with the standing office's overrides for the plan."""
+    rows = (
+        await session.execute(
+            select(CalendarOverride.day, CalendarOverride.is_working_day).where(
+                CalendarOverride.plan_id == plan_id
+            )
+        )
+    ).all()
+    return WorkingCalendar(overrides={day: working for day, working in rows})

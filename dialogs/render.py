@@ -1,0 +1,176 @@
+"""What the progress dialog shows: Vietnamese texts (Telegram HTML) and abstract buttons.
+
+Every user-typed text is HTML-escaped here, at the one place it is shown back. The adapter turns a
+``Button`` into an inline button whose callback data carries the dialog's (token, step).
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date, format_datetime
+
+from dialogs.draft import Draft
+from dialogs.numbers import format_figure
+from locales import _
+from models.progress import ProgressStatus
+from scheduler.periods import PeriodKind, ReportingPeriod
+
+#: Longest user text shown back in a summary (the message must stay under Telegram's 4096).
+SHOWN_TEXT_MAX = 600
+BUTTON_TITLE_MAX = 48
+
+
+@dataclass(frozen=True)
+class Button:
+    """An inline button of the dialog: ``action`` (≤ 8 ASCII letters) and an optional ``arg``."""
+
+    label: str
+    action: str
+    arg: str = ""
+
+
+@dataclass(frozen=True)
+class Screen:
+    """One message of the dialog: HTML ``text`` and rows of buttons, for dialog ``(token, step)``.
+
+    ``notice`` is the short text a button press is answered with (None: a silent answer).
+    ``stored_version`` is set when this step stored a reply.
+    """
+
+    text: str
+    rows: tuple[tuple[Button, ...], ...] = ()
+    token: int = 0
+    step: int = 0
+    notice: str | None = None
+    stored_version: int | None = None
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A button press refused or answered without changing anything: only a notice is shown."""
+
+    text: str
+
+
+def status_label(status: str | ProgressStatus) -> str:
+    """The Vietnamese name of a status."""
+    labels = {
+        ProgressStatus.NOT_STARTED: _("Chưa triển khai"),
+        ProgressStatus.IN_PROGRESS: _("Đang thực hiện"),
+        ProgressStatus.DONE: _("Hoàn thành"),
+        ProgressStatus.BLOCKED: _("Gặp khó khăn, vướng mắc"),
+    }
+    return labels[ProgressStatus(status)]
+
+
+def day(value: date) -> str:
+    """``dd/MM/yyyy``."""
+    return format_date(value, "dd/MM/yyyy", locale="vi")
+
+
+def moment(value: datetime, tz: ZoneInfo) -> str:
+    """``dd/MM/yyyy HH:mm`` in ``tz``."""
+    return format_datetime(value.astimezone(tz), "dd/MM/yyyy HH:mm", tzinfo=tz, locale="vi")
+
+
+def period_label(period: ReportingPeriod) -> str:
+    """ "tháng 11/2026 (15/10/2026–14/11/2026)" and the like."""
+    end = period.end
+    if period.kind is PeriodKind.MONTHLY:
+        name = _("tháng {month}/{year}").format(month=end.month, year=end.year)
+    elif period.kind is PeriodKind.QUARTERLY:
+        name = _("quý {quarter}/{year}").format(quarter=end.month // 3, year=end.year)
+    elif period.kind is PeriodKind.HALF_YEARLY:
+        name = (
+            _("6 tháng đầu năm {year}") if end.month == 6 else _("6 tháng cuối năm {year}")
+        ).format(year=end.year)
+    elif period.kind is PeriodKind.YEARLY:
+        name = _("năm {year}").format(year=end.year)
+    elif period.id == "soket":
+        name = _("sơ kết")
+    elif period.id == "tongket":
+        name = _("tổng kết")
+    else:
+        name = _("đột xuất")
+    return _("{name} ({start}–{end})").format(name=name, start=day(period.start), end=day(end))
+
+
+def shown(text: str | None, limit: int = SHOWN_TEXT_MAX) -> str:
+    """User text made safe for Telegram HTML, cut to ``limit`` characters (before escaping)."""
+    if not text:
+        return _("(bỏ trống)")
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    return html.escape(text)
+
+
+def short_title(content: str, limit: int = BUTTON_TITLE_MAX) -> str:
+    """A task's content cut at a word to fit a button."""
+    content = " ".join(content.split())
+    if len(content) <= limit:
+        return content
+    cut = content[: limit - 1].rsplit(" ", 1)[0]
+    return cut.rstrip(",;:") + "…"
+
+
+def task_header(draft: Draft) -> str:
+    """ "<b>Nhiệm vụ 5a</b>: …" for the top of each step."""
+    return _("<b>Nhiệm vụ {code}</b>: {title}").format(
+        code=html.escape(draft.task_code), title=html.escape(short_title(draft.task_title, 120))
+    )
+
+
+def back_cancel() -> tuple[Button, ...]:
+    """The row every step ends with."""
+    return (Button(_("« Quay lại"), "back"), Button(_("Hủy"), "cancel"))
+
+
+def figure_value(value: Decimal | None, unit: str) -> str:
+    """ "1.234 bộ" or "(bỏ trống)"."""
+    if value is None:
+        return _("(bỏ trống)")
+    return _("{value} {unit}").format(value=format_figure(value), unit=html.escape(unit))
+
+
+def summary(
+    draft: Draft,
+    period: ReportingPeriod,
+    tz: ZoneInfo,
+    corrects_at: datetime | None,
+) -> str:
+    """The summary shown before Xác nhận (every part, user texts escaped)."""
+    lines = [_("<b>Xem lại báo cáo</b>"), task_header(draft)]
+    if draft.occurrence and draft.deadlines:
+        due = date.fromisoformat(draft.deadlines[draft.occurrence - 1])
+        lines.append(
+            _("Thời hạn: lần {number} (hạn {due})").format(number=draft.occurrence, due=day(due))
+        )
+    lines.append(_("Kỳ báo cáo: {period}").format(period=period_label(period)))
+    lines.append(_("Tình trạng: {status}").format(status=status_label(draft.status or "")))
+    for indicator in draft.indicators:
+        lines.append(
+            _("{name}: {value}").format(
+                name=html.escape(indicator.name),
+                value=figure_value(draft.figure(indicator.id), indicator.unit),
+            )
+        )
+    lines.append(_("Kết quả: {text}").format(text=shown(draft.result)))
+    lines.append(_("Khó khăn, vướng mắc: {text}").format(text=shown(draft.difficulties)))
+    lines.append(_("Phương hướng tiếp theo: {text}").format(text=shown(draft.next_steps)))
+    lines.append(_("Đề xuất, kiến nghị: {text}").format(text=shown(draft.proposals)))
+    if draft.attachment is not None:
+        name = draft.attachment.name or (_("ảnh") if draft.attachment.kind == "photo" else _("tệp"))
+        lines.append(_("Tệp đính kèm: {name}").format(name=html.escape(name)))
+    if draft.corrects_version is not None and corrects_at is not None:
+        lines.append(
+            _("<i>Bản sửa của phiên bản {version} (xác nhận lúc {when}).</i>").format(
+                version=draft.corrects_version, when=moment(corrects_at, tz)
+            )
+        )
+    lines.append(_("Báo cáo chỉ được ghi nhận khi bạn bấm <b>Xác nhận</b>."))
+    return "\n".join(lines)

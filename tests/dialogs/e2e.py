@@ -1,0 +1,90 @@
+"""Helpers for the dialog's end-to-end tests: a person talking to the real bot through the
+emulator's control API, reading back exactly what the bot showed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from emulator.client import TgUser
+from emulator.pytest_plugin import TelegramEmulator
+
+Json = dict[str, Any]
+
+
+@dataclass
+class Person:
+    """``user`` in their private chat with the bot."""
+
+    emu: TelegramEmulator
+    user: TgUser
+
+    @property
+    def chat_id(self) -> int:
+        return self.user.id
+
+    async def transcript(self) -> list[Json]:
+        try:
+            return await self.emu.client.transcript(self.chat_id)
+        except Exception:  # the chat is not known yet
+            return []
+
+    async def _after(self, before: int, expect: int) -> list[Json]:
+        """Wait for ``expect`` new transcript entries; returns them."""
+        entries = await self.emu.client.wait_for(self.chat_id, before + expect, within=10.0)
+        return entries[before:]
+
+    async def command(self, name: str, expect: int = 1) -> list[Json]:
+        before = len(await self.transcript())
+        await self.emu.client.send_command(self.user, name)
+        return await self._after(before, expect)
+
+    async def say(self, text: str, expect: int = 1) -> list[Json]:
+        before = len(await self.transcript())
+        await self.emu.client.send_text(self.user, text)
+        return await self._after(before, expect)
+
+    async def send_document(self, content: bytes, name: str, expect: int = 1) -> list[Json]:
+        before = len(await self.transcript())
+        await self.emu.client.send_document(self.user, content, name, "application/pdf")
+        return await self._after(before, expect)
+
+    async def keyboard_message(self) -> Json:
+        """The bot's latest message that still has buttons."""
+        for message in reversed(await self.emu.client.bot_messages(self.chat_id)):
+            if message.get("reply_markup", {}).get("inline_keyboard"):
+                return dict(message)
+        raise AssertionError("no message with buttons")
+
+    async def buttons(self) -> list[list[str]]:
+        message = await self.keyboard_message()
+        return [[b["text"] for b in row] for row in message["reply_markup"]["inline_keyboard"]]
+
+    async def data_of(self, label: str, message: Json | None = None) -> tuple[int, str]:
+        """(message id, callback data) of the button labelled ``label``."""
+        message = message or await self.keyboard_message()
+        for row in message["reply_markup"]["inline_keyboard"]:
+            for button in row:
+                if button["text"] == label:
+                    return message["message_id"], button["callback_data"]
+        raise AssertionError(f"no button {label!r}")
+
+    async def press(self, label: str, expect: int = 2, message: Json | None = None) -> list[Json]:
+        """Tap ``label``; waits for ``expect`` entries (answer + edit, by default)."""
+        message_id, data = await self.data_of(label, message)
+        return await self.press_data(message_id, data, expect)
+
+    async def press_data(self, message_id: int, data: str, expect: int = 2) -> list[Json]:
+        before = len(await self.transcript())
+        await self.emu.client.press_button(self.user, message_id, data)
+        return await self._after(before, expect)
+
+
+def shown(entries: list[Json]) -> list[str]:
+    """Texts the bot sent or edited to, in order (as the user sees them: entities applied)."""
+    return [e["message"]["text"] for e in entries if e.get("message") and "text" in e["message"]]
+
+
+def answers(entries: list[Json]) -> list[str]:
+    """Texts of the callback answers among ``entries`` ("" for a silent answer)."""
+    return [e.get("text", "") for e in entries if e["kind"] == "callback_answer"]
