@@ -33,6 +33,9 @@ def bot_settings(emu: TelegramEmulator, db_url: str, **overrides: Any) -> Settin
         bot_username="thu_bot",
         webhook_url=None,
         admin_chat_id=None,
+        # The reminder jobs would send their own messages into the chats under test; the tests
+        # about delivery turn them on (or drain the outbox themselves).
+        delivery_enabled=False,
     )
     values.update(overrides)
     return Settings(**values)
