@@ -26,6 +26,7 @@ from telegram.ext import (
     JobQueue,
 )
 
+from bot.db_errors import DATABASE_ERRORS, explain_database_error
 from bot.settings import Settings
 from handlers import all_handlers
 from handlers.context import BotContext, BotData, Clock
@@ -93,6 +94,11 @@ def build_application(
                 menus = [(c.telegram_user_id, access.roles_of(c)) for c in contacts]
         except LookupError as exc:
             raise StartupError(str(exc)) from exc
+        except DATABASE_ERRORS as exc:
+            message = explain_database_error(settings.database_url, exc)
+            if message is None:
+                raise
+            raise StartupError(message) from exc
         # The default menu (anyone) first; then each bound person's own menu, because Telegram
         # picks the narrowest scope that has commands (chat > all private chats > default).
         public = bot_commands(())

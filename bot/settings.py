@@ -23,6 +23,8 @@ BUNDLED_PLAN = (
     / "plan"
     / ("ke_hoach_chien_dich_500_ngay_dem.txt")
 )
+#: The ``LOG_LEVEL`` values ``logging`` knows.
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
 class Settings(BaseSettings):
@@ -48,7 +50,7 @@ class Settings(BaseSettings):
     webhook_url: str | None = None
     webhook_secret: SecretStr | None = None
     webhook_listen: str = "127.0.0.1"
-    webhook_port: int = 8443
+    webhook_port: int = Field(8443, ge=1, le=65535)
 
     timezone: str = "Asia/Ho_Chi_Minh"
     # The plan does not state its start: 500 days before the end (DOMAIN.md).
@@ -71,7 +73,7 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
 
     sandbox_host: str = "127.0.0.1"
-    sandbox_port: int = 8081
+    sandbox_port: int = Field(8081, ge=1, le=65535)
 
     @field_validator(
         "telegram_bot_token", "webhook_url", "webhook_secret", "plan_key", mode="before"
@@ -80,6 +82,15 @@ class Settings(BaseSettings):
     def _blank_is_unset(cls, value: object) -> object:
         # `TELEGRAM_BOT_TOKEN=` in a .env means "no token" (the sandbox), not an empty token.
         return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("log_level")
+    @classmethod
+    def _known_log_level(cls, value: str) -> str:
+        # logging.basicConfig would raise "Unknown level" at start-up, as a traceback.
+        level = value.strip().upper()
+        if level not in LOG_LEVELS:
+            raise ValueError(f"unknown log level {value!r} (one of {', '.join(LOG_LEVELS)})")
+        return level
 
     @field_validator("timezone")
     @classmethod
