@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from telegram import BotCommandScopeAllPrivateChats, BotCommandScopeDefault, Update
-from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.error import BadRequest, Conflict, Forbidden, NetworkError, TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -145,8 +145,23 @@ def build_application(
 
 async def on_error(update: object, context: BotContext) -> None:
     """The one error handler: log with the traceback, tell the user in Vietnamese, tell the admin
-    chat (if set). Known Telegram errors are handled where they happen; this is for the rest."""
-    log.error("error while handling an update", exc_info=context.error)
+    chat (if set). Known Telegram errors are handled where they happen; this is for the rest.
+
+    Errors of the polling loop itself (no update) are not tracebacks for the admin: PTB retries
+    them, so a flaky network or a second instance would otherwise flood the log and the admin
+    chat every few seconds. They are one log line each."""
+    error = context.error
+    if update is None and isinstance(error, Conflict):
+        log.error(
+            "getUpdates refused (409): another process polls with this token, or a webhook is "
+            "set; stop the other one (polling retries meanwhile): %s",
+            error.message,
+        )
+        return
+    if update is None and isinstance(error, NetworkError):
+        log.warning("Bot API unreachable (retried later): %s", error.message)
+        return
+    log.error("error while handling an update", exc_info=error)
     if isinstance(update, Update) and update.effective_chat is not None:
         try:
             await context.bot.send_message(
