@@ -81,7 +81,8 @@ def _secrets(settings: Settings) -> tuple[str, ...]:
 
 def run_bot(settings: Settings) -> None:
     """Run the bot until interrupted (blocking). Raises ``StartupError`` on a missing token, a
-    database without a plan, or a server that refuses the token or cannot be reached."""
+    database without a plan or schema, a server that refuses the token or cannot be reached, or
+    a webhook address that cannot be listened on."""
     configure_logging(settings.log_level, _secrets(settings))
     app = build_application(settings)
     webhook = webhook_options(settings)
@@ -93,7 +94,14 @@ def run_bot(settings: Settings) -> None:
                 settings.webhook_listen,
                 settings.webhook_port,
             )
-            app.run_webhook(**webhook)
+            try:
+                app.run_webhook(**webhook)
+            except OSError as exc:
+                # Binding the webhook server: the port is taken or the address is not ours.
+                raise StartupError(
+                    f"cannot listen on {settings.webhook_listen}:{settings.webhook_port} for the "
+                    f"webhook ({exc.strerror or exc}); check WEBHOOK_LISTEN/WEBHOOK_PORT"
+                ) from exc
         else:
             log.info("polling %s", settings.telegram_api_base_url)
             app.run_polling(allowed_updates=Update.ALL_TYPES)

@@ -5,6 +5,7 @@ inputs to every command)."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import socket
 import subprocess
@@ -19,7 +20,10 @@ from typer.testing import CliRunner
 from bot.cli import app
 from bot.sandbox import SANDBOX_TOKEN, start_emulator
 from bot.settings import Settings
+from models import migrate
+from models.db import create_engine, create_session_factory
 from tests.conftest import ROOT
+from tests.factories import make_small_plan
 
 runner = CliRunner()
 
@@ -118,3 +122,33 @@ def test_run_start_up_failures_are_one_line_without_the_token(
     # The token is a secret: journald keeps stderr.
     assert token not in refused.stderr
     assert "Traceback" not in refused.stderr
+
+
+def test_run_webhook_on_a_busy_port_says_which_setting(emulator_port: int, tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'bot.db'}"
+    migrate.upgrade(url)
+
+    async def seed() -> None:
+        engine = create_engine(url)
+        async with create_session_factory(engine).begin() as s:
+            await make_small_plan(s)
+        await engine.dispose()
+
+    asyncio.run(seed())
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = _run(
+            {
+                "DATABASE_URL": url,
+                "TELEGRAM_BOT_TOKEN": SANDBOX_TOKEN,
+                "TELEGRAM_API_BASE_URL": f"http://127.0.0.1:{emulator_port}/bot",
+                "WEBHOOK_URL": "https://bot.example.vn/tg/4f9c2e",
+                "WEBHOOK_PORT": str(port),
+            }
+        )
+    assert result.returncode == 1
+    assert f"error: cannot listen on 127.0.0.1:{port} for the webhook" in result.stderr
+    assert "WEBHOOK_LISTEN/WEBHOOK_PORT" in result.stderr
+    assert "Traceback" not in result.stderr
