@@ -42,6 +42,17 @@ REFUSALS: dict[InviteRefusal, str] = {
 }
 
 
+def invite_code(args: list[str] | None) -> str | None:
+    """The invite code in ``/start``'s arguments: the code itself, or the whole invite link
+    pasted after ``/start`` (``https://t.me/<bot>?start=<code>``), as people do when the link
+    reached them as text (Zalo, e-mail). None without arguments."""
+    if not args:
+        return None
+    word = args[0]
+    _before, found, after = word.partition("start=")
+    return after.split("&", 1)[0] if found and after else word
+
+
 def how_to_join() -> str:
     """What a person who sent ``/start`` without a valid binding reads."""
     return _(
@@ -96,7 +107,7 @@ async def start(update: Update, context: BotContext) -> None:
     user, chat = update.effective_user, update.effective_chat
     if user is None or chat is None or update.effective_message is None:
         return
-    code = context.args[0] if context.args else None
+    code = invite_code(context.args)
     now = context.now()
     full_name = " ".join(p for p in (user.first_name, user.last_name) if p)
     if chat.type != Chat.PRIVATE:
