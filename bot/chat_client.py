@@ -143,6 +143,10 @@ class ChatSession:
             lines.append("   🖼 ảnh / photo")
         lines += [f"   {line}" for line in body.splitlines()] or []
         rows = (message.get("reply_markup") or {}).get("inline_keyboard") or []
+        if not rows and kind == "edit":
+            # The edit took the keyboard away: in Telegram those buttons are gone too.
+            gone = message.get("message_id")
+            self.buttons = [b for b in self.buttons if b.message_id != gone]
         if rows:
             self.buttons = []
             self.keyboard = []
@@ -217,7 +221,9 @@ async def chat_loop(server: str, user: dict[str, Any], group: dict[str, Any] | N
                         await session.tap(int(text))
                     else:
                         await session.send_text(text)
-                except (IndexError, OSError, RuntimeError) as exc:
+                except IndexError:
+                    print(f"   (không có nút [{text}] để bấm / no button [{text}] to tap)")
+                except (OSError, RuntimeError) as exc:
                     print(f"   (không thực hiện được / failed: {exc})")
         finally:
             printer.cancel()

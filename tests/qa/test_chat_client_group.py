@@ -48,3 +48,30 @@ async def test_the_office_binds_its_group_from_the_chat_client(
             "   ✅ Nhóm này đã được liên kết để nhận thông báo của Cơ quan Thường trực. Việc báo "
             "cáo vẫn làm trong tin nhắn riêng với bot.",
         ]
+
+
+def test_an_edit_without_keyboard_removes_that_message_buttons() -> None:
+    # Found in the sandbox: after "Xác nhận" the bot edits the question into the result (no
+    # keyboard); typing 1 again "tapped" the vanished button and printed an emulator error.
+    session = ChatSession("http://unused", OFFICE, http=None)  # type: ignore[arg-type]
+    question = {
+        "kind": "message",
+        "message": {
+            "message_id": 42,
+            "text": "Chuyển giao Sở Nội vụ cho người mới?",
+            "reply_markup": {
+                "inline_keyboard": [
+                    [
+                        {"text": "Xác nhận", "callback_data": "ca:v1:ok"},
+                        {"text": "Hủy", "callback_data": "ca:v1:no"},
+                    ]
+                ]
+            },
+        },
+    }
+    assert session.render(question)[-1] == "   [1] Xác nhận   [2] Hủy"
+    assert len(session.buttons) == 2
+    session.render(
+        {"kind": "edit", "message": {"message_id": 42, "text": "Đã chuyển giao Sở Nội vụ."}}
+    )
+    assert session.buttons == []
