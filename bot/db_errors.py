@@ -14,7 +14,12 @@ from sqlalchemy.exc import DBAPIError
 DATABASE_ERRORS: tuple[type[BaseException], ...] = (DBAPIError, OSError)
 
 _NO_SCHEMA = ("no such table", "does not exist", "undefinedtable")
-_CANNOT_OPEN = ("unable to open database file", "readonly database", "disk i/o error")
+_CANNOT_OPEN = (
+    "unable to open database file",
+    "readonly database",
+    "disk i/o error",
+    "file is not a database",
+)
 
 
 def safe_url(url: str) -> str:

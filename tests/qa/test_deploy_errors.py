@@ -152,3 +152,19 @@ def test_run_webhook_on_a_busy_port_says_which_setting(emulator_port: int, tmp_p
     assert f"error: cannot listen on 127.0.0.1:{port} for the webhook" in result.stderr
     assert "WEBHOOK_LISTEN/WEBHOOK_PORT" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("argv", [["up", "--setup-only"], ["db", "upgrade"], ["db", "current"]])
+def test_migrations_on_a_bad_database_are_one_line(argv: list[str], tmp_path: Path) -> None:
+    not_a_db = tmp_path / "notes.txt"
+    not_a_db.write_text("Báo cáo tháng 11\n", encoding="utf-8")
+    result = runner.invoke(app, argv, env={"DATABASE_URL": f"sqlite:///{not_a_db}"})
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"error: cannot open the database sqlite:///{not_a_db}: ")
+    assert "file is not a database" in result.stderr
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    url = f"postgresql://bot:s3cretpw@127.0.0.1:{_free_port()}/chiendich"
+    refused = runner.invoke(app, argv, env={"DATABASE_URL": url})
+    assert refused.exit_code == 1
+    assert "cannot connect to the database postgresql://bot:***@127.0.0.1" in refused.stderr
+    assert refused.exception is None or isinstance(refused.exception, SystemExit)
