@@ -13,7 +13,7 @@ from sqlalchemy.exc import DBAPIError
 #: Errors worth explaining; anything else (a bug) keeps its traceback.
 DATABASE_ERRORS: tuple[type[BaseException], ...] = (DBAPIError, OSError)
 
-_NO_SCHEMA = ("no such table", "does not exist", "undefinedtable")
+_NO_SCHEMA = ("no such table", "no such column", "does not exist", "undefinedtable")
 _CANNOT_OPEN = (
     "unable to open database file",
     "readonly database",
