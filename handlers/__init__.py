@@ -27,6 +27,8 @@ def all_handlers() -> list[tuple[int, list[Handler]]]:
                 *contacts.handlers(),
                 *contact_admin.handlers(),  # the confirmation buttons of /lienhe
                 *tasks.handlers(),
+                # Last: private text nobody else took (an unbound newcomer's first words).
+                *onboarding.fallback_handlers(),
             ],
         ),
     ]

@@ -10,7 +10,7 @@ import html
 
 from telegram import Chat, Update
 from telegram.constants import ParseMode
-from telegram.ext import BaseHandler, CommandHandler, ConversationHandler
+from telegram.ext import BaseHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 
 from handlers.auth import Actor, refusal_unbound
 from handlers.context import BotContext
@@ -203,6 +203,30 @@ async def cancel(update: Update, context: BotContext) -> int:
     if update.effective_message is not None:
         await update.effective_message.reply_text(_("Không có thao tác nào đang dở. Đã hủy."))
     return ConversationHandler.END
+
+
+async def unbound_text(update: Update, context: BotContext) -> None:
+    """Private text no other handler took. A pasted invite link binds as ``/start`` with it
+    would; otherwise an unbound account is told how to join (a newcomer's "xin chào" used to get
+    no answer at all). A bound person's text is left alone: the dialogs read it."""
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None or not message.text:
+        return
+    link = next((word for word in message.text.split() if "start=" in word), None)
+    if link is not None:
+        context.args = [link]
+        await start(update, context)
+        return
+    async with context.session_factory.begin() as session:
+        contact = await access.get_contact(session, context.plan_id, user.id)
+    if contact is None:
+        await _reply(update, how_to_join())
+
+
+def fallback_handlers() -> list[BaseHandler[Update, BotContext, object]]:
+    """Registered last in group 0 (``handlers.all_handlers``): text nothing else handled."""
+    text = filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND
+    return [MessageHandler(text, unbound_text)]
 
 
 def handlers() -> list[BaseHandler[Update, BotContext, object]]:
