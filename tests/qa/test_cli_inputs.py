@@ -1,6 +1,6 @@
 """CLI inputs that were silently ignored. ``plan set`` refuses a setting nobody reads: found in the
-sandbox, ``plan set nonsense 1`` (or a
-typo such as ``reminder_offset_days``) was stored and silently ignored by the planner."""
+sandbox, ``plan set nonsense 1`` (or a typo such as ``reminder_offset_days``) was stored and
+silently ignored by the planner. ``invite`` refuses a ``--role`` it would ignore."""
 
 from __future__ import annotations
 
