@@ -10,8 +10,8 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from models.access import fold
 from models.agencies import AgencyRow
+from models.text import fold
 
 HEADERS = {
     "name": "name", "ten": "name", "ten co quan": "name",

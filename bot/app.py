@@ -18,7 +18,6 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from telegram import BotCommandScopeAllPrivateChats, BotCommandScopeDefault, Update
 from telegram.error import BadRequest, Conflict, Forbidden, NetworkError, TelegramError
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     ContextTypes,
@@ -27,6 +26,7 @@ from telegram.ext import (
 )
 
 from bot.db_errors import DATABASE_ERRORS, explain_database_error
+from bot.delivery import start_delivery
 from bot.settings import Settings
 from handlers import all_handlers
 from handlers.context import BotContext, BotData, Clock
@@ -35,6 +35,8 @@ from locales import _
 from models import access, directory
 from models.db import create_engine, create_session_factory
 from models.repositories import get_plan
+from scheduler.jobs import DeliveryService
+from scheduler.sender import rate_limiter
 
 log = logging.getLogger(__name__)
 
@@ -78,6 +80,7 @@ def build_application(
     if settings.telegram_bot_token is None:
         raise StartupError("TELEGRAM_BOT_TOKEN is not set")
     owned: dict[str, AsyncEngine] = {}
+    delivery: dict[str, DeliveryService] = {}
 
     async def post_init(app: BotApplication) -> None:
         data = app.bot_data
@@ -110,6 +113,11 @@ def build_application(
             except (Forbidden, BadRequest) as exc:
                 # Blocked the bot, or a chat Telegram no longer knows: the menu follows on /start.
                 log.info("menu of %s not set: %s", chat_id, exc.message)
+        if settings.delivery_enabled:
+            # Reminders (issue 7): only the leader polls, plans and sends (DESIGN.md decision 2).
+            delivery["service"] = await start_delivery(
+                settings, app.bot, data.session_factory, plan.id, clock=data.clock or system_clock
+            )
         log.info(
             "bot @%s ready on plan %r (%d contacts), API %s",
             app.bot.username,
@@ -119,6 +127,9 @@ def build_application(
         )
 
     async def post_shutdown(app: BotApplication) -> None:
+        service = delivery.pop("service", None)
+        if service is not None:
+            await service.stop()
         engine = owned.pop("engine", None)
         if engine is not None:
             await engine.dispose()
@@ -129,7 +140,9 @@ def build_application(
         .base_url(settings.telegram_api_base_url)
         .base_file_url(file_base_url(settings))
         .context_types(ContextTypes(context=BotContext, bot_data=BotData))
-        .rate_limiter(AIORateLimiter(max_retries=3))
+        .rate_limiter(
+            rate_limiter(settings.send_rate_per_second, settings.send_group_per_minute, 3)
+        )
         .post_init(post_init)
         .post_shutdown(post_shutdown)
     )

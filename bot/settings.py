@@ -78,6 +78,20 @@ class Settings(BaseSettings):
     admin_chat_id: int | None = None
     log_level: str = "INFO"
 
+    # Delivery (scheduler/sender.py, scheduler/jobs.py). Telegram's ceiling is ~30 msg/s per bot.
+    #: Off: the bot neither plans nor sends (nor waits for the leader lock) — e.g. a second
+    #: webhook worker, or tests of other features.
+    delivery_enabled: bool = True
+    send_rate_per_second: float = Field(30.0, gt=0)
+    send_group_per_minute: float = Field(20.0, gt=0)
+    sender_interval_seconds: float = Field(5.0, gt=0)
+    planner_tick_seconds: float = Field(60.0, gt=0)
+    #: Unsent reminders older than this are not sent late (they end failed, "expired").
+    outbox_expire_hours: float = Field(20.0, gt=0)
+    #: Fault injection for the kill tests only (never set in production): the process SIGKILLs
+    #: itself after this many messages Telegram accepted, before their rows are committed.
+    delivery_crash_after_accepted: int | None = None
+
     sandbox_host: str = "127.0.0.1"
     sandbox_port: int = Field(8081, ge=1, le=65535)
 

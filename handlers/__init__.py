@@ -10,7 +10,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import BaseHandler
 
-from handlers import contact_admin, contacts, onboarding, tasks
+from handlers import admin, contact_admin, contacts, onboarding, tasks
 from handlers.context import BotContext
 
 Handler = BaseHandler[Update, BotContext, object]
@@ -27,6 +27,7 @@ def all_handlers() -> list[tuple[int, list[Handler]]]:
                 *contacts.handlers(),
                 *contact_admin.handlers(),  # the confirmation buttons of /lienhe
                 *tasks.handlers(),
+                *admin.handlers(),  # the standing office's delivery controls, "Nhắc lại sau"
                 # Last: private text nobody else took (an unbound newcomer's first words).
                 *onboarding.fallback_handlers(),
             ],

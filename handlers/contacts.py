@@ -25,6 +25,7 @@ from locales import _
 from models import access, directory
 from models.access import AccessError
 from models.people import Role
+from models.text import fold
 
 #: Keywords of ``/moi`` (folded), for the standing office and leader invites.
 OFFICE_WORDS = {"thuongtruc", "thuong truc", "co quan thuong truc"}
@@ -59,7 +60,7 @@ async def list_contacts(update: Update, context: BotContext, actor: Actor) -> No
     if context.args:
         text = " ".join(context.args)
         words, _sep, rest = text.partition(" ")
-        if not await contact_admin.ask(update, context, access.fold(words), rest):
+        if not await contact_admin.ask(update, context, fold(words), rest):
             await update.effective_message.reply_text(lienhe_usage())
         return
     tz = context.settings.tz
@@ -116,7 +117,7 @@ async def make_invite(update: Update, context: BotContext, actor: Actor) -> None
     settings = context.settings
     now = context.now()
     ttl = timedelta(days=settings.invite_ttl_days)
-    words = access.fold(text)
+    words = fold(text)
     async with context.session_factory.begin() as session:
         try:
             if words in OFFICE_WORDS:

@@ -9,9 +9,7 @@ have several contacts; revoked rows are kept because replies point at them.
 from __future__ import annotations
 
 import enum
-import re
 import secrets
-import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -57,20 +55,6 @@ class Redeemed:
 
     contact: Contact
     role: Role
-
-
-def fold(text: str) -> str:
-    """Case-, spacing- and diacritic-insensitive form ("Trưởng Ban" → "truong ban"); đ → d, which
-    Unicode decomposition leaves alone (DOMAIN.md, "Vietnamese text")."""
-    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(stripped.casefold().split())
-
-
-def match_key(text: str) -> str:
-    """``fold`` without commas, semicolons and dots: "Sở Văn hóa Thể thao và Du lịch" and
-    "Sở Văn hóa, Thể thao và Du lịch" compare equal, as the plan importer compares names."""
-    return " ".join(re.sub(r"[,;.]", " ", fold(text)).split())
 
 
 def new_code() -> str:

@@ -8,8 +8,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from models.access import fold, match_key
 from models.plan import Agency, AgencyAlias
+from models.text import fold, match_key
 
 #: Kinds an agency row may have (``Agency.kind``).
 KINDS = ("agency", "commune", "ward", "other")

@@ -14,9 +14,11 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from models.access import AccessError, create_invite, fold, get_contact, grant_role, match_key
+from models.access import AccessError, create_invite, get_contact, grant_role
 from models.people import Contact, Invite, Role
-from models.plan import Agency, AgencyAlias, LeaderPosition
+from models.plan import Agency, LeaderPosition
+from models.repositories import find_agency
+from models.text import fold
 
 
 async def list_contacts(
@@ -160,27 +162,10 @@ async def find_agency_by_name(session: AsyncSession, plan_id: int, name: str) ->
 
     Raises ``AccessError`` naming up to five agencies that contain the words when none matches.
     """
-    wanted = fold(name)
-    agency = await session.scalar(
-        select(Agency).where(Agency.plan_id == plan_id, Agency.name_folded == wanted)
-    )
-    if agency is None:
-        agency = await session.scalar(
-            select(Agency)
-            .join(AgencyAlias, AgencyAlias.agency_id == Agency.id)
-            .where(Agency.plan_id == plan_id, AgencyAlias.alias_folded == wanted)
-        )
+    agency = await find_agency(session, plan_id, name)
     if agency is not None:
         return agency
-    # Slower path for punctuation differences, over the plan's few hundred names at most.
-    key = match_key(name)
-    for candidate in (
-        await session.scalars(
-            select(Agency).where(Agency.plan_id == plan_id).options(selectinload(Agency.aliases))
-        )
-    ).all():
-        if key in {match_key(candidate.name), *(match_key(a.alias) for a in candidate.aliases)}:
-            return candidate
+    wanted = fold(name)
     near = (
         await session.scalars(
             select(Agency.name)

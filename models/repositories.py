@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
 
-from models.plan import Plan
+from models.plan import Agency, AgencyAlias, Plan
+from models.text import fold, match_key
 
 
 class PlanLookupError(LookupError):
@@ -38,3 +40,30 @@ async def get_plan(session: AsyncSession, key: str | None = None) -> Plan:
 async def count_plans(session: AsyncSession) -> int:
     """How many plans the database holds."""
     return int(await session.scalar(select(func.count()).select_from(Plan)) or 0)
+
+
+async def find_agency(session: AsyncSession, plan_id: int, name: str) -> Agency | None:
+    """The agency of ``plan_id`` whose canonical name or an alias matches ``name`` without
+    diacritics, case or punctuation ("so noi vu" finds "Sở Nội vụ"); None when none does.
+
+    One indexed query on the folded columns; names differing only by commas/dots fall back to a
+    scan of the plan's agencies (tens, at most a few hundred).
+    """
+    key = fold(name)
+    agency = await session.scalar(
+        select(Agency)
+        .outerjoin(AgencyAlias, AgencyAlias.agency_id == Agency.id)
+        .where(Agency.plan_id == plan_id)
+        .where(or_(Agency.name_folded == key, AgencyAlias.alias_folded == key))
+        .limit(1)
+    )
+    if agency is not None:
+        return agency
+    wanted = match_key(name)
+    candidates = await session.scalars(
+        select(Agency).where(Agency.plan_id == plan_id).options(selectinload(Agency.aliases))
+    )
+    for candidate in candidates:
+        if wanted in {match_key(candidate.name), *(match_key(a.alias) for a in candidate.aliases)}:
+            return candidate
+    return None

@@ -12,11 +12,13 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from locales import _
 from models.plan import Agency, AgencyAlias, AgencyGroup
+from models.repositories import find_agency
+from models.text import match_key
 from plan.errors import UnknownAgencyError
 from plan.text import fold, squash
 
@@ -44,11 +46,6 @@ DEFAULT_GROUPS: dict[str, tuple[str, ...]] = {
 }
 
 _SEPARATORS = re.compile(r"[,;]")
-
-
-def match_key(name: str) -> str:
-    """The key names are compared on: folded, without commas/semicolons/dots, spaces collapsed."""
-    return " ".join(re.sub(r"[,;.]", " ", fold(name)).split())
 
 
 @dataclass(frozen=True)
@@ -137,32 +134,6 @@ async def registry_for_plan(session: AsyncSession, plan_id: int | None) -> Regis
         if registry.lookup(group.name) is None:
             registry.add(group.name, group=True)
     return registry
-
-
-async def find_agency(session: AsyncSession, plan_id: int, name: str) -> Agency | None:
-    """The agency of ``plan_id`` whose canonical name or an alias matches ``name`` without
-    diacritics, case or punctuation ("so noi vu" finds "Sở Nội vụ"); None when none does."""
-    key = fold(name)
-    agency = await session.scalar(
-        select(Agency)
-        .outerjoin(AgencyAlias, AgencyAlias.agency_id == Agency.id)
-        .where(Agency.plan_id == plan_id)
-        .where(or_(Agency.name_folded == key, AgencyAlias.alias_folded == key))
-        .limit(1)
-    )
-    if agency is not None:
-        return agency
-    # Slower path for punctuation differences ("Sở Văn hóa Thể thao và Du lịch").
-    wanted = match_key(name)
-    for candidate in (await session.scalars(select(Agency).where(Agency.plan_id == plan_id))).all():
-        aliases = (
-            await session.scalars(
-                select(AgencyAlias.alias).where(AgencyAlias.agency_id == candidate.id)
-            )
-        ).all()
-        if wanted in {match_key(candidate.name), *(match_key(a) for a in aliases)}:
-            return candidate
-    return None
 
 
 async def add_agency(

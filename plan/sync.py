@@ -5,7 +5,7 @@ plan no longer has (a third lead agency dropped, a second deadline dropped) is r
 from __future__ import annotations
 
 from models.plan import Task, TaskAssignment, TaskDeadline, TaskRole, TaskSchedule
-from plan.registry import match_key
+from models.text import match_key
 from plan.schema import TaskDoc
 
 

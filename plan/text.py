@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import html
 import re
-import unicodedata
+
+from models.text import fold, nfc, strip_marks
+
+__all__ = ["clean_cell", "fold", "fold_aligned", "nfc", "squash"]
 
 _TAG = re.compile(r"<[^>]*>")
 _SPACES = re.compile(r"\s+")
@@ -17,30 +20,12 @@ _SPACES = re.compile(r"\s+")
 _BULLET = re.compile(r"(?:^|(?<=[.;:!?…]))\s*[-–•]\s+")
 
 
-def nfc(text: str) -> str:
-    """``text`` in Unicode NFC."""
-    return unicodedata.normalize("NFC", text)
-
-
-def _strip_marks(text: str) -> str:
-    decomposed = unicodedata.normalize("NFD", text)
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    # Unicode decomposition leaves đ/Đ alone (they are letters, not d + a mark).
-    return stripped.replace("đ", "d").replace("Đ", "D")
-
-
-def fold(text: str) -> str:
-    """Key for diacritic- and case-insensitive comparison: NFC, casefold, marks stripped, đ → d,
-    whitespace collapsed. ``fold("Sở Nội vụ") == fold("so noi vu") == "so noi vu"``."""
-    return _SPACES.sub(" ", _strip_marks(nfc(text).casefold())).strip()
-
-
 def fold_aligned(text: str) -> str:
     """Like ``fold`` but character-for-character on NFC ``text`` (same length, no whitespace
     collapsing), so positions found in the folded text cut the original text."""
     out = []
     for ch in nfc(text):
-        base = _strip_marks(ch.lower())
+        base = strip_marks(ch.lower())
         out.append(base if len(base) == 1 else ch.lower()[:1] or ch)
     return "".join(out)
 

@@ -13,7 +13,6 @@ from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models.access import fold
 from models.plan import (
     Agency,
     AgencyAlias,
@@ -25,6 +24,7 @@ from models.plan import (
     TaskDeadline,
     TaskRole,
 )
+from models.text import fold
 
 
 @dataclass

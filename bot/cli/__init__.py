@@ -11,6 +11,7 @@ from bot.cli import (
     agency_cmd,
     calendar_cmd,
     core,
+    delivery_cmd,
     people_cmd,
     plan_cmd,
     reminders_cmd,
@@ -30,13 +31,14 @@ app = typer.Typer(
 core.register(app)
 app.add_typer(plan_cmd.app, name="plan", help="Read, import and show the committee's plan.")
 app.add_typer(agency_cmd.app, name="agency", help="The agency registry (names and aliases).")
-app.add_typer(reminders_cmd.app, name="reminders", help="Preview the reminders the planner sends.")
+app.add_typer(reminders_cmd.app, name="reminders", help="Preview, pause or resume the reminders.")
 app.add_typer(
     calendar_cmd.app, name="calendar", help="The standing office's days off/working days."
 )
 app.add_typer(task_cmd.app, name="task", help="Activate on-event tasks.")
 people_cmd.register(app)  # invite, contacts, agency import
 run_cmd.register(app)  # run, chat
+delivery_cmd.register(app, reminders_cmd.app)  # outbox, reminders pause|resume, adhoc
 
 
 def main() -> None:

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from models import access, directory
 from models.access import InviteError, InviteRefusal
 from models.people import Role
+from models.text import fold
 from tests.bot.conftest import NOW
 from tests.factories import make_small_plan
 
@@ -26,7 +27,7 @@ async def test_contact_invite_binds_once(session_factory: async_sessionmaker[Asy
         )
         code, plan_id = invite.code, p.plan.id
         assert len(code) == 16
-        assert access.fold("Trưởng Ban Chỉ đạo") == "truong ban chi dao"
+        assert fold("Trưởng Ban Chỉ đạo") == "truong ban chi dao"
     async with session_factory.begin() as s:
         done = await access.redeem_invite(
             s,

@@ -1,0 +1,169 @@
+"""``python -m bot outbox list|send``, ``python -m bot reminders pause|resume``,
+``python -m bot adhoc create`` — the standing office's delivery controls (issue 7)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from datetime import UTC, date, datetime
+
+import typer
+from sqlalchemy import select
+
+from bot.cli.common import PlanOption, database, fail, get_settings, run
+from models import access, directory
+from models.reminders import OutboxMessage, OutboxStatus
+from models.repositories import get_plan
+from scheduler import claims, controls
+
+outbox_app = typer.Typer(help="The outbox: reminders due, sent, failed.", no_args_is_help=True)
+adhoc_app = typer.Typer(help="Ad-hoc report requests (báo cáo đột xuất).", no_args_is_help=True)
+
+StatusOption = typer.Option([], "--status", help="Only rows in this status (repeatable).")
+DueOption = typer.Option(..., "--due", formats=["%Y-%m-%d"], help="Due date YYYY-MM-DD.")
+AgencyOption = typer.Option([], "--agency", help="Agency name or alias (repeatable).")
+
+
+@outbox_app.command("list")
+def outbox_list(
+    status: list[OutboxStatus] = StatusOption,
+    limit: int = typer.Option(50, "--limit", min=1, help="Newest rows shown."),
+    as_json: bool = typer.Option(False, "--json", help="One JSON object per line."),
+    plan: str | None = PlanOption,
+) -> None:
+    """Counts per status, then the newest rows (id, status, kind, recipient, time, error)."""
+    settings = get_settings()
+
+    async def body() -> tuple[dict[OutboxStatus, int], list[OutboxMessage]]:
+        async with database(settings) as factory, factory() as session:
+            try:
+                plan_row = await get_plan(session, plan or settings.plan_key)
+            except LookupError as exc:
+                fail(str(exc))
+            counts = await claims.count_by_status(session, plan_id=plan_row.id)
+            query = select(OutboxMessage).where(OutboxMessage.plan_id == plan_row.id)
+            if status:
+                query = query.where(OutboxMessage.status.in_(status))
+            rows = await session.scalars(query.order_by(OutboxMessage.id.desc()).limit(limit))
+            return counts, list(rows.all())
+
+    counts, rows = run(body)
+    if as_json:
+        for row in rows:
+            typer.echo(
+                json.dumps(
+                    {
+                        "id": row.id,
+                        "status": str(row.status),
+                        "kind": row.kind,
+                        "key": row.key,
+                        "recipient": row.recipient_chat_id,
+                        "scheduled_at": row.scheduled_at.isoformat(),
+                        "attempts": row.attempts,
+                        "sent_at": row.sent_at.isoformat() if row.sent_at else None,
+                        "error": row.error,
+                    },
+                    ensure_ascii=False,
+                )
+            )
+        return
+    typer.echo("  ".join(f"{s}: {n}" for s, n in counts.items()))
+    for row in rows:
+        when = row.sent_at or row.scheduled_at
+        typer.echo(
+            f"{row.id:>7}  {row.status:<8} {row.kind:<12} {row.recipient_chat_id:>15}  "
+            f"{when:%Y-%m-%d %H:%M}  {row.key}" + (f"  [{row.error}]" if row.error else "")
+        )
+
+
+@outbox_app.command("send")
+def outbox_send(
+    crash_after_accepted: int | None = typer.Option(
+        None, "--crash-after-accepted", hidden=True, help="Tests: SIGKILL after N accepted."
+    ),
+) -> None:
+    """Plan and send until killed, without polling (a standby waits for the leader lock)."""
+    from bot.delivery import run_sender_only
+    from bot.run import configure_logging
+
+    settings = get_settings()
+    configure_logging(settings.log_level)
+    try:
+        asyncio.run(run_sender_only(settings, crash_after_accepted))
+    except LookupError as exc:
+        fail(str(exc))
+
+
+def _set_paused(paused: bool, plan: str | None) -> bool:
+    settings = get_settings()
+
+    async def body() -> bool:
+        async with database(settings) as factory, factory.begin() as session:
+            try:
+                plan_row = await get_plan(session, plan or settings.plan_key)
+            except LookupError as exc:
+                fail(str(exc))
+            return await controls.set_paused(session, plan_row.id, paused)
+
+    return run(body)
+
+
+def reminders_pause(plan: str | None = PlanOption) -> None:
+    """Stop sending reminders (they stay in the outbox) until ``reminders resume``."""
+    was = _set_paused(True, plan)
+    typer.echo("reminders were already paused" if was else "reminders paused")
+
+
+def reminders_resume(plan: str | None = PlanOption) -> None:
+    """Send reminders again."""
+    was = _set_paused(False, plan)
+    typer.echo("reminders resumed" if was else "reminders were not paused")
+
+
+@adhoc_app.command("create")
+def adhoc_create(
+    subject: str = typer.Argument(..., help="What the report is about."),
+    due: datetime = DueOption,
+    agency: list[str] = AgencyOption,
+    all_agencies: bool = typer.Option(False, "--all", help="Ask every agency."),
+    plan: str | None = PlanOption,
+) -> None:
+    """Ask agencies for an ad-hoc report; it goes out at the next sending time."""
+    if bool(agency) == all_agencies:
+        fail("give --agency NAME (one or more) or --all")
+    settings = get_settings()
+    due_day: date = due.date()
+
+    async def body() -> tuple[int, list[str]]:
+        async with database(settings) as factory, factory.begin() as session:
+            try:
+                plan_row = await get_plan(session, plan or settings.plan_key)
+                found = [
+                    await directory.find_agency_by_name(session, plan_row.id, a) for a in agency
+                ]
+            except (LookupError, access.AccessError) as exc:
+                fail(str(exc))
+            request = await controls.create_adhoc(
+                session,
+                plan_row.id,
+                subject=subject,
+                due=due_day,
+                agency_ids=None if all_agencies else [a.id for a in found],
+                now=datetime.now(UTC),
+            )
+            return request.id, [a.name for a in found]
+
+    request_id, names = run(body)
+    typer.echo(
+        f"ad-hoc request {request_id}: {subject!r} due {due_day:%d/%m/%Y} to "
+        + (", ".join(names) if names else "every agency")
+    )
+
+
+def register(app: typer.Typer, reminders: typer.Typer) -> None:
+    """Add ``outbox`` and ``adhoc`` to the root CLI, ``pause``/``resume`` to ``reminders``
+    (the planner's ``reminders`` family, which has ``preview``)."""
+    app.add_typer(outbox_app, name="outbox")
+    reminders.command("pause")(reminders_pause)
+    reminders.command("resume")(reminders_resume)
+    app.add_typer(adhoc_app, name="adhoc")

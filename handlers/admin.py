@@ -1,0 +1,180 @@
+"""The standing office's delivery controls in chat, and the "Nhắc lại sau" button.
+
+- ``/hopthu`` — the outbox: rows per status and the latest failures (who could not be reached);
+- ``/tamdungnhac`` / ``/tieptucnhac`` — pause / resume every reminder;
+- ``/dotxuat dd/mm/yyyy nội dung`` — an ad-hoc report request to every agency (the CLI
+  ``python -m bot adhoc create`` can address chosen agencies);
+- the button ``rem:v1:snooze:<outbox id>`` — the contact's item comes back at the next working
+  day's sending time.
+
+Thin: parse, call ``scheduler.controls``, render.
+"""
+
+from __future__ import annotations
+
+import html
+from datetime import datetime, time
+
+from telegram import Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
+
+from handlers import callback_data
+from handlers.auth import Actor, requires
+from handlers.context import BotContext
+from locales import N_, _
+from models.people import Role
+from scheduler import claims, controls
+from scheduler.rules import ReminderRules
+
+OFFICE = (Role.STANDING_OFFICE, Role.ADMIN)
+
+_STATUS_NAMES = {
+    "pending": N_("chờ gửi"),
+    "sending": N_("đang gửi"),
+    "sent": N_("đã gửi"),
+    "failed": N_("không gửi được"),
+    "retry": N_("chờ gửi lại"),
+}
+
+
+@requires(OFFICE)
+async def outbox_view(update: Update, context: BotContext, actor: Actor) -> None:
+    """/hopthu — counts per status and the latest failures."""
+    async with context.session_factory() as session:
+        counts = await claims.count_by_status(session, plan_id=context.plan_id)
+        failures = await controls.recent_failures(session, context.plan_id)
+        paused = await controls.is_paused(session, context.plan_id)
+    lines = [_("<b>Hộp thư nhắc việc</b>")]
+    if paused:
+        lines.append(_("⏸ Nhắc việc đang tạm dừng (/tieptucnhac để gửi lại)."))
+    lines.append(
+        "; ".join(
+            _("{status}: {count}").format(status=_(_STATUS_NAMES[str(s)]), count=n)
+            for s, n in counts.items()
+        )
+    )
+    if failures:
+        lines.append(_("Không gửi được gần đây:"))
+        for row in failures:
+            lines.append(
+                _("• {chat} — {key}: {error}").format(
+                    chat=row.recipient_chat_id,
+                    key=html.escape(row.key),
+                    error=html.escape(row.error or ""),
+                )
+            )
+    assert update.effective_message is not None
+    await update.effective_message.reply_html("\n".join(lines))
+
+
+async def _set_paused(update: Update, context: BotContext, paused: bool) -> None:
+    async with context.session_factory.begin() as session:
+        was = await controls.set_paused(session, context.plan_id, paused)
+    if paused:
+        text = _("Nhắc việc đã tạm dừng.") if not was else _("Nhắc việc vẫn đang tạm dừng.")
+    else:
+        text = (
+            _("Nhắc việc đã được gửi lại bình thường.")
+            if was
+            else _("Nhắc việc không bị tạm dừng.")
+        )
+    assert update.effective_message is not None
+    await update.effective_message.reply_text(text)
+
+
+@requires(OFFICE)
+async def pause(update: Update, context: BotContext, actor: Actor) -> None:
+    """/tamdungnhac"""
+    await _set_paused(update, context, True)
+
+
+@requires(OFFICE)
+async def resume(update: Update, context: BotContext, actor: Actor) -> None:
+    """/tieptucnhac"""
+    await _set_paused(update, context, False)
+
+
+def parse_adhoc(args: list[str]) -> tuple[datetime, str] | None:
+    """``["15/12/2026", "Báo", "cáo", …]`` → (due date, subject); None when malformed."""
+    if len(args) < 2:
+        return None
+    try:
+        due = datetime.strptime(args[0], "%d/%m/%Y")
+    except ValueError:
+        return None
+    subject = " ".join(args[1:]).strip()
+    return (due, subject) if subject else None
+
+
+@requires(OFFICE)
+async def adhoc(update: Update, context: BotContext, actor: Actor) -> None:
+    """/dotxuat dd/mm/yyyy nội dung"""
+    assert update.effective_message is not None
+    parsed = parse_adhoc(list(context.args or []))
+    if parsed is None:
+        await update.effective_message.reply_text(
+            _(
+                "Cú pháp: /dotxuat ngày/tháng/năm nội dung yêu cầu báo cáo\nVí dụ: /dotxuat 15/12/2026 Kết quả quy tập tháng 12"
+            )
+        )
+        return
+    due, subject = parsed
+    async with context.session_factory.begin() as session:
+        await controls.create_adhoc(
+            session,
+            context.plan_id,
+            subject=subject,
+            due=due.date(),
+            agency_ids=None,
+            now=context.now(),
+            by_contact_id=actor.contact_id,
+        )
+    await update.effective_message.reply_text(
+        _(
+            "Đã tạo yêu cầu báo cáo đột xuất «{subject}», hạn {due}. Bot sẽ gửi đến tất cả cơ quan vào giờ nhắc việc tới."
+        ).format(subject=subject, due=due.strftime("%d/%m/%Y"))
+    )
+
+
+@requires(())
+async def snooze_button(update: Update, context: BotContext, actor: Actor) -> None:
+    """ "Nhắc lại sau": the item comes back at the next working day's sending time."""
+    query = update.callback_query
+    assert query is not None
+    try:
+        data = callback_data.parse(query.data or "")
+        outbox_id = data.arg_int(0)
+    except callback_data.CallbackDataError:
+        await query.answer(
+            _("Nút này đã cũ, vui lòng dùng tin nhắc việc mới nhất."), show_alert=True
+        )
+        return
+    settings = context.settings
+    rules = ReminderRules(
+        send_time=getattr(settings, "send_time", time(8, 0)),
+        timezone=str(settings.tz.key),
+    )
+    async with context.session_factory.begin() as session:
+        calendar = await controls.plan_calendar(session, context.plan_id)
+        until = rules.snooze_until(context.now(), calendar)
+        snoozed = await controls.snooze_item(session, outbox_id, actor.telegram_user_id, until)
+    if snoozed is None:
+        await query.answer(_("Mục nhắc việc này không phải của bạn."), show_alert=True)
+        return
+    local = until.astimezone(settings.tz)
+    await query.answer(
+        _("Đã hẹn nhắc lại lúc {time} ngày {day}.").format(
+            time=local.strftime("%H:%M"), day=local.strftime("%d/%m/%Y")
+        )
+    )
+
+
+def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
+    """The handlers of this module, in order."""
+    return [
+        CommandHandler("hopthu", outbox_view),
+        CommandHandler("tamdungnhac", pause),
+        CommandHandler("tieptucnhac", resume),
+        CommandHandler("dotxuat", adhoc),
+        CallbackQueryHandler(snooze_button, pattern=callback_data.pattern("rem")),
+    ]

@@ -1,0 +1,270 @@
+"""Standing-office controls over delivery: pause/resume, ad-hoc requests, notices, unreachable
+contacts, snoozes. Plain functions on a session (they never commit); CLI and chat call them.
+
+Times are aware UTC.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models.people import BoundChat, Contact, ContactRole, Role
+from models.plan import Agency, PlanSetting
+from models.reminders import (
+    AdhocRequest,
+    AdhocRequestAgency,
+    CalendarOverride,
+    OutboxMessage,
+    OutboxStatus,
+    Snooze,
+)
+from scheduler.calendar import WorkingCalendar
+
+#: PlanSetting key: while true, the sender sends nothing for the plan and the planner tick is idle.
+PAUSED_KEY = "reminders_paused"
+STANDING_OFFICE_PURPOSE = "standing_office"
+
+
+async def is_paused(session: AsyncSession, plan_id: int) -> bool:
+    """Whether the standing office paused all reminders of ``plan_id``."""
+    value = await session.scalar(
+        select(PlanSetting.value).where(
+            PlanSetting.plan_id == plan_id, PlanSetting.key == PAUSED_KEY
+        )
+    )
+    return bool(value)
+
+
+async def paused_plan_ids(session: AsyncSession) -> list[int]:
+    """Every plan whose reminders are paused."""
+    rows = await session.execute(
+        select(PlanSetting.plan_id, PlanSetting.value).where(PlanSetting.key == PAUSED_KEY)
+    )
+    return [plan_id for plan_id, value in rows.all() if value]
+
+
+async def set_paused(session: AsyncSession, plan_id: int, paused: bool) -> bool:
+    """Pause (``True``) or resume all reminders of ``plan_id``; returns the previous state.
+
+    Rows stay in the outbox while paused; those older than the sender's expiry when it resumes are
+    not sent late (``claims.expire_old``)."""
+    setting = await session.scalar(
+        select(PlanSetting).where(PlanSetting.plan_id == plan_id, PlanSetting.key == PAUSED_KEY)
+    )
+    if setting is None:
+        session.add(PlanSetting(plan_id=plan_id, key=PAUSED_KEY, value=paused))
+        return False
+    previous = bool(setting.value)
+    setting.value = paused
+    return previous
+
+
+async def create_adhoc(
+    session: AsyncSession,
+    plan_id: int,
+    *,
+    subject: str,
+    due: date,
+    agency_ids: Sequence[int] | None,
+    now: datetime,
+    by_contact_id: int | None = None,
+) -> AdhocRequest:
+    """Record a "báo cáo đột xuất" request to ``agency_ids`` (``None`` = every agency) due ``due``.
+
+    The planner sends it at the next sending time and follows it up like a deadline (issue 5).
+    Raises ``ValueError`` on an empty subject or an empty agency list."""
+    subject = subject.strip()
+    if not subject:
+        raise ValueError("empty subject")
+    if agency_ids is not None and not agency_ids:
+        raise ValueError("no agency chosen")
+    request = AdhocRequest(
+        plan_id=plan_id,
+        subject=subject,
+        due=due,
+        all_agencies=agency_ids is None,
+        requested_at=now,
+        requested_by_contact_id=by_contact_id,
+    )
+    session.add(request)
+    await session.flush()
+    for agency_id in agency_ids or ():
+        session.add(AdhocRequestAgency(request_id=request.id, agency_id=agency_id))
+    await session.flush()
+    return request
+
+
+async def standing_office_chats(session: AsyncSession, plan_id: int) -> list[int]:
+    """Where the standing office's notices go: its bound group if bound and reachable, else the
+    private chats of its reachable contacts (agency flagged standing office, or role)."""
+    group = await session.scalar(
+        select(BoundChat.chat_id).where(
+            BoundChat.plan_id == plan_id,
+            BoundChat.purpose == STANDING_OFFICE_PURPOSE,
+            BoundChat.unreachable_at.is_(None),
+        )
+    )
+    if group is not None:
+        return [group]
+    rows = await session.scalars(
+        select(Contact.telegram_user_id)
+        .outerjoin(Agency, Agency.id == Contact.agency_id)
+        .outerjoin(ContactRole, ContactRole.contact_id == Contact.id)
+        .where(
+            Contact.plan_id == plan_id,
+            Contact.revoked_at.is_(None),
+            Contact.unreachable_at.is_(None),
+            or_(Agency.is_standing_office.is_(True), ContactRole.role == Role.STANDING_OFFICE),
+        )
+        .distinct()
+        .order_by(Contact.telegram_user_id)
+    )
+    return list(rows.all())
+
+
+@dataclass(frozen=True)
+class Unreachable:
+    """A contact who just became unreachable (was reachable before this failure)."""
+
+    contact_id: int
+    plan_id: int
+    name: str
+    agency: str
+
+
+async def mark_unreachable(
+    session: AsyncSession, chat_id: int, reason: str, now: datetime
+) -> list[Unreachable]:
+    """Flag the contacts (and bound groups) behind ``chat_id`` unreachable with ``reason``.
+
+    Returns only the contacts that were reachable until now, so the standing office is told once
+    per episode (the flag is cleared on the contact's next activity)."""
+    await session.execute(
+        update(BoundChat)
+        .where(BoundChat.chat_id == chat_id, BoundChat.unreachable_at.is_(None))
+        .values(unreachable_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    changed = (
+        await session.scalars(
+            update(Contact)
+            .where(Contact.telegram_user_id == chat_id, Contact.unreachable_at.is_(None))
+            .values(unreachable_at=now, unreachable_reason=reason)
+            .returning(Contact.id)
+            .execution_options(synchronize_session=False)
+        )
+    ).all()
+    if not changed:
+        return []
+    rows = await session.execute(
+        select(Contact.id, Contact.plan_id, Contact.full_name, Contact.username, Agency.name)
+        .outerjoin(Agency, Agency.id == Contact.agency_id)
+        .where(Contact.id.in_(list(changed)))
+        .order_by(Contact.id)
+    )
+    return [
+        Unreachable(cid, pid, name or (f"@{username}" if username else str(chat_id)), agency or "")
+        for cid, pid, name, username, agency in rows.all()
+    ]
+
+
+async def enqueue_notice(
+    session: AsyncSession, plan_id: int, key: str, text: str, now: datetime
+) -> int:
+    """Queue a ``notice`` (plain ``text``) to the standing office; returns how many rows.
+
+    ``key`` must be unique per notice (UNIQUE plan, key, recipient)."""
+    chats = await standing_office_chats(session, plan_id)
+    for chat in chats:
+        session.add(
+            OutboxMessage(
+                plan_id=plan_id,
+                key=key,
+                kind="notice",
+                recipient_chat_id=chat,
+                payload={"text": text},
+                scheduled_at=now,
+            )
+        )
+    await session.flush()
+    return len(chats)
+
+
+async def migrate_chat(session: AsyncSession, old_chat_id: int, new_chat_id: int) -> None:
+    """A group became a supergroup: store its new id on bound chats and on unsent outbox rows."""
+    await session.execute(
+        update(BoundChat)
+        .where(BoundChat.chat_id == old_chat_id)
+        .values(chat_id=new_chat_id)
+        .execution_options(synchronize_session=False)
+    )
+    await session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.recipient_chat_id == old_chat_id,
+            OutboxMessage.status.in_(("pending", "retry", "sending")),
+        )
+        .values(recipient_chat_id=new_chat_id)
+        .execution_options(synchronize_session=False)
+    )
+
+
+async def snooze_item(
+    session: AsyncSession, outbox_id: int, telegram_user_id: int, until: datetime
+) -> Snooze | None:
+    """ "Nhắc lại sau": the tapping contact's item (outbox row ``outbox_id``) moves to ``until``
+    (aware UTC, the next working day's sending time, computed by the caller from the calendar).
+
+    Returns the snooze, or ``None`` when the row is not this user's (someone else's button)."""
+    row = await session.get(OutboxMessage, outbox_id)
+    if row is None or row.recipient_chat_id != telegram_user_id:
+        return None
+    contact = await session.scalar(
+        select(Contact).where(
+            Contact.plan_id == row.plan_id,
+            Contact.telegram_user_id == telegram_user_id,
+            Contact.revoked_at.is_(None),
+        )
+    )
+    if contact is None:
+        return None
+    # Stored in UTC: SQLite keeps the wall time and drops the offset.
+    until = until.astimezone(UTC)
+    snooze = await session.scalar(
+        select(Snooze).where(Snooze.contact_id == contact.id, Snooze.reminder_key == row.key)
+    )
+    if snooze is None:
+        snooze = Snooze(contact_id=contact.id, reminder_key=row.key, until=until)
+        session.add(snooze)
+    else:
+        snooze.until = until
+    await session.flush()
+    return snooze
+
+
+async def plan_calendar(session: AsyncSession, plan_id: int) -> WorkingCalendar:
+    """The VN working-day calendar with the standing office's overrides for ``plan_id``."""
+    rows = await session.execute(
+        select(CalendarOverride.day, CalendarOverride.is_working_day).where(
+            CalendarOverride.plan_id == plan_id
+        )
+    )
+    return WorkingCalendar({day: working for day, working in rows.all()})
+
+
+async def recent_failures(
+    session: AsyncSession, plan_id: int, limit: int = 10
+) -> list[OutboxMessage]:
+    """The newest ``failed`` rows of ``plan_id`` (for the standing office's outbox view)."""
+    rows = await session.scalars(
+        select(OutboxMessage)
+        .where(OutboxMessage.plan_id == plan_id, OutboxMessage.status == OutboxStatus.FAILED)
+        .order_by(OutboxMessage.id.desc())
+        .limit(limit)
+    )
+    return list(rows.all())
