@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from telegram import BotCommandScopeAllPrivateChats, BotCommandScopeDefault, Update
-from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.error import BadRequest, Conflict, Forbidden, NetworkError, TelegramError
 from telegram.ext import (
     Application,
     ApplicationBuilder,
@@ -25,6 +25,7 @@ from telegram.ext import (
     JobQueue,
 )
 
+from bot.db_errors import DATABASE_ERRORS, explain_database_error
 from bot.delivery import start_delivery
 from bot.settings import Settings
 from handlers import all_handlers
@@ -97,6 +98,11 @@ def build_application(
                 menus = [(c.telegram_user_id, access.roles_of(c)) for c in contacts]
         except LookupError as exc:
             raise StartupError(str(exc)) from exc
+        except DATABASE_ERRORS as exc:
+            message = explain_database_error(settings.database_url, exc)
+            if message is None:
+                raise
+            raise StartupError(message) from exc
         # The default menu (anyone) first; then each bound person's own menu, because Telegram
         # picks the narrowest scope that has commands (chat > all private chats > default).
         public = bot_commands(())
@@ -156,8 +162,23 @@ def build_application(
 
 async def on_error(update: object, context: BotContext) -> None:
     """The one error handler: log with the traceback, tell the user in Vietnamese, tell the admin
-    chat (if set). Known Telegram errors are handled where they happen; this is for the rest."""
-    log.error("error while handling an update", exc_info=context.error)
+    chat (if set). Known Telegram errors are handled where they happen; this is for the rest.
+
+    Errors of the polling loop itself (no update) are not tracebacks for the admin: PTB retries
+    them, so a flaky network or a second instance would otherwise flood the log and the admin
+    chat every few seconds. They are one log line each."""
+    error = context.error
+    if update is None and isinstance(error, Conflict):
+        log.error(
+            "getUpdates refused (409): another process polls with this token, or a webhook is "
+            "set; stop the other one (polling retries meanwhile): %s",
+            error.message,
+        )
+        return
+    if update is None and isinstance(error, NetworkError):
+        log.warning("Bot API unreachable (retried later): %s", error.message)
+        return
+    log.error("error while handling an update", exc_info=error)
     if isinstance(update, Update) and update.effective_chat is not None:
         try:
             await context.bot.send_message(

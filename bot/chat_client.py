@@ -3,7 +3,9 @@ control API only (what a Telegram app would do: send text, commands, files; tap 
 
 The bot's messages are printed in order, each inline button numbered ``[1]``, ``[2]``…; typing a
 number taps that button (of the latest numbering), ``:file PATH`` sends a file, ``:quit`` leaves;
-anything else (``/start CODE``, ``/nhiemvu``, free text) is sent as a message.
+anything else (``/start CODE``, ``/nhiemvu``, free text) is sent as a message. With ``--group ID``
+the person writes in a group chat instead of the private one (the standing office binds its group
+with ``/start CODE`` there).
 """
 
 from __future__ import annotations
@@ -43,13 +45,19 @@ class ChatSession:
     server: str
     user: dict[str, Any]
     http: aiohttp.ClientSession
+    #: ``{"id" (negative), "type": "group", "title"}`` to write in a group; None: the private chat.
+    group: dict[str, Any] | None = None
     seen: int = 0
     buttons: list[Button] = field(default_factory=list)
     keyboard: list[str] = field(default_factory=list)
 
     @property
     def chat_id(self) -> int:
-        return int(self.user["id"])
+        return int((self.group or self.user)["id"])
+
+    def _where(self) -> dict[str, Any]:
+        # The control API's "chat" (omitted for the private chat).
+        return {"chat": self.group} if self.group else {}
 
     async def _post(self, action: str, body: dict[str, Any]) -> dict[str, Any]:
         async with self.http.post(f"{self.server}/control/{action}", json=body) as response:
@@ -60,7 +68,7 @@ class ChatSession:
 
     async def send_text(self, text: str) -> None:
         """Send ``text`` as the user (commands included)."""
-        await self._post("message", {"user": self.user, "text": text})
+        await self._post("message", {"user": self.user, "text": text, **self._where()})
 
     async def tap(self, number: int) -> None:
         """Tap button ``number`` (1-based) of the latest numbering; a reply-keyboard option is
@@ -74,7 +82,13 @@ class ChatSession:
         if button.data is None:
             raise IndexError(number)
         await self._post(
-            "callback", {"user": self.user, "message_id": button.message_id, "data": button.data}
+            "callback",
+            {
+                "user": self.user,
+                "chat_id": self.chat_id,
+                "message_id": button.message_id,
+                "data": button.data,
+            },
         )
 
     async def send_file(self, where: str, caption: str | None = None) -> None:
@@ -83,6 +97,7 @@ class ChatSession:
         content = await asyncio.to_thread(lambda: path.expanduser().read_bytes())
         body: dict[str, Any] = {
             "user": self.user,
+            **self._where(),
             "content_b64": base64.b64encode(content).decode("ascii"),
             "file_name": path.name,
             "mime_type": mimetypes.guess_type(path.name)[0] or "application/octet-stream",
@@ -128,6 +143,10 @@ class ChatSession:
             lines.append("   🖼 ảnh / photo")
         lines += [f"   {line}" for line in body.splitlines()] or []
         rows = (message.get("reply_markup") or {}).get("inline_keyboard") or []
+        if not rows and kind == "edit":
+            # The edit took the keyboard away: in Telegram those buttons are gone too.
+            gone = message.get("message_id")
+            self.buttons = [b for b in self.buttons if b.message_id != gone]
         if rows:
             self.buttons = []
             self.keyboard = []
@@ -162,10 +181,10 @@ def _read_lines(loop: asyncio.AbstractEventLoop, queue: asyncio.Queue[str | None
     loop.call_soon_threadsafe(queue.put_nowait, None)
 
 
-async def chat_loop(server: str, user: dict[str, Any]) -> None:
-    """Run the interactive chat until ``:quit`` or end of input."""
+async def chat_loop(server: str, user: dict[str, Any], group: dict[str, Any] | None = None) -> None:
+    """Run the interactive chat (in ``group`` when given) until ``:quit`` or end of input."""
     async with aiohttp.ClientSession() as http:
-        session = ChatSession(server, user, http)
+        session = ChatSession(server, user, http, group)
         try:
             for line in await session.fetch():
                 print(line)
@@ -202,19 +221,36 @@ async def chat_loop(server: str, user: dict[str, Any]) -> None:
                         await session.tap(int(text))
                     else:
                         await session.send_text(text)
-                except (IndexError, OSError, RuntimeError) as exc:
+                except IndexError:
+                    print(f"   (không có nút [{text}] để bấm / no button [{text}] to tap)")
+                except (OSError, RuntimeError) as exc:
                     print(f"   (không thực hiện được / failed: {exc})")
         finally:
             printer.cancel()
 
 
-def run_chat(server: str, *, user_id: int, name: str, username: str | None) -> None:
-    """Entry point of ``python -m bot chat``."""
+def group_chat(group_id: int, title: str | None) -> dict[str, Any]:
+    """The control API's group chat ``group_id`` (made negative, as Telegram's group ids are)."""
+    chat_id = -abs(group_id)
+    return {"id": chat_id, "type": "group", "title": title or f"Nhóm {chat_id}"}
+
+
+def run_chat(
+    server: str,
+    *,
+    user_id: int,
+    name: str,
+    username: str | None,
+    group: dict[str, Any] | None = None,
+) -> None:
+    """Entry point of ``python -m bot chat`` (in ``group``, see ``group_chat``, when given)."""
     user: dict[str, Any] = {"id": user_id, "first_name": name, "language_code": "vi"}
     if username:
         user["username"] = username.lstrip("@")
     print(f"Trò chuyện với bot trong sandbox với tư cách {name} (id {user_id}).")
+    if group:
+        print(f"Trong nhóm / in the group “{group['title']}” (id {group['id']}).")
     try:
-        asyncio.run(chat_loop(server.rstrip("/"), user))
+        asyncio.run(chat_loop(server.rstrip("/"), user, group))
     except KeyboardInterrupt:
         pass

@@ -18,9 +18,37 @@ log = logging.getLogger(__name__)
 LOG_FORMAT = "%(asctime)s %(levelname)-7s %(name)s: %(message)s"
 
 
-def configure_logging(level: str) -> None:
-    """Readable log lines on stderr. httpx logs every long-poll request at INFO: keep it quiet."""
-    logging.basicConfig(level=level.upper(), format=LOG_FORMAT, stream=sys.stderr, force=True)
+class RedactingFormatter(logging.Formatter):
+    """``LOG_FORMAT`` lines with each secret (the bot token) replaced by ``<token>``, and without
+    the traceback PTB logs when start-up fails: ``run`` prints that failure as one line."""
+
+    def __init__(self, secrets: tuple[str, ...] = ()) -> None:
+        super().__init__(LOG_FORMAT)
+        self.secrets = tuple(s for s in secrets if s)
+
+    def format(self, record: logging.LogRecord) -> str:
+        # PTB's retry loop logs with exc_info; "Bootstrap" marks its start-up calls
+        # (getMe, deleteWebhook/setWebhook), whose error StartupError reports anyway.
+        if record.exc_info and "Bootstrap" in record.getMessage():
+            record = logging.makeLogRecord({**record.__dict__, "exc_info": None, "exc_text": None})
+        return redact(super().format(record), self.secrets)
+
+
+def redact(text: str, secrets: tuple[str, ...]) -> str:
+    """``text`` with every secret replaced by ``<token>`` (a token reaches messages through
+    PTB's "The token `…` was rejected" and through request URLs)."""
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, "<token>")
+    return text
+
+
+def configure_logging(level: str, secrets: tuple[str, ...] = ()) -> None:
+    """Readable log lines on stderr, ``secrets`` redacted. httpx logs every long-poll request at
+    INFO: keep it quiet."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(RedactingFormatter(secrets))
+    logging.basicConfig(level=level.upper(), handlers=[handler], force=True)
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
 
@@ -46,10 +74,16 @@ def webhook_options(settings: Settings) -> dict[str, Any] | None:
     }
 
 
+def _secrets(settings: Settings) -> tuple[str, ...]:
+    token = settings.telegram_bot_token
+    return (token.get_secret_value(),) if token is not None else ()
+
+
 def run_bot(settings: Settings) -> None:
     """Run the bot until interrupted (blocking). Raises ``StartupError`` on a missing token, a
-    database without a plan, or a server that refuses the token or cannot be reached."""
-    configure_logging(settings.log_level)
+    database without a plan or schema, a server that refuses the token or cannot be reached, or
+    a webhook address that cannot be listened on."""
+    configure_logging(settings.log_level, _secrets(settings))
     app = build_application(settings)
     webhook = webhook_options(settings)
     try:
@@ -60,12 +94,22 @@ def run_bot(settings: Settings) -> None:
                 settings.webhook_listen,
                 settings.webhook_port,
             )
-            app.run_webhook(**webhook)
+            try:
+                app.run_webhook(**webhook)
+            except OSError as exc:
+                # Binding the webhook server: the port is taken or the address is not ours.
+                raise StartupError(
+                    f"cannot listen on {settings.webhook_listen}:{settings.webhook_port} for the "
+                    f"webhook ({exc.strerror or exc}); check WEBHOOK_LISTEN/WEBHOOK_PORT"
+                ) from exc
         else:
             log.info("polling %s", settings.telegram_api_base_url)
             app.run_polling(allowed_updates=Update.ALL_TYPES)
     except (InvalidToken, NetworkError) as exc:
         # At start-up: one readable line instead of a traceback.
         raise StartupError(
-            f"cannot use the Bot API at {settings.telegram_api_base_url}: {exc}"
+            redact(
+                f"cannot use the Bot API at {settings.telegram_api_base_url}: {exc}",
+                _secrets(settings),
+            )
         ) from exc

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from datetime import date, time
 from pathlib import Path
+from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from scheduler.rules import ReminderRules
 
@@ -23,6 +24,8 @@ BUNDLED_PLAN = (
     / "plan"
     / ("ke_hoach_chien_dich_500_ngay_dem.txt")
 )
+#: The ``LOG_LEVEL`` values ``logging`` knows.
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
 class Settings(BaseSettings):
@@ -48,7 +51,7 @@ class Settings(BaseSettings):
     webhook_url: str | None = None
     webhook_secret: SecretStr | None = None
     webhook_listen: str = "127.0.0.1"
-    webhook_port: int = 8443
+    webhook_port: int = Field(8443, ge=1, le=65535)
 
     timezone: str = "Asia/Ho_Chi_Minh"
     # The plan does not state its start: 500 days before the end (DOMAIN.md).
@@ -59,8 +62,13 @@ class Settings(BaseSettings):
     office_hours_start: time = time(7, 30)
     office_hours_end: time = time(17, 0)
     # Reminder rules (issue 5); see scheduler.rules.ReminderRules for their meaning.
-    reminder_deadline_days_before: list[int] = Field(default_factory=lambda: [7, 3, 1, 0])
-    reminder_overdue_working_days: list[int] = Field(default_factory=lambda: [1, 3])
+    # NoDecode: "7,3,1,0" (what people write in an env file) as well as JSON "[7, 3, 1, 0]".
+    reminder_deadline_days_before: Annotated[list[int], NoDecode] = Field(
+        default_factory=lambda: [7, 3, 1, 0]
+    )
+    reminder_overdue_working_days: Annotated[list[int], NoDecode] = Field(
+        default_factory=lambda: [1, 3]
+    )
     reminder_escalation_working_day: int = Field(5, ge=1)
     reminder_fyi_days_before: int = Field(3, ge=0)
     reminder_period_working_days_before: int = Field(3, ge=0)
@@ -85,7 +93,7 @@ class Settings(BaseSettings):
     delivery_crash_after_accepted: int | None = None
 
     sandbox_host: str = "127.0.0.1"
-    sandbox_port: int = 8081
+    sandbox_port: int = Field(8081, ge=1, le=65535)
 
     @field_validator(
         "telegram_bot_token", "webhook_url", "webhook_secret", "plan_key", mode="before"
@@ -94,6 +102,39 @@ class Settings(BaseSettings):
     def _blank_is_unset(cls, value: object) -> object:
         # `TELEGRAM_BOT_TOKEN=` in a .env means "no token" (the sandbox), not an empty token.
         return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator(
+        "reminder_deadline_days_before", "reminder_overdue_working_days", mode="before"
+    )
+    @classmethod
+    def _day_list(cls, value: object) -> object:
+        if isinstance(value, str):
+            text = value.strip().strip("[]")
+            return [item for item in text.replace(",", " ").split() if item]
+        return value
+
+    @field_validator("reminder_deadline_days_before")
+    @classmethod
+    def _days_before_not_negative(cls, value: list[int]) -> list[int]:
+        if any(day < 0 for day in value):
+            raise ValueError("days before a deadline are 0 (its morning) or more")
+        return value
+
+    @field_validator("reminder_overdue_working_days")
+    @classmethod
+    def _overdue_days_positive(cls, value: list[int]) -> list[int]:
+        if any(day < 1 for day in value):
+            raise ValueError("overdue reminders fall on the 1st working day after or later")
+        return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _known_log_level(cls, value: str) -> str:
+        # logging.basicConfig would raise "Unknown level" at start-up, as a traceback.
+        level = value.strip().upper()
+        if level not in LOG_LEVELS:
+            raise ValueError(f"unknown log level {value!r} (one of {', '.join(LOG_LEVELS)})")
+        return level
 
     @field_validator("timezone")
     @classmethod

@@ -36,4 +36,7 @@ def all_handlers() -> list[tuple[int, list[Handler]]]:
                 *progress.handlers(),  # last: its text/file handlers take what nobody else took
             ],
         ),
+        # Group 1: private text from accounts that are not bound contacts (a newcomer's first
+        # words, a pasted invite link); group 0's dialog handler takes all private text first.
+        (1, onboarding.fallback_handlers()),
     ]

@@ -33,11 +33,23 @@ LEADER_WORDS = ("lanhdao ", "lanh dao ")
 
 
 def leader_title(folded: str) -> str | None:
-    """The position named after ``lanhdao`` in a folded ``/moi`` argument, else None."""
+    """The position named after ``lanhdao`` in a folded ``/moi`` argument ("" for ``lanhdao``
+    alone), else None."""
     for word in LEADER_WORDS:
+        if folded == word.strip():
+            return ""
         if folded.startswith(word):
             return folded[len(word) :]
     return None
+
+
+def leader_positions_text(titles: list[str]) -> str:
+    """The plan's leader positions and how to invite one (plain text)."""
+    return "\n".join(
+        [_("Chức danh lãnh đạo trong Kế hoạch:")]
+        + ["• " + title for title in titles]
+        + [_("Gửi: /moi lanhdao CHỨC DANH (có thể gõ không dấu).")]
+    )
 
 
 @requires(roles_for("lienhe"))
@@ -118,9 +130,20 @@ async def make_invite(update: Update, context: BotContext, actor: Actor) -> None
                     ttl=ttl,
                     created_by_contact_id=actor.contact_id,
                 )
-            elif leader_title(words) is not None:
-                title = leader_title(words) or ""
-                position = await directory.find_leader_position(session, context.plan_id, title)
+            elif (title := leader_title(words)) is not None:
+                try:
+                    position = await directory.find_leader_position(session, context.plan_id, title)
+                except AccessError:
+                    positions = await directory.list_leader_positions(session, context.plan_id)
+                    hint = leader_positions_text([p.title for p in positions])
+                    if title:
+                        hint = (
+                            _("Không có chức danh “{title}” trong Kế hoạch.").format(title=title)
+                            + "\n"
+                            + hint
+                        )
+                    await message.reply_text(hint)
+                    return
                 target = position.title
                 invite = await access.create_invite(
                     session,

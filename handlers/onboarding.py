@@ -10,7 +10,7 @@ import html
 
 from telegram import Chat, Update
 from telegram.constants import ParseMode
-from telegram.ext import BaseHandler, CommandHandler, ConversationHandler
+from telegram.ext import BaseHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 
 from handlers.auth import Actor, refusal_unbound
 from handlers.context import BotContext
@@ -40,6 +40,17 @@ REFUSALS: dict[InviteRefusal, str] = {
         "Chỉ cán bộ Cơ quan Thường trực đã liên kết mới liên kết được nhóm này."
     ),
 }
+
+
+def invite_code(args: list[str] | None) -> str | None:
+    """The invite code in ``/start``'s arguments: the code itself, or the whole invite link
+    pasted after ``/start`` (``https://t.me/<bot>?start=<code>``), as people do when the link
+    reached them as text (Zalo, e-mail). None without arguments."""
+    if not args:
+        return None
+    word = args[0]
+    _before, found, after = word.partition("start=")
+    return after.split("&", 1)[0] if found and after else word
 
 
 def how_to_join() -> str:
@@ -96,7 +107,7 @@ async def start(update: Update, context: BotContext) -> None:
     user, chat = update.effective_user, update.effective_chat
     if user is None or chat is None or update.effective_message is None:
         return
-    code = context.args[0] if context.args else None
+    code = invite_code(context.args)
     now = context.now()
     full_name = " ".join(p for p in (user.first_name, user.last_name) if p)
     if chat.type != Chat.PRIVATE:
@@ -192,6 +203,32 @@ async def cancel(update: Update, context: BotContext) -> int:
     if update.effective_message is not None:
         await update.effective_message.reply_text(_("Không có thao tác nào đang dở. Đã hủy."))
     return ConversationHandler.END
+
+
+async def unbound_text(update: Update, context: BotContext) -> None:
+    """Private text from an account that is not a bound contact (group 1: it runs after the
+    progress dialog of group 0 had its look). A pasted invite link binds as ``/start`` with it
+    would; otherwise the person is told how to join (a newcomer's "xin chào" used to get no answer
+    at all). A bound person's text is left alone: the dialogs read it."""
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None or not message.text:
+        return
+    async with context.session_factory.begin() as session:
+        contact = await access.get_contact(session, context.plan_id, user.id)
+    if contact is not None and contact.revoked_at is None:
+        return
+    link = next((word for word in message.text.split() if "start=" in word), None)
+    if link is not None:
+        context.args = [link]
+        await start(update, context)
+        return
+    await _reply(update, how_to_join())
+
+
+def fallback_handlers() -> list[BaseHandler[Update, BotContext, object]]:
+    """Registered in group 1 (``handlers.all_handlers``), after the dialog's text handler of group 0."""
+    text = filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND
+    return [MessageHandler(text, unbound_text)]
 
 
 def handlers() -> list[BaseHandler[Update, BotContext, object]]:

@@ -129,12 +129,9 @@ async def get_agency(session: AsyncSession, plan_id: int, agency_id: int) -> Age
     return agency
 
 
-async def find_leader_position(session: AsyncSession, plan_id: int, title: str) -> LeaderPosition:
-    """The leader position whose title matches ``title`` ignoring case, spacing and diacritics.
-
-    Raises ``AccessError`` listing the positions the plan has when none matches.
-    """
-    positions = list(
+async def list_leader_positions(session: AsyncSession, plan_id: int) -> list[LeaderPosition]:
+    """The plan's leader positions in the order the importer met them."""
+    return list(
         (
             await session.scalars(
                 select(LeaderPosition)
@@ -143,6 +140,14 @@ async def find_leader_position(session: AsyncSession, plan_id: int, title: str) 
             )
         ).all()
     )
+
+
+async def find_leader_position(session: AsyncSession, plan_id: int, title: str) -> LeaderPosition:
+    """The leader position whose title matches ``title`` ignoring case, spacing and diacritics.
+
+    Raises ``AccessError`` listing the positions the plan has when none matches.
+    """
+    positions = await list_leader_positions(session, plan_id)
     wanted = fold(title)
     for position in positions:
         if fold(position.title) == wanted:

@@ -12,6 +12,7 @@ import typer
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.db_errors import DATABASE_ERRORS, explain_database_error
 from bot.settings import Settings, load_settings
 from models.db import DatabaseUrlError, create_engine, create_session_factory
 
@@ -42,13 +43,19 @@ def get_settings() -> Settings:
 
 @asynccontextmanager
 async def database(settings: Settings) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
-    """A session factory on ``settings.database_url``; the engine is disposed on exit."""
+    """A session factory on ``settings.database_url``; the engine is disposed on exit. A database
+    that cannot be opened, reached or has no schema exits with a message (``fail``)."""
     try:
         engine = create_engine(settings.database_url)
     except DatabaseUrlError as exc:
         fail(str(exc))
     try:
         yield create_session_factory(engine)
+    except DATABASE_ERRORS as exc:
+        message = explain_database_error(settings.database_url, exc)
+        if message is None:
+            raise
+        fail(message)
     finally:
         await engine.dispose()
 

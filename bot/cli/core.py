@@ -2,12 +2,33 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 import typer
 
 from bot.cli.common import fail, get_settings
+from bot.db_errors import DATABASE_ERRORS, explain_database_error
 from locales import _
 from models import migrate
 from models.db import DatabaseUrlError
+
+T = TypeVar("T")
+
+
+def migrating(url: str, step: Callable[[], T]) -> T:
+    """Run a migration ``step`` on ``url``; a bad URL or a database that cannot be opened or
+    reached exits with a message instead of an Alembic/SQLAlchemy traceback."""
+    try:
+        return step()
+    except DatabaseUrlError as exc:
+        fail(str(exc))
+    except DATABASE_ERRORS as exc:
+        message = explain_database_error(url, exc)
+        if message is None:
+            raise
+        fail(message)
+
 
 db_app = typer.Typer(help="Database schema (Alembic migrations).", no_args_is_help=True)
 
@@ -16,29 +37,27 @@ db_app = typer.Typer(help="Database schema (Alembic migrations).", no_args_is_he
 def db_upgrade(revision: str = typer.Argument("head")) -> None:
     """Apply migrations up to REVISION (default: the newest)."""
     settings = get_settings()
-    try:
-        migrate.upgrade(settings.database_url, revision)
-    except DatabaseUrlError as exc:
-        fail(str(exc))
-    typer.echo(f"database at revision {migrate.current_revision(settings.database_url)}")
+    url = settings.database_url
+    migrating(url, lambda: migrate.upgrade(url, revision))
+    typer.echo(f"database at revision {migrating(url, lambda: migrate.current_revision(url))}")
 
 
 @db_app.command("downgrade")
 def db_downgrade(revision: str = typer.Argument(...)) -> None:
     """Revert migrations down to REVISION ("base" empties the schema)."""
     settings = get_settings()
-    migrate.downgrade(settings.database_url, revision)
-    typer.echo(f"database at revision {migrate.current_revision(settings.database_url)}")
+    url = settings.database_url
+    migrating(url, lambda: migrate.downgrade(url, revision))
+    typer.echo(f"database at revision {migrating(url, lambda: migrate.current_revision(url))}")
 
 
 @db_app.command("current")
 def db_current() -> None:
     """Print the database's revision and the newest one the code ships."""
     settings = get_settings()
-    typer.echo(
-        f"database: {migrate.current_revision(settings.database_url)}; "
-        f"code: {migrate.head_revision()}"
-    )
+    url = settings.database_url
+    current = migrating(url, lambda: migrate.current_revision(url))
+    typer.echo(f"database: {current}; code: {migrate.head_revision()}")
 
 
 SetupOnlyOption = typer.Option(
@@ -56,10 +75,7 @@ def up(setup_only: bool = SetupOnlyOption) -> None:
     from plan.show import render_plan_table
 
     settings = get_settings()
-    try:
-        migrate.upgrade(settings.database_url)
-    except DatabaseUrlError as exc:
-        fail(str(exc))
+    migrating(settings.database_url, lambda: migrate.upgrade(settings.database_url))
 
     async def _go() -> tuple[bool, str]:
         async with database(settings) as factory:

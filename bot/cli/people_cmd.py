@@ -65,6 +65,9 @@ def invite(
     settings = get_settings()
     if sum(x is not None and x is not False for x in (agency, leader, all_agencies or None)) > 1:
         fail("give one of --agency, --leader, --all-agencies")
+    if (all_agencies or leader is not None) and role is not InviteRole.contact:
+        # These make contact / leader codes: a --role here would be silently ignored.
+        fail(f"--role {role.value} goes with --agency (or alone), not with --all-agencies/--leader")
     if agency is None and leader is None and not all_agencies and role is InviteRole.contact:
         fail("a contact invite needs --agency NAME (or --all-agencies)")
     now = datetime.now(UTC)

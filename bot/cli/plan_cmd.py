@@ -209,8 +209,11 @@ def set_cmd(
     plan: str | None = PlanOption,
 ) -> None:
     """Set a plan setting (campaign dates, report header texts, unidentified graves…)."""
-    from plan.settings_store import SettingError, set_setting
+    from plan.settings_store import KNOWN, SettingError, set_setting
 
+    if key not in KNOWN:
+        # A typo ("reminder_offset_days") would be stored and silently never read.
+        fail(f"unknown setting {key!r}; known: {', '.join(KNOWN)}")
     settings = get_settings()
 
     async def _go() -> Any:

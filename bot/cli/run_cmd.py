@@ -9,6 +9,10 @@ from bot.cli.common import fail, get_settings
 UserOption = typer.Option(..., "--user", help="Your Telegram user id in the sandbox (any number).")
 NameOption = typer.Option(None, "--name", help="Your display name (default: Người dùng ID).")
 UsernameOption = typer.Option(None, "--username", help="Your @username (none if omitted).")
+GroupOption = typer.Option(
+    None, "--group", help="Write in this group chat (id; made negative) instead of privately."
+)
+TitleOption = typer.Option(None, "--title", help="The group's title (with --group).")
 ServerOption = typer.Option(
     None, "--server", help="Emulator address (default: http://SANDBOX_HOST:SANDBOX_PORT)."
 )
@@ -35,14 +39,22 @@ def chat(
     user: int = UserOption,
     name: str | None = NameOption,
     username: str | None = UsernameOption,
+    group: int | None = GroupOption,
+    title: str | None = TitleOption,
     server: str | None = ServerOption,
 ) -> None:
     """Talk to the sandbox bot from this terminal, as user ID (through the emulator only)."""
-    from bot.chat_client import run_chat
+    from bot.chat_client import group_chat, run_chat
 
     settings = get_settings()
     url = server or f"http://{settings.sandbox_host}:{settings.sandbox_port}"
-    run_chat(url, user_id=user, name=name or f"Người dùng {user}", username=username)
+    run_chat(
+        url,
+        user_id=user,
+        name=name or f"Người dùng {user}",
+        username=username,
+        group=group_chat(group, title) if group is not None else None,
+    )
 
 
 def register(app: typer.Typer) -> None:

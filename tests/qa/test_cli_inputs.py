@@ -1,0 +1,55 @@
+"""CLI inputs that were silently ignored. ``plan set`` refuses a setting nobody reads: found in the
+sandbox, ``plan set nonsense 1`` (or a typo such as ``reminder_offset_days``) was stored and
+silently ignored by the planner. ``invite`` refuses a ``--role`` it would ignore."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from typer.testing import CliRunner
+
+from bot.cli import app
+from models import migrate
+from models.db import create_engine, create_session_factory
+from tests.factories import make_small_plan
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def db(sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    migrate.upgrade(sqlite_url)
+
+    async def seed() -> None:
+        engine = create_engine(sqlite_url)
+        async with create_session_factory(engine).begin() as s:
+            await make_small_plan(s)
+        await engine.dispose()
+
+    asyncio.run(seed())
+    monkeypatch.setenv("DATABASE_URL", sqlite_url)
+    return sqlite_url
+
+
+def test_plan_set_refuses_an_unknown_key(db: str) -> None:
+    typo = runner.invoke(app, ["plan", "set", "reminder_offset_days", "7,3"])
+    assert typo.exit_code == 1
+    assert typo.stderr.startswith("error: unknown setting 'reminder_offset_days'; known: ")
+    assert "reminder_offsets_days" in typo.stderr
+    assert "reminder_offset_days" not in runner.invoke(app, ["plan", "get"]).output
+    ok = runner.invoke(app, ["plan", "set", "reminder_offsets_days", "7,3"])
+    assert (ok.exit_code, ok.output) == (0, "reminder_offsets_days = [7, 3]\n")
+
+
+def test_invite_refuses_a_role_it_would_ignore(db: str) -> None:
+    # Found: `invite --all-agencies --role standing_office` printed contact codes without a word.
+    for argv in (
+        ["invite", "--all-agencies", "--role", "standing_office"],
+        ["invite", "--leader", "Trưởng Ban Chỉ đạo tỉnh", "--role", "admin"],
+    ):
+        result = runner.invoke(app, argv)
+        assert result.exit_code == 1
+        assert "not with --all-agencies/--leader" in result.stderr
+    assert runner.invoke(app, ["invite", "--all-agencies"]).exit_code == 0
+    assert runner.invoke(app, ["invite", "--leader", "truong ban chi dao tinh"]).exit_code == 0
