@@ -1,6 +1,6 @@
 """Text from an account that is not bound gets the how-to-join answer, and a pasted invite link
 binds (found in the sandbox: "chào bot" and the pasted link got no answer at all, so a newcomer
-could not tell the bot was alive). A bound person's free text is not answered by this fallback."""
+could not tell the bot was alive). A bound person's free text is answered by the progress dialog's hint, not by this fallback."""
 
 from __future__ import annotations
 
@@ -38,8 +38,11 @@ async def test_newcomer_text_and_pasted_link(
         await emu.client.send_text(NEWCOMER, f"Mã của tôi: https://t.me/thu_bot?start={code}")
         joined = texts(await emu.client.wait_for(NEWCOMER.id, 2))[1]
         assert joined.startswith("✅ Đã liên kết thành công. Xin chào Nguyễn Văn An!")
-        # Bound now: free text is not answered by the fallback; the next answer is /trogiup's.
+        # Bound now: free text outside a dialog gets the progress dialog's hint, not the
+        # newcomer's how-to-join; then /trogiup answers.
         await emu.client.send_text(NEWCOMER, "Đã xong nhiệm vụ <7> & báo cáo")
+        hint = texts(await emu.client.wait_for(NEWCOMER.id, 3))[2]
+        assert hint == "Gửi /capnhat để cập nhật tiến độ, hoặc /trogiup để xem các lệnh."
         await emu.client.send_command(NEWCOMER, "trogiup")
-        after = texts(await emu.client.wait_for(NEWCOMER.id, 3))
-        assert after[2].startswith("Các lệnh bạn dùng được:")
+        after = texts(await emu.client.wait_for(NEWCOMER.id, 4))
+        assert after[3].startswith("Các lệnh bạn dùng được:")
