@@ -8,10 +8,10 @@ from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
 
 from dialogs.draft import IndicatorAsk
-from models.plan import Agency, Indicator, Task, TaskAssignment, TaskIndicator, TaskRole
+from models.agency_tasks import agency_tasks_ordered
+from models.plan import Agency, Indicator, TaskIndicator
 from models.reminders import CalendarOverride
 from scheduler.calendar import WorkingCalendar
 
@@ -30,34 +30,15 @@ class TaskChoice:
 
 async def agency_tasks(session: AsyncSession, plan_id: int, agency_id: int) -> list[TaskChoice]:
     """The agency's live tasks: those it leads first, then those it supports, each in plan order."""
-    rows = (
-        await session.execute(
-            select(Task, TaskAssignment.role)
-            .join(TaskAssignment, TaskAssignment.task_id == Task.id)
-            .where(
-                Task.plan_id == plan_id,
-                Task.archived_at.is_(None),
-                TaskAssignment.agency_id == agency_id,
-            )
-            .options(selectinload(Task.deadlines))
-            .order_by(Task.position)
-        )
-    ).all()
-    tasks: dict[int, Task] = {}
-    lead: dict[int, bool] = {}
-    for task, role in rows:
-        tasks[task.id] = task
-        lead[task.id] = lead.get(task.id, False) or role is TaskRole.LEAD
-    ordered = sorted(tasks.values(), key=lambda t: (not lead[t.id], t.position))
     return [
         TaskChoice(
             id=t.id,
             code=t.code,
             content=t.content,
-            is_lead=lead[t.id],
+            is_lead=is_lead,
             deadlines=tuple(d.due for d in t.deadlines),
         )
-        for t in ordered
+        for t, is_lead in await agency_tasks_ordered(session, plan_id, agency_id)
     ]
 
 

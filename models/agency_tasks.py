@@ -57,11 +57,12 @@ def _line(task: Task, role: TaskRole | None, status: ProgressStatus | None) -> T
     )
 
 
-async def tasks_of_agency(session: AsyncSession, plan_id: int, agency_id: int) -> list[TaskLine]:
-    """The agency's live tasks: those it leads first, then those it supports, each in plan order.
-
-    A task where the agency is both lead and support (a slip in a document) is listed once, as lead.
-    """
+async def agency_tasks_ordered(
+    session: AsyncSession, plan_id: int, agency_id: int
+) -> list[tuple[Task, bool]]:
+    """The agency's live tasks with whether it leads them (deadlines loaded): those it leads
+    first, then those it supports, each in plan order. A task where the agency is both lead and
+    support (a slip in a document) is listed once, as lead."""
     rows = (
         await session.execute(
             select(Task, TaskAssignment.role)
@@ -75,15 +76,23 @@ async def tasks_of_agency(session: AsyncSession, plan_id: int, agency_id: int) -
             .order_by(Task.position)
         )
     ).all()
-    roles: dict[int, TaskRole] = {}
+    lead: dict[int, bool] = {}
     tasks: dict[int, Task] = {}
     for task, role in rows:
         tasks[task.id] = task
-        if roles.get(task.id) is not TaskRole.LEAD:
-            roles[task.id] = role
-    statuses = await _latest_status(session, list(tasks), agency_id)
-    ordered = sorted(tasks.values(), key=lambda t: (roles[t.id] is not TaskRole.LEAD, t.position))
-    return [_line(t, roles[t.id], statuses.get(t.id)) for t in ordered]
+        lead[task.id] = lead.get(task.id, False) or role is TaskRole.LEAD
+    ordered = sorted(tasks.values(), key=lambda t: (not lead[t.id], t.position))
+    return [(t, lead[t.id]) for t in ordered]
+
+
+async def tasks_of_agency(session: AsyncSession, plan_id: int, agency_id: int) -> list[TaskLine]:
+    """The agency's live tasks as ``TaskLine``s, lead first (``agency_tasks_ordered``)."""
+    ordered = await agency_tasks_ordered(session, plan_id, agency_id)
+    statuses = await _latest_status(session, [t.id for t, _lead in ordered], agency_id)
+    return [
+        _line(t, TaskRole.LEAD if is_lead else TaskRole.SUPPORT, statuses.get(t.id))
+        for t, is_lead in ordered
+    ]
 
 
 async def tasks_of_leader(
