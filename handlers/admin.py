@@ -24,12 +24,10 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 from handlers import callback_data
 from handlers.auth import Actor, requires
 from handlers.context import BotContext
+from handlers.menu import roles_for
 from locales import N_, _
-from models.people import Role
 from scheduler import claims, commands, controls
 from scheduler.rules import ReminderRules
-
-OFFICE = (Role.STANDING_OFFICE, Role.ADMIN)
 
 _STATUS_NAMES = {
     "pending": N_("chờ gửi"),
@@ -40,7 +38,7 @@ _STATUS_NAMES = {
 }
 
 
-@requires(OFFICE)
+@requires(roles_for("hopthu"))
 async def outbox_view(update: Update, context: BotContext, actor: Actor) -> None:
     """/hopthu — counts per status and the latest failures."""
     async with context.session_factory() as session:
@@ -85,13 +83,13 @@ async def _set_paused(update: Update, context: BotContext, paused: bool) -> None
     await update.effective_message.reply_text(text)
 
 
-@requires(OFFICE)
+@requires(roles_for("tamdungnhac"))
 async def pause(update: Update, context: BotContext, actor: Actor) -> None:
     """/tamdungnhac"""
     await _set_paused(update, context, True)
 
 
-@requires(OFFICE)
+@requires(roles_for("tieptucnhac"))
 async def resume(update: Update, context: BotContext, actor: Actor) -> None:
     """/tieptucnhac"""
     await _set_paused(update, context, False)
@@ -109,7 +107,7 @@ def parse_adhoc(args: list[str]) -> tuple[datetime, str] | None:
     return (due, subject) if subject else None
 
 
-@requires(OFFICE)
+@requires(roles_for("dotxuat"))
 async def adhoc(update: Update, context: BotContext, actor: Actor) -> None:
     """/dotxuat dd/mm/yyyy nội dung"""
     assert update.effective_message is not None
@@ -165,7 +163,7 @@ def _not_a_day(text: str) -> str:
     )
 
 
-@requires(OFFICE)
+@requires(roles_for("kichhoat"))
 async def activate(update: Update, context: BotContext, actor: Actor) -> None:
     """/kichhoat mã dd/mm/yyyy — ``scheduler.commands.activate_task``."""
     assert update.effective_message is not None
@@ -241,13 +239,13 @@ async def _set_day(update: Update, context: BotContext, working: bool) -> None:
     await reply(text)
 
 
-@requires(OFFICE)
+@requires(roles_for("ngaynghi"))
 async def holiday(update: Update, context: BotContext, actor: Actor) -> None:
     """/ngaynghi dd/mm/yyyy [ghi chú]"""
     await _set_day(update, context, working=False)
 
 
-@requires(OFFICE)
+@requires(roles_for("ngaylamviec"))
 async def workday(update: Update, context: BotContext, actor: Actor) -> None:
     """/ngaylamviec dd/mm/yyyy [ghi chú]"""
     await _set_day(update, context, working=True)
