@@ -64,8 +64,7 @@ def planner_tick(
             if await controls.is_paused(session, plan_id):
                 return 0
             snapshot = await load_snapshot(session, plan_id)
-            # The planner gives sending times in the plan's time zone; the outbox keeps UTC
-            # (SQLite stores the wall time and drops the offset, so "due" would compare wrong).
+            # write_outbox stores UTC itself; converting to UTC first is redundant and harmless.
             reminders = [
                 replace(r, scheduled_at=r.scheduled_at.astimezone(UTC))
                 for r in plan_reminders(snapshot, rules, now)

@@ -4,6 +4,9 @@
 - ``/tamdungnhac`` / ``/tieptucnhac`` — pause / resume every reminder;
 - ``/dotxuat dd/mm/yyyy nội dung`` — an ad-hoc report request to every agency (the CLI
   ``python -m bot adhoc create`` can address chosen agencies);
+- ``/kichhoat mã dd/mm/yyyy`` — activate an on-event task with its due date;
+- ``/ngaynghi dd/mm/yyyy [ghi chú]`` / ``/ngaylamviec dd/mm/yyyy [ghi chú]`` — a day off / a
+  working day in the plan's calendar (``scheduler.commands``, shared with the CLI);
 - the button ``rem:v1:snooze:<outbox id>`` — the contact's item comes back at the next working
   day's sending time.
 
@@ -13,7 +16,7 @@ Thin: parse, call ``scheduler.controls``, render.
 from __future__ import annotations
 
 import html
-from datetime import datetime, time
+from datetime import date, datetime, time
 
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
@@ -21,12 +24,10 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 from handlers import callback_data
 from handlers.auth import Actor, requires
 from handlers.context import BotContext
+from handlers.menu import roles_for
 from locales import N_, _
-from models.people import Role
-from scheduler import claims, controls
+from scheduler import claims, commands, controls
 from scheduler.rules import ReminderRules
-
-OFFICE = (Role.STANDING_OFFICE, Role.ADMIN)
 
 _STATUS_NAMES = {
     "pending": N_("chờ gửi"),
@@ -37,7 +38,7 @@ _STATUS_NAMES = {
 }
 
 
-@requires(OFFICE)
+@requires(roles_for("hopthu"))
 async def outbox_view(update: Update, context: BotContext, actor: Actor) -> None:
     """/hopthu — counts per status and the latest failures."""
     async with context.session_factory() as session:
@@ -82,13 +83,13 @@ async def _set_paused(update: Update, context: BotContext, paused: bool) -> None
     await update.effective_message.reply_text(text)
 
 
-@requires(OFFICE)
+@requires(roles_for("tamdungnhac"))
 async def pause(update: Update, context: BotContext, actor: Actor) -> None:
     """/tamdungnhac"""
     await _set_paused(update, context, True)
 
 
-@requires(OFFICE)
+@requires(roles_for("tieptucnhac"))
 async def resume(update: Update, context: BotContext, actor: Actor) -> None:
     """/tieptucnhac"""
     await _set_paused(update, context, False)
@@ -106,7 +107,7 @@ def parse_adhoc(args: list[str]) -> tuple[datetime, str] | None:
     return (due, subject) if subject else None
 
 
-@requires(OFFICE)
+@requires(roles_for("dotxuat"))
 async def adhoc(update: Update, context: BotContext, actor: Actor) -> None:
     """/dotxuat dd/mm/yyyy nội dung"""
     assert update.effective_message is not None
@@ -134,6 +135,120 @@ async def adhoc(update: Update, context: BotContext, actor: Actor) -> None:
             "Đã tạo yêu cầu báo cáo đột xuất «{subject}», hạn {due}. Bot sẽ gửi đến tất cả cơ quan vào giờ nhắc việc tới."
         ).format(subject=subject, due=due.strftime("%d/%m/%Y"))
     )
+
+
+def parse_day(text: str) -> date | None:
+    """``"08/02/2027"`` → that date; None when it is not a real dd/mm/yyyy date."""
+    try:
+        return datetime.strptime(text, "%d/%m/%Y").date()
+    except ValueError:
+        return None
+
+
+#: Vietnamese weekday names, Monday first (``date.weekday()``).
+_WEEKDAYS = (
+    N_("Thứ Hai"),
+    N_("Thứ Ba"),
+    N_("Thứ Tư"),
+    N_("Thứ Năm"),
+    N_("Thứ Sáu"),
+    N_("Thứ Bảy"),
+    N_("Chủ nhật"),
+)
+
+
+def _not_a_day(text: str) -> str:
+    return _("«{text}» không phải là ngày hợp lệ (ngày/tháng/năm, ví dụ 08/02/2027).").format(
+        text=html.escape(text)
+    )
+
+
+@requires(roles_for("kichhoat"))
+async def activate(update: Update, context: BotContext, actor: Actor) -> None:
+    """/kichhoat mã dd/mm/yyyy — ``scheduler.commands.activate_task``."""
+    assert update.effective_message is not None
+    reply = update.effective_message.reply_html
+    args = list(context.args or [])
+    if len(args) != 2:
+        await reply(
+            _(
+                "Cú pháp: /kichhoat mã_nhiệm_vụ ngày/tháng/năm (hạn hoàn thành)\nVí dụ: /kichhoat 4b 08/02/2027"
+            )
+        )
+        return
+    code, day_text = args[0].strip().lower(), args[1]
+    due = parse_day(day_text)
+    if due is None:
+        await reply(_not_a_day(day_text))
+        return
+    try:
+        async with context.session_factory.begin() as session:
+            activation = await commands.activate_task(
+                session, context.plan_id, code, due, context.now()
+            )
+    except commands.UnknownTaskError:
+        await reply(
+            _("Không có nhiệm vụ «{code}» trong Kế hoạch.").format(code=html.escape(args[0]))
+        )
+        return
+    except commands.NotOnEventError as exc:
+        await reply(
+            _(
+                "Nhiệm vụ {code} không phải nhiệm vụ thực hiện khi có sự kiện (thời gian: «{timeline}»). Chỉ kích hoạt được các nhiệm vụ «khi có…»."
+            ).format(code=html.escape(exc.code), timeline=html.escape(exc.timeline))
+        )
+        return
+    await reply(
+        _(
+            "Đã kích hoạt nhiệm vụ {code} («{event}»), hạn {due}. Bot sẽ nhắc việc theo hạn này từ giờ nhắc việc tới."
+        ).format(
+            code=html.escape(activation.code),
+            event=html.escape(activation.on_event),
+            due=activation.due.strftime("%d/%m/%Y"),
+        )
+    )
+
+
+async def _set_day(update: Update, context: BotContext, working: bool) -> None:
+    assert update.effective_message is not None
+    reply = update.effective_message.reply_html
+    args = list(context.args or [])
+    if not args:
+        await reply(
+            _("Cú pháp: /ngaynghi ngày/tháng/năm [ghi chú]\nVí dụ: /ngaynghi 27/11/2026 Nghỉ bù")
+            if not working
+            else _(
+                "Cú pháp: /ngaylamviec ngày/tháng/năm [ghi chú]\nVí dụ: /ngaylamviec 28/11/2026 Làm bù"
+            )
+        )
+        return
+    day = parse_day(args[0])
+    if day is None:
+        await reply(_not_a_day(args[0]))
+        return
+    note = " ".join(args[1:]).strip()
+    async with context.session_factory.begin() as session:
+        await commands.set_calendar_day(session, context.plan_id, day, working=working, note=note)
+    text = (
+        _("Đã đặt {weekday} {day} là ngày làm việc: bot gửi nhắc việc vào ngày này.")
+        if working
+        else _("Đã đặt {weekday} {day} là ngày nghỉ: bot không gửi nhắc việc vào ngày này.")
+    ).format(weekday=_(_WEEKDAYS[day.weekday()]), day=day.strftime("%d/%m/%Y"))
+    if note:
+        text += "\n" + _("Ghi chú: {note}").format(note=html.escape(note))
+    await reply(text)
+
+
+@requires(roles_for("ngaynghi"))
+async def holiday(update: Update, context: BotContext, actor: Actor) -> None:
+    """/ngaynghi dd/mm/yyyy [ghi chú]"""
+    await _set_day(update, context, working=False)
+
+
+@requires(roles_for("ngaylamviec"))
+async def workday(update: Update, context: BotContext, actor: Actor) -> None:
+    """/ngaylamviec dd/mm/yyyy [ghi chú]"""
+    await _set_day(update, context, working=True)
 
 
 @requires(())
@@ -176,5 +291,8 @@ def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
         CommandHandler("tamdungnhac", pause),
         CommandHandler("tieptucnhac", resume),
         CommandHandler("dotxuat", adhoc),
+        CommandHandler("kichhoat", activate),
+        CommandHandler("ngaynghi", holiday),
+        CommandHandler("ngaylamviec", workday),
         CallbackQueryHandler(snooze_button, pattern=callback_data.pattern("rem")),
     ]

@@ -47,6 +47,13 @@ COMMANDS: tuple[Command, ...] = (
     Command("lienhe", N_("Cán bộ đầu mối đã liên kết; thu hồi, chuyển giao"), OFFICE),
     Command("moi", N_("Tạo mã mời cho một cơ quan"), OFFICE),
     Command("baocao", N_("Báo cáo tổng hợp theo kỳ (tháng, quý, năm…)"), OFFICE | {Role.LEADER}),
+    Command("hopthu", N_("Hộp thư nhắc việc: đã gửi, chờ gửi, không gửi được"), OFFICE),
+    Command("tamdungnhac", N_("Tạm dừng mọi nhắc việc"), OFFICE),
+    Command("tieptucnhac", N_("Tiếp tục gửi nhắc việc sau khi tạm dừng"), OFFICE),
+    Command("dotxuat", N_("Yêu cầu báo cáo đột xuất tới các cơ quan"), OFFICE),
+    Command("kichhoat", N_("Kích hoạt nhiệm vụ «khi có…» với hạn hoàn thành"), OFFICE),
+    Command("ngaynghi", N_("Thêm ngày nghỉ (không gửi nhắc việc)"), OFFICE),
+    Command("ngaylamviec", N_("Thêm ngày làm việc (ví dụ thứ Bảy làm bù)"), OFFICE),
     Command("trogiup", N_("Hướng dẫn sử dụng"), frozenset()),
     Command("huy", N_("Hủy thao tác đang làm"), frozenset()),
 )

@@ -20,6 +20,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.reminders import OutboxMessage, OutboxStatus
 
+#: The ``error`` of a row that ``expire_old`` gave up on: never delivered (the snapshot counts such
+#: rows as unsent, so the planner folds their items into a later status check).
+EXPIRED_ERROR = "expired: not sent in time"
+
 #: How long a claim holds a row in ``sending`` before any sender may take it back.
 DEFAULT_LEASE = timedelta(minutes=10)
 
@@ -175,9 +179,8 @@ async def expire_old(
 ) -> int:
     """Unsent rows scheduled more than ``max_age`` ago → ``failed`` ("expired"); returns how many.
 
-    A reminder is not sent days late (issue 5, "Staleness"). Note: the planner's snapshot counts
-    every outbox key as "already sent" whatever its status, so it does not fold an expired row into
-    a status check; treating ``failed`` rows with an ``expired`` error as unsent there would.
+    A reminder is not sent days late (issue 5, "Staleness"). The planner's snapshot counts these
+    rows (``error == EXPIRED_ERROR``) as unsent, so the next run folds them into a status check.
     """
     clauses = [
         OutboxMessage.status.in_(_CLAIMABLE),
@@ -188,7 +191,7 @@ async def expire_old(
     result = await session.execute(
         update(OutboxMessage)
         .where(*clauses)
-        .values(status=OutboxStatus.FAILED, next_attempt_at=None, error="expired: not sent in time")
+        .values(status=OutboxStatus.FAILED, next_attempt_at=None, error=EXPIRED_ERROR)
         .execution_options(synchronize_session=False)
     )
     return int(result.rowcount)  # type: ignore[attr-defined]

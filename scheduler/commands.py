@@ -19,6 +19,26 @@ class CommandError(ValueError):
     """A command that cannot be applied (unknown task, a task that is not on-event…)."""
 
 
+class UnknownTaskError(CommandError):
+    """No live task with that code in the plan; ``code`` is what was asked for."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(f"no task {code!r} in the plan")
+        self.code = code
+
+
+class NotOnEventError(CommandError):
+    """The task has a timeline of its own (``timeline``, the plan's text), not an on-event one."""
+
+    def __init__(self, code: str, timeline: str) -> None:
+        super().__init__(
+            f"task {code} is not on-event (its timeline: {timeline!r}); only on-event "
+            "tasks are activated"
+        )
+        self.code = code
+        self.timeline = timeline
+
+
 async def set_calendar_day(
     session: AsyncSession, plan_id: int, day: date, *, working: bool, note: str = ""
 ) -> CalendarOverride:
@@ -63,8 +83,8 @@ async def activate_task(
 ) -> Activation:
     """Activate on-event task ``code`` (e.g. 4b "Khi có hướng dẫn của Trung ương") with ``due``;
     from then on it follows the deadline rules, announced at the next sending time after ``now``
-    (aware). Re-activating sets a new due date. Raises ``CommandError`` for an unknown code or a
-    task that is not on-event.
+    (aware). Re-activating sets a new due date. Raises ``UnknownTaskError`` for an unknown code
+    and ``NotOnEventError`` for a task that is not on-event (both ``CommandError``).
     """
     task = await session.scalar(
         select(Task)
@@ -72,13 +92,10 @@ async def activate_task(
         .options(selectinload(Task.schedule))
     )
     if task is None:
-        raise CommandError(f"no task {code!r} in the plan")
+        raise UnknownTaskError(code)
     schedule = task.schedule
     if schedule is None or not schedule.on_event:
-        raise CommandError(
-            f"task {code} is not on-event (its timeline: {task.timeline_text!r}); only on-event "
-            "tasks are activated"
-        )
+        raise NotOnEventError(code, task.timeline_text)
     if schedule is None:  # pragma: no cover - narrowed above
         schedule = TaskSchedule(task_id=task.id)
     schedule.activated_due = due

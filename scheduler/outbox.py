@@ -26,9 +26,15 @@ async def write_outbox(session: AsyncSession, plan_id: int, reminders: Sequence[
     Reminders without recipients (an agency with no bound contact yet) write nothing: they stay
     unsent, so later runs fold them into a status check. Returns the number of rows inserted.
     The caller owns the transaction (this never commits). Works on SQLite and PostgreSQL.
+
+    ``scheduled_at`` is stored as UTC here, whatever zone the reminder carries (the planner gives
+    the plan's): SQLite keeps the wall time and drops the offset, so a Hà Tĩnh 08:00 stored as
+    such would read as 08:00 UTC, seven hours late. A naive ``scheduled_at`` raises ``ValueError``.
     """
     rows: list[dict[str, Any]] = []
     for reminder in reminders:
+        if reminder.scheduled_at.tzinfo is None:
+            raise ValueError(f"reminder {reminder.key}: scheduled_at must be aware")
         payload = reminder.payload()
         for recipient in reminder.recipients:
             rows.append(

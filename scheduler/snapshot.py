@@ -29,8 +29,10 @@ from models.reminders import (
     AdhocRequestAgency,
     CalendarOverride,
     OutboxMessage,
+    OutboxStatus,
     Snooze,
 )
+from scheduler.claims import EXPIRED_ERROR
 from scheduler.inputs import (
     ADHOC_PERIOD_PREFIX,
     AdhocPlan,
@@ -138,17 +140,19 @@ async def load_snapshot(session: AsyncSession, plan_id: int) -> PlanSnapshot:
 
     adhoc = await _load_adhoc(session, plan_id, tuple(agencies))
 
+    # A key counts as sent once any of its rows is on its way or delivered, or failed for a reason
+    # of its recipient (blocked…: planning it again would not reach them). A row the sender gave
+    # up on as too late ("expired") was never delivered: its items stay unsent, and the next run
+    # folds them into a status check (issue 5, staleness).
+    delivered = (OutboxMessage.plan_id == plan_id) & ~(
+        (OutboxMessage.status == OutboxStatus.FAILED)
+        & (func.coalesce(OutboxMessage.error, "") == EXPIRED_ERROR)
+    )
     sent: set[str] = set(
-        await session.scalars(
-            select(OutboxMessage.key).where(OutboxMessage.plan_id == plan_id).distinct()
-        )
+        await session.scalars(select(OutboxMessage.key).where(delivered).distinct())
     )
     # Covered keys are the same in every recipient's copy: read one row per key.
-    first_rows = (
-        select(func.min(OutboxMessage.id))
-        .where(OutboxMessage.plan_id == plan_id)
-        .group_by(OutboxMessage.key)
-    )
+    first_rows = select(func.min(OutboxMessage.id)).where(delivered).group_by(OutboxMessage.key)
     for payload in await session.scalars(
         select(OutboxMessage.payload).where(OutboxMessage.id.in_(first_rows))
     ):

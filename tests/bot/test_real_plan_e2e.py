@@ -92,6 +92,13 @@ async def test_agencies_see_their_tasks_of_the_real_plan(
             "lienhe",
             "moi",
             "baocao",
+            "hopthu",
+            "tamdungnhac",
+            "tieptucnhac",
+            "dotxuat",
+            "kichhoat",
+            "ngaynghi",
+            "ngaylamviec",
             "trogiup",
             "huy",
         ]

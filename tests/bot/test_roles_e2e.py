@@ -58,6 +58,13 @@ async def test_standing_office_and_leader_menus_and_moi(
             "lienhe",
             "moi",
             "baocao",
+            "hopthu",
+            "tamdungnhac",
+            "tieptucnhac",
+            "dotxuat",
+            "kichhoat",
+            "ngaynghi",
+            "ngaylamviec",
             "trogiup",
             "huy",
         ]
