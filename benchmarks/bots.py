@@ -58,5 +58,13 @@ if __name__ == "__main__":
     kind = sys.argv[1]
     if kind == "echo":
         echo("--rate-limiter" in sys.argv)
+    elif os.environ.get("BENCH_PROFILE"):
+        # cProfile of the whole bot process, written when polling stops (SIGTERM from the driver).
+        import cProfile
+
+        cProfile.run(
+            'dialog("--no-rate-limiter" not in sys.argv)',
+            f"{os.environ['BENCH_PROFILE']}.{os.getpid()}",
+        )
     else:
         dialog("--no-rate-limiter" not in sys.argv)

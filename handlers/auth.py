@@ -2,8 +2,8 @@
 
 The wrapper finds the sender's contact record, refuses politely (in Vietnamese) when the account is
 not bound, lacks the role, or acts for another agency than the one the update is about, records the
-activity (``/lienhe`` shows it), and hands the callback an ``Actor`` — a snapshot of who is acting.
-No callback repeats these checks.
+activity (``/lienhe`` shows it; written at most once a minute), and hands the callback an
+``Actor`` — a snapshot of who is acting. No callback repeats these checks.
 """
 
 from __future__ import annotations
@@ -108,7 +108,9 @@ def requires(
                 return ConversationHandler.END
             # A short unit of work of its own: the callback opens the next one. Holding one
             # transaction across the callback's Telegram calls would keep SQLite's write lock
-            # for the length of a network round trip.
+            # for the length of a network round trip. It is one SELECT (``get_contact`` loads
+            # roles, agency and leader position joined) and, at most once a minute per contact
+            # (``access.TOUCH_INTERVAL``), the activity UPDATE: most updates write nothing here.
             async with context.session_factory.begin() as session:
                 contact = await access.get_contact(session, context.plan_id, user.id)
                 if contact is not None:

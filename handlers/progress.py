@@ -246,7 +246,7 @@ async def _input_contact(
 
 async def on_text(update: Update, context: BotContext) -> None:
     """Typed text: the answer to the current step if a dialog is active; a hint for a contact
-    with none; nothing for anyone else."""
+    with none (both stop the update there); nothing for anyone else (group 1 answers them)."""
     message = update.effective_message
     assert message is not None and message.text is not None
     async with context.session_factory.begin() as session:
@@ -260,8 +260,11 @@ async def on_text(update: Update, context: BotContext) -> None:
         await message.reply_text(
             _("Gửi /capnhat để cập nhật tiến độ, hoặc /trogiup để xem các lệnh.")
         )
-        return
-    await _send(context, message.chat.id, screen)
+    else:
+        await _send(context, message.chat.id, screen)
+    # Answered, and the sender is a bound contact: group 1's fallback for unbound accounts
+    # (``onboarding.unbound_text``) would only look the contact up again to leave it alone.
+    raise ApplicationHandlerStop
 
 
 async def on_file(update: Update, context: BotContext) -> None:

@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from models.people import BoundChat, Contact, ContactRole, Invite, Role
 
@@ -135,17 +135,22 @@ async def get_contact(
     session: AsyncSession, plan_id: int, telegram_user_id: int, *, active_only: bool = True
 ) -> Contact | None:
     """The contact of ``telegram_user_id`` in the plan (roles, agency and leader position loaded);
-    ``None`` when unknown or (with ``active_only``) revoked."""
+    ``None`` when unknown or (with ``active_only``) revoked.
+
+    One query (joined eager loading): this runs on every update (the role check), so it must not
+    cost a round trip per relationship.
+    """
     stmt = (
         select(Contact)
         .where(Contact.plan_id == plan_id, Contact.telegram_user_id == telegram_user_id)
         .options(
-            selectinload(Contact.roles),
-            selectinload(Contact.agency),
-            selectinload(Contact.leader_position),
+            joinedload(Contact.roles),
+            joinedload(Contact.agency),
+            joinedload(Contact.leader_position),
         )
     )
-    contact = await session.scalar(stmt)
+    # A joined collection repeats the contact once per role: ``unique()`` folds them back.
+    contact = (await session.execute(stmt)).unique().scalar_one_or_none()
     if contact is None or (active_only and contact.revoked_at is not None):
         return None
     return contact
@@ -256,12 +261,32 @@ async def bind_group_chat(
     return chat
 
 
-async def touch(session: AsyncSession, contact: Contact, now: datetime) -> None:
-    """Record activity (for ``/lienhe``'s "last active") and clear an unreachable mark."""
+#: ``last_active_at`` is rewritten at most this often per contact: ``/lienhe`` shows it to the
+#: minute, and a write on every update would make each dialog step a write transaction more.
+TOUCH_INTERVAL = timedelta(minutes=1)
+
+
+def needs_touch(contact: Contact, now: datetime) -> bool:
+    """Whether ``touch`` would write: the contact is marked unreachable, has no recorded
+    activity, or its last activity is ``TOUCH_INTERVAL`` or more before ``now`` (aware UTC)."""
+    if contact.unreachable_at is not None or contact.last_active_at is None:
+        return True
+    return now - _aware(contact.last_active_at) >= TOUCH_INTERVAL
+
+
+async def touch(session: AsyncSession, contact: Contact, now: datetime) -> bool:
+    """Record activity (for ``/lienhe``'s "last active") and clear an unreachable mark.
+
+    Throttled (``needs_touch``): within ``TOUCH_INTERVAL`` of the recorded activity, with no
+    unreachable mark to clear, nothing is written. Returns whether it wrote.
+    """
+    if not needs_touch(contact, now):
+        return False
     contact.last_active_at = now
     contact.unreachable_at = None
     contact.unreachable_reason = None
     await session.flush()
+    return True
 
 
 async def standing_office_chat(session: AsyncSession, plan_id: int) -> BoundChat | None:

@@ -6,6 +6,7 @@ import asyncio
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from models import access, directory
@@ -244,3 +245,52 @@ async def test_two_people_racing_for_one_code(
     assert sorted(results) == ["bound", "used"]
     async with session_factory.begin() as s:
         assert len(await directory.list_contacts(s, plan_id)) == 1
+
+
+async def test_contact_lookup_is_one_query_and_touch_is_throttled(
+    session_factory: async_sessionmaker[AsyncSession],
+) -> None:
+    """The role check's per-update cost (issue 6): one SELECT for the contact with its roles,
+    agency and leader position; ``last_active_at`` written at most once a minute, except that an
+    unreachable mark is always cleared."""
+    async with session_factory.begin() as s:
+        p = await make_small_plan(s)
+        office = await access.create_invite(
+            s, p.plan.id, Role.STANDING_OFFICE, now=NOW, ttl=TTL, agency_id=p.agencies["Sở Y tế"].id
+        )
+        await access.redeem_invite(
+            s, p.plan.id, office.code, telegram_user_id=21, full_name="G", username=None, now=NOW
+        )
+        plan_id = p.plan.id
+    statements: list[str] = []
+
+    def count(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        statements.append(statement)
+
+    engine = session_factory.kw["bind"].sync_engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        async with session_factory.begin() as s:
+            contact = await access.get_contact(s, plan_id, 21)
+            assert contact is not None
+            # standing_office invite with an agency: also a contact of it (two roles, one row).
+            assert access.roles_of(contact) == {Role.STANDING_OFFICE, Role.CONTACT}
+            assert contact.agency is not None and contact.agency.name == "Sở Y tế"
+            assert contact.leader_position is None
+            assert len(statements) == 1
+            # Redeemed at NOW: 59 s later nothing is written, 60 s later it is.
+            assert await access.touch(s, contact, NOW + timedelta(seconds=59)) is False
+            assert len(statements) == 1
+            assert await access.touch(s, contact, NOW + timedelta(seconds=60)) is True
+            assert len(statements) == 2 and statements[1].startswith("UPDATE contacts")
+            contact.unreachable_at = NOW
+            contact.unreachable_reason = "blocked"
+            assert await access.touch(s, contact, NOW + timedelta(seconds=61)) is True
+            assert contact.unreachable_at is None and contact.unreachable_reason is None
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    async with session_factory() as s:
+        contact = await access.get_contact(s, plan_id, 21)
+        assert contact is not None and contact.last_active_at is not None
+        assert access.needs_touch(contact, NOW + timedelta(seconds=61 + 59)) is False
+        assert access.needs_touch(contact, NOW + timedelta(seconds=61 + 60)) is True
