@@ -145,10 +145,14 @@ class Emulator:
             chat = self.state.chats.get(chat_id)
             return chat is not None and len(chat.transcript) >= count
 
-        while not ready():
+        while True:
+            # The event is taken before the check: a change between the two still wakes us
+            # (``wait_for`` starts its task a loop iteration later, too late to take it then).
+            event = self.state.change_event(chat_id)
+            if ready():
+                return True
             remaining = deadline - loop.time()
             if remaining <= 0:
                 return False
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self.state.changed(chat_id), remaining)
-        return True
+                await asyncio.wait_for(event.wait(), remaining)

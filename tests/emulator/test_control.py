@@ -155,3 +155,20 @@ async def test_the_sandbox_clock_flows_and_can_jump_ahead() -> None:
         await asyncio.wait_for(timer, 5)  # the jump passed its deadline
         with pytest.raises(ControlApiError, match="only a manual clock can be set"):
             await client._call("POST", "clock", {"set": 0})
+
+
+async def test_wait_for_chat_never_misses_a_change_recorded_right_after_its_check(
+    telegram_emulator: TelegramEmulator,
+) -> None:
+    """Regression: the waiter used to take its wake-up event only when the task created by
+    ``asyncio.wait_for`` started, one loop iteration after checking; changes recorded in between
+    woke nobody, and the wait ran to its timeout."""
+    emulator = telegram_emulator.emulator
+    await telegram_emulator.client.start(LAN)
+    chat = emulator.state.chats[LAN.id]
+    have = len(chat.transcript)
+    waiter = asyncio.ensure_future(emulator.wait_for_chat(LAN.id, have + 2, within=30))
+    await asyncio.sleep(0)  # the waiter checks (not ready) and starts waiting
+    emulator.state.record(chat, "message", {"text": "một"})
+    emulator.state.record(chat, "message", {"text": "hai"})
+    assert await asyncio.wait_for(waiter, 2) is True
