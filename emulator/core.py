@@ -145,10 +145,12 @@ class Emulator:
             chat = self.state.chats.get(chat_id)
             return chat is not None and len(chat.transcript) >= count
 
-        while not ready():
+        while True:
+            changed = self.state.change_event(chat_id)  # before the check: no lost wake-up
+            if ready():
+                return True
             remaining = deadline - loop.time()
             if remaining <= 0:
                 return False
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self.state.changed(chat_id), remaining)
-        return True
+                await asyncio.wait_for(changed.wait(), remaining)

@@ -221,12 +221,19 @@ class State:
             if event is not None:
                 event.set()
 
-    async def changed(self, chat_id: int | None = None) -> None:
-        """Wait until the next change of the transcript of ``chat_id`` (None: of any chat)."""
+    def change_event(self, chat_id: int | None = None) -> asyncio.Event:
+        """The event set by the next change of the transcript of ``chat_id`` (None: of any chat).
+
+        Taken synchronously, before checking the transcript, so that a change made between the
+        check and the wait is not missed (a coroutine only creates it when it first runs)."""
         event = self._changed.get(chat_id)
         if event is None:
             event = self._changed[chat_id] = asyncio.Event()
-        await event.wait()
+        return event
+
+    async def changed(self, chat_id: int | None = None) -> None:
+        """Wait until the next change of the transcript of ``chat_id`` (None: of any chat)."""
+        await self.change_event(chat_id).wait()
 
     # -- updates -------------------------------------------------------------------------------
     def push_update(self, kind: str, payload: Json) -> Json:

@@ -155,3 +155,21 @@ async def test_the_sandbox_clock_flows_and_can_jump_ahead() -> None:
         await asyncio.wait_for(timer, 5)  # the jump passed its deadline
         with pytest.raises(ControlApiError, match="only a manual clock can be set"):
             await client._call("POST", "clock", {"set": 0})
+
+
+async def test_waiting_for_a_chat_does_not_miss_a_change_made_right_after_the_check(
+    bot: Bot, telegram_emulator: TelegramEmulator
+) -> None:
+    """A change recorded after ``wait_for_chat`` found the transcript short, but before its wait
+    started, still wakes it (the sandbox chat client missed edits made right after a callback
+    answer and showed them only 20 s later, so the next tap hit stale buttons)."""
+    emu = telegram_emulator.emulator
+    await telegram_emulator.client.start(LAN)
+    await bot.send_message(LAN.id, "x")
+    chat = emu.state.chats[LAN.id]
+    count = len(chat.transcript)
+    waiter = asyncio.ensure_future(emu.wait_for_chat(LAN.id, count + 1, 30))
+    # Scheduled after the waiter's first step and before anything that step schedules.
+    asyncio.get_running_loop().call_soon(emu.state.record, chat, "chat_action", {"action": "x"})
+    # Woken by the change itself, not by its 30 s safety net (which would fail this bound).
+    assert await asyncio.wait_for(waiter, 3) is True
