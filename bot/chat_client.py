@@ -2,7 +2,8 @@
 control API only (what a Telegram app would do: send text, commands, files; tap buttons).
 
 The bot's messages are printed in order, each inline button numbered ``[1]``, ``[2]``…; typing a
-number taps that button (of the latest numbering), ``:file PATH`` sends a file, ``:quit`` leaves;
+number taps that button (of the latest numbering), ``:text TEXT`` sends TEXT as it is (a figure
+such as ``3`` that a bare number would take as a tap), ``:file PATH`` sends a file, ``:quit`` leaves;
 anything else (``/start CODE``, ``/nhiemvu``, free text) is sent as a message. With ``--group ID``
 the person writes in a group chat instead of the private one (the standing office binds its group
 with ``/start CODE`` there).
@@ -23,8 +24,9 @@ import aiohttp
 
 HELP = (
     "Gõ tin nhắn hoặc lệnh (/start MÃ, /trogiup…) rồi Enter · số N = bấm nút [N] · "
-    ":file ĐƯỜNG_DẪN = gửi tệp · :quit = thoát\n"
-    "Type a message or command · N = tap button [N] · :file PATH = send a file · :quit = leave"
+    ":text 3 = gửi số 3 như tin nhắn · :file ĐƯỜNG_DẪN = gửi tệp · :quit = thoát\n"
+    "Type a message or command · N = tap button [N] · :text 3 = send 3 as a message · "
+    ":file PATH = send a file · :quit = leave"
 )
 
 
@@ -217,6 +219,8 @@ async def chat_loop(server: str, user: dict[str, Any], group: dict[str, Any] | N
                         break
                     if text.startswith(":file "):
                         await session.send_file(text[6:].strip())
+                    elif text.startswith(":text "):
+                        await session.send_text(text[6:].strip())
                     elif text.isdigit():
                         await session.tap(int(text))
                     else:

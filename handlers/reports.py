@@ -59,6 +59,18 @@ async def _window(context: BotContext) -> tuple[date, date]:
         )
 
 
+def _period_keyboard(context: BotContext, start: date, end: date) -> InlineKeyboardMarkup:
+    """One button per period ``period_choices`` offers today (the bot's time zone)."""
+    today = context.now().astimezone(context.settings.tz).date()
+    choices = period_choices(today, campaign_start=start, campaign_end=end)
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(button_label(p), callback_data=period_button_data(p))]
+            for p in choices
+        ]
+    )
+
+
 @requires(roles_for("baocao"))
 async def ask_report(update: Update, context: BotContext, actor: Actor) -> None:
     """``/baocao [kỳ]``: compile the typed period, or offer the periods as buttons."""
@@ -75,17 +87,12 @@ async def ask_report(update: Update, context: BotContext, actor: Actor) -> None:
                 + "\n"
                 + help_text(),
                 parse_mode=ParseMode.HTML,
+                reply_markup=_period_keyboard(context, start, end),
             )
             return
         await _send_report(update, context, period, start, end)
         return
-    today = context.now().astimezone(context.settings.tz).date()
-    choices = period_choices(today, campaign_start=start, campaign_end=end)
-    keyboard = [
-        [InlineKeyboardButton(button_label(p), callback_data=period_button_data(p))]
-        for p in choices
-    ]
-    await message.reply_text(help_text(), reply_markup=InlineKeyboardMarkup(keyboard))
+    await message.reply_text(help_text(), reply_markup=_period_keyboard(context, start, end))
 
 
 @requires(roles_for("baocao"))

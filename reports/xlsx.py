@@ -26,7 +26,9 @@ from locales import _
 from reports.summary import STATUS_LABELS, Summary, fmt_number
 
 DATE_FORMAT = "dd/mm/yyyy"
-NUMBER_FORMAT = "#,##0.##"
+#: Not "#,##0.##": Excel and LibreOffice show a whole number in it with a trailing decimal mark.
+WHOLE_FORMAT = "#,##0"
+FRACTION_FORMAT = "#,##0.0#"
 BOLD = Font(bold=True)
 
 
@@ -36,6 +38,12 @@ def _number(value: Decimal | int | None) -> int | float | None:
         return None
     dec = Decimal(value)
     return int(dec) if dec == dec.to_integral_value() else float(dec)
+
+
+def _number_format(value: object) -> str:
+    """The cell format for ``value`` (a result of ``_number``): thousands grouped, decimals only
+    when there are some (the two a figure may have, ``Numeric(14, 2)``)."""
+    return FRACTION_FORMAT if isinstance(value, float) else WHOLE_FORMAT
 
 
 def _header(sheet: Worksheet, titles: list[str], widths: list[int]) -> None:
@@ -100,7 +108,8 @@ def _tasks_sheet(sheet: Worksheet, summary: Summary) -> None:
                 for col in (6, 8):
                     sheet.cell(row=current, column=col).number_format = DATE_FORMAT
                 for col in range(10, 10 + len(indicators)):
-                    sheet.cell(row=current, column=col).number_format = NUMBER_FORMAT
+                    cell = sheet.cell(row=current, column=col)
+                    cell.number_format = _number_format(cell.value)
                 for col in (3, 9):
                     sheet.cell(row=current, column=col).alignment = Alignment(
                         wrap_text=True, vertical="top"
@@ -136,7 +145,8 @@ def _indicators_sheet(sheet: Worksheet, summary: Summary) -> None:
         )
         row = sheet.max_row
         for col in range(4, 9):
-            sheet.cell(row=row, column=col).number_format = NUMBER_FORMAT
+            cell = sheet.cell(row=row, column=col)
+            cell.number_format = _number_format(cell.value)
         sheet.cell(row=row, column=9).number_format = "0.0%"
 
 

@@ -112,12 +112,14 @@ async def test_the_chat_command_in_a_terminal(telegram_emulator: TelegramEmulato
             await bot.send_message(7001, "Bạn có ở đó không?", reply_markup=markup)
             lines = await read_until("[1] Có")
             assert lines[-2:] == ["   Bạn có ở đó không?", "   [1] Có"]
-            proc.stdin.write(b"1\n:quit\n")
+            # ":text 3" sends the figure 3 as a message (a bare "3" would tap button [3]).
+            proc.stdin.write(b"1\n:text 3\n:quit\n")
             await proc.stdin.drain()
             assert await asyncio.wait_for(proc.wait(), 20) == 0
         updates = await emu.client.pending_updates()
         assert updates[0]["message"]["text"] == "xin chào"
         assert updates[1]["callback_query"]["data"] == "x:v1:yes"
+        assert updates[2]["message"]["text"] == "3"
     finally:
         if proc.returncode is None:
             proc.kill()

@@ -86,8 +86,12 @@ async def test_baocao_buttons_chunks_documents(
         assert "quý IV/2026" in more[total]["message"]["text"]
         await emu.client.send_command(OFFICE, "baocao", "thang 13/2026")
         # The Q4 report took 2 chunks and 3 documents; then the refusal of month 13.
-        wrong = texts(await emu.client.wait_for(OFFICE.id, total + 6, within=30))[-1]
-        assert wrong.startswith("Không đọc được kỳ báo cáo “thang 13/2026”.")
+        refusal = (await emu.client.wait_for(OFFICE.id, total + 6, within=30))[-1]["message"]
+        assert refusal["text"].startswith("Không đọc được kỳ báo cáo “thang 13/2026”.")
+        # It says "Chọn kỳ báo cáo…": the period buttons come with it, as with a bare /baocao.
+        assert refusal["reply_markup"]["inline_keyboard"][0][0]["text"] == (
+            "Tháng 11/2026 (15/10–14/11/2026)"
+        )
 
         # A leader may ask too (read-only: the report changes nothing).
         await emu.client.start(LEADER, leader)

@@ -11,6 +11,7 @@ import re
 import shutil
 import subprocess
 from dataclasses import replace
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -247,3 +248,28 @@ def test_long_user_text_is_wrapped_not_cut(november: Summary) -> None:
     assert len(lines[first:end]) > 20 and all(len(x) <= 1000 for x in lines[first:end])
     rejoined = " ".join(lines[first:end]).removeprefix("• <b>Sở Y tế (6a): </b>")
     assert rejoined == html.escape(long)  # wrapped at spaces, nothing lost
+
+
+def test_xlsx_whole_figures_show_no_trailing_decimal_mark(november: Summary) -> None:
+    """ "#,##0.##" shows 2034 as "2,034." (Excel and LibreOffice keep the decimal mark when no
+    decimals follow): whole figures get "#,##0", fractional ones "#,##0.0#" (12,5 → "12.5")."""
+    book = load_workbook(io.BytesIO(build_xlsx(november)))
+    row = next(r for r in book["Chỉ tiêu"].iter_rows(min_row=2) if r[0].value == "graves_sampled")
+    assert [(c.value, c.number_format) for c in row[3:5]] == [(2034, "#,##0"), (4034, "#,##0")]
+    tasks = book["Nhiệm vụ"]
+    header = [c.value for c in tasks[1]]
+    graves = header.index("Mộ đã lấy mẫu (mộ)") + 1
+    formats = {
+        tasks.cell(row=r, column=graves).number_format
+        for r in range(2, tasks.max_row + 1)
+        if tasks.cell(row=r, column=graves).value is not None
+    }
+    assert formats == {"#,##0"}
+
+
+def test_xlsx_fractional_figures_keep_their_decimals() -> None:
+    from reports.xlsx import _number, _number_format
+
+    assert _number_format(_number(Decimal("12.5"))) == "#,##0.0#"
+    assert _number_format(_number(Decimal("12.00"))) == "#,##0"
+    assert _number_format(None) == "#,##0"
