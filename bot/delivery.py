@@ -138,7 +138,9 @@ async def start_delivery(
         after_accept=crash_after(crash) if crash else None,
     )
     if settings.webhook_url is None:
-        log.info("waiting for the leader lock before polling (hot standby)")
+        log.info(
+            "taking the leader lock before polling (while another process holds it, this one waits as a hot standby)"
+        )
         await service.become_leader()
     service.start()
     return service
