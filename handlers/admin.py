@@ -75,9 +75,7 @@ async def _set_paused(update: Update, context: BotContext, paused: bool) -> None
         text = _("Nhắc việc đã tạm dừng.") if not was else _("Nhắc việc vẫn đang tạm dừng.")
     else:
         text = (
-            _("Đã tiếp tục gửi nhắc việc theo lịch.")
-            if was
-            else _("Nhắc việc không bị tạm dừng.")
+            _("Đã tiếp tục gửi nhắc việc theo lịch.") if was else _("Nhắc việc không bị tạm dừng.")
         )
     assert update.effective_message is not None
     await update.effective_message.reply_text(text)
