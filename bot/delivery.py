@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import Bot
 from telegram.ext import ExtBot
 
-from bot.settings import Settings
+from bot.settings import Settings, reminder_rules
 from models.db import create_engine, create_session_factory
 from models.repositories import get_plan
 from scheduler import controls
@@ -41,17 +41,6 @@ Clock = Callable[[], datetime]
 def system_clock() -> datetime:
     """The real clock (aware UTC)."""
     return datetime.now(UTC)
-
-
-def reminder_rules(settings: Settings) -> ReminderRules:
-    """The planner's rules from the settings (the other numbers keep the issue's defaults)."""
-    return ReminderRules(
-        send_time=settings.send_time,
-        office_hours_end=settings.office_hours_end,
-        timezone=settings.timezone,
-        campaign_start=settings.campaign_start,
-        campaign_end=settings.campaign_end,
-    )
 
 
 def planner_tick(

@@ -13,8 +13,8 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
-from bot.delivery import planner_tick, reminder_rules
-from bot.settings import Settings
+from bot.delivery import planner_tick
+from bot.settings import Settings, reminder_rules
 from emulator.client import TgUser
 from emulator.pytest_plugin import TelegramEmulator
 from models.people import Contact
