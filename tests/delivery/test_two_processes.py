@@ -62,7 +62,7 @@ async def test_two_processes_send_each_reminder_once_and_standby_takes_over(
         # (PTB logs "Application started" once polling runs; the standby is held before that.)
         assert "Application started" in leader.text()
         assert "Application started" not in standby.text()
-        assert "waiting for the leader lock before polling (hot standby)" in standby.text()
+        assert "taking the leader lock before polling" in standby.text()
 
         # The leader dies; new reminders are due; the standby takes over and sends them once.
         leader.kill()
