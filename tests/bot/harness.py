@@ -6,8 +6,12 @@ The bot's clock is the emulator's ``ManualClock`` (seconds since the epoch → a
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+import os
+import socket
+import subprocess
+import sys
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -21,6 +25,7 @@ from bot.settings import Settings
 from emulator.pytest_plugin import TelegramEmulator
 from models import access, directory
 from models.people import Role
+from tests.conftest import ROOT
 
 
 def bot_settings(emu: TelegramEmulator, db_url: str, **overrides: Any) -> Settings:
@@ -107,3 +112,38 @@ async def make_invite(
 def texts(transcript: list[dict[str, Any]]) -> list[str]:
     """The texts of the messages the bot sent, in order."""
     return [e["message"]["text"] for e in transcript if e.get("message") and "text" in e["message"]]
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def run_bot_process(
+    env: dict[str, str], log_level: str = "WARNING"
+) -> subprocess.CompletedProcess[str]:
+    """``python -m bot run`` in a child process with ``env`` on top of ours (60 s at most)."""
+    return subprocess.run(
+        [sys.executable, "-m", "bot", "run"],
+        cwd=ROOT,
+        env={**os.environ, "LOG_LEVEL": log_level, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+@contextmanager
+def emulator_process() -> Iterator[int]:
+    """The emulator as the sandbox starts it (a process), on a free port; yields the port."""
+    from bot.sandbox import start_emulator
+
+    port = free_port()
+    proc = start_emulator(Settings(sandbox_port=port))
+    try:
+        yield port
+    finally:
+        proc.terminate()
+        proc.wait(timeout=5)

@@ -3,10 +3,7 @@ in a subprocess against the sandbox's emulator process)."""
 
 from __future__ import annotations
 
-import os
-import socket
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,21 +14,21 @@ from typer.testing import CliRunner
 
 from bot.cli import app
 from bot.run import webhook_options
-from bot.sandbox import SANDBOX_TOKEN, start_emulator
+from bot.sandbox import SANDBOX_TOKEN
 from bot.settings import Settings
 from emulator.client import TgUser
 from emulator.pytest_plugin import TelegramEmulator
 from models import migrate
 from models.people import Role
-from tests.bot.harness import make_invite, running_bot, texts
-from tests.conftest import ROOT
+from tests.bot.harness import (
+    emulator_process,
+    free_port,
+    make_invite,
+    run_bot_process,
+    running_bot,
+    texts,
+)
 from tests.factories import make_small_plan
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def test_webhook_options_follow_the_settings() -> None:
@@ -61,7 +58,7 @@ async def test_webhook_mode_end_to_end(
     async with session_factory.begin() as s:
         await make_small_plan(s)
     code = await make_invite(session_factory, emu, Role.CONTACT, agency="Sở Y tế")
-    port = _free_port()
+    port = free_port()
     user = TgUser(6001, "Trịnh", "Mai")
     async with running_bot(
         emu,
@@ -79,22 +76,12 @@ async def test_webhook_mode_end_to_end(
 @pytest.fixture
 def sandbox_emulator() -> Iterator[int]:
     """The emulator as the sandbox starts it (a process), on a free port."""
-    port = _free_port()
-    proc = start_emulator(Settings(sandbox_port=port))
-    yield port
-    proc.terminate()
-    proc.wait(timeout=5)
+    with emulator_process() as port:
+        yield port
 
 
 def _run(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "bot", "run"],
-        cwd=ROOT,
-        env={**os.environ, "LOG_LEVEL": "WARNING", **env},
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    return run_bot_process(env, log_level="WARNING")
 
 
 def test_run_refuses_a_missing_token_and_a_bad_setting(tmp_path: Path) -> None:

@@ -6,10 +6,8 @@ inputs to every command)."""
 from __future__ import annotations
 
 import asyncio
-import os
 import socket
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,20 +16,14 @@ from pydantic import ValidationError
 from typer.testing import CliRunner
 
 from bot.cli import app
-from bot.sandbox import SANDBOX_TOKEN, start_emulator
+from bot.sandbox import SANDBOX_TOKEN
 from bot.settings import Settings
 from models import migrate
 from models.db import create_engine, create_session_factory
-from tests.conftest import ROOT
+from tests.bot.harness import emulator_process, free_port, run_bot_process
 from tests.factories import make_small_plan
 
 runner = CliRunner()
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.mark.parametrize(
@@ -53,7 +45,7 @@ def test_cli_on_an_unmigrated_database_says_to_migrate(tmp_path: Path, argv: lis
 
 
 def test_cli_on_an_unreachable_postgresql_hides_the_password() -> None:
-    url = f"postgresql://bot:s3cretpw@127.0.0.1:{_free_port()}/chiendich"
+    url = f"postgresql://bot:s3cretpw@127.0.0.1:{free_port()}/chiendich"
     result = runner.invoke(app, ["contacts", "list"], env={"DATABASE_URL": url})
     assert result.exit_code == 1
     assert "cannot connect to the database postgresql://bot:***@127.0.0.1" in result.stderr
@@ -76,22 +68,12 @@ def test_a_bad_log_level_or_port_is_a_settings_error() -> None:
 @pytest.fixture
 def emulator_port() -> Iterator[int]:
     """The emulator as the sandbox starts it (a process), on a free port."""
-    port = _free_port()
-    proc = start_emulator(Settings(sandbox_port=port))
-    yield port
-    proc.terminate()
-    proc.wait(timeout=5)
+    with emulator_process() as port:
+        yield port
 
 
 def _run(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "bot", "run"],
-        cwd=ROOT,
-        env={**os.environ, "LOG_LEVEL": "INFO", **env},
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    return run_bot_process(env, log_level="INFO")
 
 
 def test_run_start_up_failures_are_one_line_without_the_token(
@@ -163,7 +145,7 @@ def test_migrations_on_a_bad_database_are_one_line(argv: list[str], tmp_path: Pa
     assert result.stderr.startswith(f"error: cannot open the database sqlite:///{not_a_db}: ")
     assert "file is not a database" in result.stderr
     assert result.exception is None or isinstance(result.exception, SystemExit)
-    url = f"postgresql://bot:s3cretpw@127.0.0.1:{_free_port()}/chiendich"
+    url = f"postgresql://bot:s3cretpw@127.0.0.1:{free_port()}/chiendich"
     refused = runner.invoke(app, argv, env={"DATABASE_URL": url})
     assert refused.exit_code == 1
     assert "cannot connect to the database postgresql://bot:***@127.0.0.1" in refused.stderr
