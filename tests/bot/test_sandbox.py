@@ -4,7 +4,6 @@ emulator process (started for real on a free port, asked ``getMe`` through the B
 from __future__ import annotations
 
 import json
-import socket
 import urllib.request
 
 import pytest
@@ -12,12 +11,7 @@ import pytest
 from bot.app import StartupError, file_base_url
 from bot.sandbox import SANDBOX_TOKEN, banner, sandbox_settings, start_emulator
 from bot.settings import Settings
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+from tests.bot.harness import free_port
 
 
 def test_sandbox_settings_point_at_the_emulator() -> None:
@@ -41,7 +35,7 @@ def test_file_base_url_follows_the_api_base() -> None:
 
 
 def test_emulator_process_starts_and_answers() -> None:
-    settings = Settings(sandbox_port=_free_port(), bot_username="thu_bot")
+    settings = Settings(sandbox_port=free_port(), bot_username="thu_bot")
     proc = start_emulator(settings)
     try:
         url = f"http://127.0.0.1:{settings.sandbox_port}/bot{SANDBOX_TOKEN}/getMe"
