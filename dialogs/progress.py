@@ -130,7 +130,7 @@ async def open_adhoc(
     row = await store.load(session, contact.id)
     if row is not None and row.outcome in (Outcome.ACTIVE, Outcome.TIMED_OUT):
         draft = store.draft_of(row)
-        if draft.task_id is not None and draft.period != found.period_id:
+        if draft.task_id is not None:
             claimed = await store.claim(session, contact.id, row.token, row.step, now)
             if claimed is not None:
                 if steps.expired(row, now, cfg):

@@ -46,7 +46,7 @@ PREFIX = "rpt"
 #: Ad hoc requests offered as buttons (the latest due first); older ones are typed.
 MAX_ADHOC_BUTTONS = 5
 #: A button shows a subject's start (Telegram cuts long button texts anyway).
-MAX_BUTTON_TEXT = 64
+MAX_BUTTON_SUBJECT = 60
 
 
 def period_button_data(period: ReportingPeriod) -> str:
@@ -87,7 +87,7 @@ async def _period_keyboard(context: BotContext, start: date, end: date) -> Inlin
         + [
             [
                 InlineKeyboardButton(
-                    adhoc.period_label(r.subject, r.due)[:MAX_BUTTON_TEXT],
+                    adhoc.period_label(r.subject, r.due, max_subject=MAX_BUTTON_SUBJECT),
                     callback_data=callback_data.build(PREFIX, "a", r.id),
                 )
             ]

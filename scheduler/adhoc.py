@@ -57,10 +57,14 @@ class AdhocRequestRef:
         return self.requested_on <= day <= self.due + timedelta(days=OPEN_DAYS_AFTER_DUE)
 
 
-def period_label(subject: str, due: date) -> str:
-    """ "Đột xuất: Kết quả lấy mẫu ADN (hạn 04/12/2026)" — plain text (escape it for HTML)."""
+def period_label(subject: str, due: date, max_subject: int | None = None) -> str:
+    """ "Đột xuất: Kết quả lấy mẫu ADN (hạn 04/12/2026)" — plain text (escape it for HTML);
+    ``max_subject`` cuts a long subject at a word, with "…" (for a button)."""
+    subject = " ".join(subject.split())
+    if max_subject is not None and len(subject) > max_subject:
+        subject = subject[: max_subject - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"
     return _("Đột xuất: {subject} (hạn {due})").format(
-        subject=" ".join(subject.split()), due=due.strftime("%d/%m/%Y")
+        subject=subject, due=due.strftime("%d/%m/%Y")
     )
 
 
