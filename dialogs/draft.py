@@ -80,6 +80,9 @@ class Draft(BaseModel):
     indicators: list[IndicatorAsk] = Field(default_factory=list)
     periods: list[str] = Field(default_factory=list)  # open at the start, default first
     period: str = ""
+    #: Plain-text labels of the periods that are ad hoc requests (``adhoc:7`` → "Đột xuất: …
+    #: (hạn 04/12/2026)"): their subject is in the database, not in the identifier.
+    period_labels: dict[str, str] = Field(default_factory=dict)
     status: str | None = None
     figures: dict[str, str] = Field(default_factory=dict)
     figure_index: int = 0

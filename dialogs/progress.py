@@ -9,7 +9,9 @@ Rules (issue 6, DESIGN.md decision 4): the state lives only in the database; a d
 than ``cfg.timeout`` (judged from the stored ``last_activity_at`` against ``now``) pauses with its
 draft kept and offered on return; a reply counts only on Xác nhận, stored as a new ``ProgressReport``
 or the next version of it; texts are stored NFC. The reply answers ``draft.period``: the default open
-period (``scheduler.periods.open_periods``), changeable in the summary when two are open.
+period (``scheduler.periods.open_periods``), changeable in the summary when two are open. The ad hoc
+requests open to the agency (``scheduler.adhoc``) are periods too (``adhoc:<request id>``), offered
+after the regular ones and preselected when the dialog opens from the request's reminder.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from dialogs.render import Notice, Screen
 from locales import _
 from models.people import Contact
 from models.progress import DialogState
+from scheduler import adhoc
 
 #: Longest text part accepted (a "short text"; the summary must fit one Telegram message).
 MAX_TEXT = 2000
@@ -39,6 +42,7 @@ __all__ = [
     "Waiting",
     "cancel",
     "expire_idle",
+    "open_adhoc",
     "open_task",
     "press",
     "receive_file",
@@ -107,6 +111,34 @@ async def open_task(
     return await steps.new(session, contact, now, cfg, task, occurrence, one_tap)
 
 
+async def open_adhoc(
+    session: AsyncSession,
+    contact: AnyContact,
+    now: datetime,
+    cfg: DialogConfig,
+    request_id: int,
+) -> Screen | Notice:
+    """An ad hoc reminder's "Báo cáo ngay": a new dialog at CHOOSING_TASK answering request
+    ``request_id`` (``adhoc:<id>``). An unfinished draft is offered first. Returns a ``Notice``
+    when the request is not open to the contact's agency (another agency's, or closed: it stays
+    open ``scheduler.adhoc.OPEN_DAYS_AFTER_DUE`` days after its due date)."""
+    _require_agency(contact)
+    today = cfg.local_date(now)
+    found = await adhoc.get_request(session, contact.plan_id, request_id, cfg.tz)
+    if found is None or contact.agency_id not in found.agency_ids or not found.is_open(today):
+        return Notice(_("Yêu cầu báo cáo đột xuất này không còn mở cho cơ quan của bạn."))
+    row = await store.load(session, contact.id)
+    if row is not None and row.outcome in (Outcome.ACTIVE, Outcome.TIMED_OUT):
+        draft = store.draft_of(row)
+        if draft.task_id is not None:
+            claimed = await store.claim(session, contact.id, row.token, row.step, now)
+            if claimed is not None:
+                if steps.expired(row, now, cfg):
+                    claimed.outcome = Outcome.TIMED_OUT
+                return steps.offer(claimed, cfg, switch=f"a.{request_id}.0")
+    return await steps.new(session, contact, now, cfg, adhoc_id=request_id)
+
+
 async def press(
     session: AsyncSession,
     contact: AnyContact,
@@ -147,6 +179,8 @@ async def press(
         return await steps.new(session, contact, now, cfg)
     if action == "switch":
         kind, code, occurrence = [*arg.split("."), "", "", "0"][:3]
+        if kind == "a" and code.isdigit():  # the draft gives way to an ad hoc request
+            return await steps.new(session, contact, now, cfg, adhoc_id=int(code))
         task = await queries.agency_task(session, contact.plan_id, contact.agency_id or 0, code)
         if task is None:
             return steps.stale()

@@ -139,18 +139,20 @@ def figure_value(value: Decimal | None, unit: str) -> str:
 
 def summary(
     draft: Draft,
-    period: ReportingPeriod,
+    period: ReportingPeriod | str,
     tz: ZoneInfo,
     corrects_at: datetime | None,
 ) -> str:
-    """The summary shown before Xác nhận (every part, user texts escaped)."""
+    """The summary shown before Xác nhận (every part, user texts escaped). ``period`` is the
+    period, or its plain-text label (an ad hoc request's carries its subject)."""
     lines = [_("<b>Xem lại báo cáo</b>"), task_header(draft)]
     if draft.occurrence and draft.deadlines:
         due = date.fromisoformat(draft.deadlines[draft.occurrence - 1])
         lines.append(
             _("Thời hạn: lần {number} (hạn {due})").format(number=draft.occurrence, due=day(due))
         )
-    lines.append(_("Kỳ báo cáo: {period}").format(period=period_label(period)))
+    label = period if isinstance(period, str) else period_label(period)
+    lines.append(_("Kỳ báo cáo: {period}").format(period=html.escape(label)))
     lines.append(_("Tình trạng: {status}").format(status=status_label(draft.status or "")))
     for indicator in draft.indicators:
         lines.append(

@@ -50,6 +50,15 @@ FIELDS: dict[str, Waiting] = {
 }
 
 
+def period_name(draft: Draft, cfg: DialogConfig, period_id: str | None = None) -> str:
+    """The plain-text label of ``period_id`` (default: the draft's period): an ad hoc request's
+    from the draft ("Đột xuất: … (hạn 04/12/2026)"), a regular period's from its identifier."""
+    period_id = period_id or draft.period
+    if period_id in draft.period_labels:
+        return draft.period_labels[period_id]
+    return period_label(cfg.period(period_id))
+
+
 def _field_labels() -> dict[str, str]:
     return {
         "status": _("Tình trạng"),
@@ -76,6 +85,12 @@ async def _choosing_task(
     if pages > 1:
         text += "\n" + _("(trang {page}/{pages})").format(page=page + 1, pages=pages)
     rows: list[tuple[Button, ...]] = []
+    if draft.period_labels:
+        # An ad hoc request is open: say which period the reply will answer, and let it change.
+        text += "\n" + _("Kỳ báo cáo: <b>{period}</b>").format(
+            period=html.escape(period_name(draft, cfg))
+        )
+        rows.append((Button(_("Đổi kỳ báo cáo"), "period"),))
     for task in tasks[page * cfg.page_size : (page + 1) * cfg.page_size]:
         label = _("{code} · {title}").format(code=task.code, title=short_title(task.content))
         rows.append((Button(label, "task", task.code),))
@@ -191,11 +206,11 @@ async def current(
     elif state is Waiting.CHOOSING_PERIOD:
         text = _("Báo cáo này trả lời kỳ nào?")
         for index, period_id in enumerate(draft.periods):
-            rows.append((Button(period_label(cfg.period(period_id)), "per", str(index)),))
+            rows.append((Button(period_name(draft, cfg, period_id), "per", str(index)),))
         rows.append(back_cancel())
     else:  # Waiting.CONFIRMING_DONE
         text = _("Xác nhận nhiệm vụ <b>{code}</b> đã <b>hoàn thành</b> — kỳ {period}?").format(
-            code=html.escape(draft.task_code), period=period_label(cfg.period(draft.period))
+            code=html.escape(draft.task_code), period=html.escape(period_name(draft, cfg))
         )
         rows = [
             (Button(_("Xác nhận"), "ok"), Button(_("Cập nhật chi tiết"), "full")),
@@ -233,7 +248,7 @@ async def _correction_text(
             "Cơ quan đã báo cáo nhiệm vụ này cho kỳ {period}: {status} (phiên bản {version}, "
             "xác nhận lúc {when}).\nBạn có muốn sửa báo cáo đó? Các phiên bản cũ vẫn được lưu."
         ).format(
-            period=period_label(cfg.period(draft.period)),
+            period=html.escape(period_name(draft, cfg)),
             status=status_label(latest.status),
             version=latest.version,
             when=moment(store.as_utc(latest.confirmed_at), cfg.tz),
@@ -251,4 +266,4 @@ async def _summary(
             for version in report.versions:
                 if version.version == draft.corrects_version:
                     corrects_at = store.as_utc(version.confirmed_at)
-    return summary(draft, cfg.period(draft.period), cfg.tz, corrects_at)
+    return summary(draft, period_name(draft, cfg), cfg.tz, corrects_at)

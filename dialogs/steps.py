@@ -5,6 +5,7 @@ step's compare-and-set); everything here works on that row inside the caller's t
 
 from __future__ import annotations
 
+import html
 import unicodedata
 from datetime import datetime
 
@@ -14,9 +15,10 @@ from dialogs import queries, screens, store
 from dialogs.config import AnyContact, DialogConfig
 from dialogs.draft import TEXT_STEPS, Draft, Outcome, Waiting
 from dialogs.numbers import Invalid, InvalidReason
-from dialogs.render import Button, Notice, Screen, moment, period_label
+from dialogs.render import Button, Notice, Screen, moment
 from locales import _
 from models.progress import DialogState, ProgressStatus
+from scheduler import adhoc
 from scheduler.periods import open_periods
 
 
@@ -111,10 +113,23 @@ async def new(
     task: queries.TaskChoice | None = None,
     occurrence: int = 0,
     one_tap: bool = False,
+    adhoc_id: int | None = None,
 ) -> Screen:
+    """A new dialog: the open regular periods (the default first), then the ad hoc requests open
+    to the contact's agency (``scheduler.adhoc``); ``adhoc_id`` preselects that request (a
+    reminder's button) when it is among them."""
+    today = cfg.local_date(now)
     calendar = cfg.calendar or await queries.load_calendar(session, contact.plan_id)
-    periods = open_periods(cfg.local_date(now), calendar, cfg.due_working_days)
+    periods = open_periods(today, calendar, cfg.due_working_days)
     draft = Draft(periods=[p.id for p in periods], period=periods[0].id)
+    requests = await adhoc.open_requests(
+        session, contact.plan_id, today, cfg.tz, agency_id=contact.agency_id
+    )
+    for request in sorted(requests, key=lambda r: (r.due, r.id)):
+        draft.periods.append(request.period_id)
+        draft.period_labels[request.period_id] = adhoc.period_label(request.subject, request.due)
+        if request.id == adhoc_id:
+            draft.period = request.period_id
     row = await store.begin_new(session, contact, now, Waiting.CHOOSING_TASK, draft)
     if task is None:
         return await screens.current(session, contact, row, cfg)
@@ -197,7 +212,9 @@ async def confirm(
     text = _(
         "✅ Đã ghi nhận báo cáo nhiệm vụ {code}, kỳ {period} (phiên bản {version}). Cảm ơn bạn!"
     ).format(
-        code=draft.task_code, period=period_label(cfg.period(draft.period)), version=version.version
+        code=html.escape(draft.task_code),
+        period=html.escape(screens.period_name(draft, cfg)),
+        version=version.version,
     )
     return Screen(text=text, token=row.token, step=row.step, stored_version=version.version)
 
@@ -268,7 +285,11 @@ async def on_button(
         return await confirm(session, contact, row, draft, now, cfg)
     elif state is Waiting.CONFIRMING and action == "edit":
         go(row, draft, Waiting.CHOOSING_FIELD)
-    elif state is Waiting.CONFIRMING and action == "period" and len(draft.periods) > 1:
+    elif (
+        state in (Waiting.CONFIRMING, Waiting.CHOOSING_TASK)
+        and action == "period"
+        and len(draft.periods) > 1
+    ):
         go(row, draft, Waiting.CHOOSING_PERIOD)
     elif state is Waiting.CHOOSING_FIELD and action == "field" and arg in screens.FIELDS:
         go(row, draft, screens.FIELDS[arg])
@@ -277,7 +298,11 @@ async def on_button(
     elif state is Waiting.CHOOSING_PERIOD and action == "per" and arg.isdigit():
         if int(arg) < len(draft.periods):
             draft.period = draft.periods[int(arg)]
-            assert draft.task_id is not None and contact.agency_id is not None
+            if draft.task_id is None:  # chosen before the task (an ad hoc request is open)
+                previous, index = draft.history.pop()
+                row.state, draft.figure_index = previous, index
+                return await show(session, contact, row, draft, cfg)
+            assert contact.agency_id is not None
             report = await store.find_report(
                 session,
                 task_id=draft.task_id,

@@ -9,10 +9,13 @@ Known actions (other modules may add their own under their own prefix):
 - ``upd:v1:open:<task>:<occurrence>`` — "Cập nhật ngay": open the progress dialog on a task
   (occurrence 0 = the task's only/next deadline);
 - ``upd:v1:done:<task>:<occurrence>`` — "Đã hoàn thành": one-tap reply, confirmed before it counts;
+- ``upd:v1:adhoc:<request id>`` — "Báo cáo ngay" on an ad hoc request's reminder: open the progress
+  dialog answering that request (period ``adhoc:<request id>``);
 - ``upd:v1:<action>:<token>:<step>[:<arg>]`` — a button inside the progress dialog (``dialogs``):
   honoured only while the contact's dialog is at that token and step (``dialogs.progress.press``);
 - ``rem:v1:snooze:<outbox_id>`` — "Nhắc lại sau": snooze a reminder item to the next working day;
-- ``rpt:v1:p:<period id>`` — a period button of ``/baocao`` (``handlers.reports``).
+- ``rpt:v1:p:<period id>`` — a period button of ``/baocao`` (``handlers.reports``);
+- ``rpt:v1:a:<request id>`` — an ad hoc request's button of ``/baocao``.
 """
 
 from __future__ import annotations
@@ -84,8 +87,14 @@ def done_task(task_code: str, occurrence: int = 0) -> str:
     return build("upd", "done", task_code, occurrence)
 
 
-#: Actions of ``upd`` that are not dialog steps (they carry a task, not a token and step).
-UPD_ENTRY_ACTIONS = frozenset({"open", "done"})
+def open_adhoc(request_id: int) -> str:
+    """ "Báo cáo ngay" on an ad hoc request (≤ 64 bytes: an id of up to 18 digits)."""
+    return build("upd", "adhoc", request_id)
+
+
+#: Actions of ``upd`` that are not dialog steps (they carry a task or a request, not a token and
+#: step).
+UPD_ENTRY_ACTIONS = frozenset({"open", "done", "adhoc"})
 
 
 def dialog(action: str, token: int, step: int, arg: str = "") -> str:

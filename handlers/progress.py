@@ -183,6 +183,13 @@ async def _on_button(update: Update, context: BotContext, actor: Actor) -> None:
         contact = await _contact(context, session, actor)
         if contact is None or contact.agency_id is None:
             result: Screen | Notice = Notice(_("Nút này không dành cho bạn."))
+        elif data.action == "adhoc":
+            try:
+                request_id = data.arg_int(0)
+            except cb.CallbackDataError:
+                result = Notice(_("Nút này không còn dùng được; gõ /capnhat để cập nhật."))
+            else:
+                result = await progress.open_adhoc(session, contact, now, cfg, request_id)
         elif data.action in cb.UPD_ENTRY_ACTIONS:
             try:
                 code, occurrence = data.args[0], data.arg_int(1)

@@ -5,8 +5,13 @@
 messages ≤ 4096 characters, then the DOCX, XLSX and PNG as documents, rendered in a worker thread.
 Only the standing office (and admin) and leaders may ask; leaders only read, which is all this does.
 
+The open and recent ad hoc requests (``scheduler.adhoc``: until 30 days after their due date) follow
+as buttons "Đột xuất: <subject> (hạn dd/mm/yyyy)"; typed, ``/baocao dot xuat 7``. Their report is
+``reports.adhoc.compile_request_summary``.
+
 Callback data (``handlers.callback_data``): ``rpt:v1:p:<period id>`` — regular ids and milestones
-only (no ``:`` inside); a button of another version gets a polite notice.
+only (no ``:`` inside); ``rpt:v1:a:<request id>`` — an ad hoc request; a button of another version
+gets a polite notice.
 """
 
 from __future__ import annotations
@@ -24,17 +29,24 @@ from handlers.context import BotContext
 from handlers.menu import roles_for
 from locales import _
 from models.plan import Plan
-from reports.choices import button_label, parse_period_text, period_choices
+from reports.adhoc import compile_request_summary
+from reports.choices import adhoc_request_text, button_label, parse_period_text, period_choices
 from reports.compile import compile_summary
 from reports.html import render_chunks
 from reports.outputs import build_files
 from reports.replies import campaign_window
-from reports.summary import period_label
+from reports.summary import Summary, period_label
+from scheduler import adhoc
+from scheduler.adhoc import AdhocRequestRef
 from scheduler.periods import PeriodError, ReportingPeriod, parse_period_id
 
 #: More messages than this and the chat gets the brief form (the files carry everything).
 MAX_MESSAGES = 8
 PREFIX = "rpt"
+#: Ad hoc requests offered as buttons (the latest due first); older ones are typed.
+MAX_ADHOC_BUTTONS = 5
+#: A button shows a subject's start (Telegram cuts long button texts anyway).
+MAX_BUTTON_SUBJECT = 60
 
 
 def period_button_data(period: ReportingPeriod) -> str:
@@ -46,7 +58,8 @@ def help_text() -> str:
     """What ``/baocao`` says with its buttons."""
     return _(
         "Chọn kỳ báo cáo, hoặc gõ trực tiếp, ví dụ: /baocao thang 11/2026, /baocao quy 4/2026, "
-        "/baocao nam 2026, /baocao tu 01/11/2026 den 20/11/2026."
+        "/baocao nam 2026, /baocao tu 01/11/2026 den 20/11/2026, /baocao dot xuat 7 (yêu cầu "
+        "báo cáo đột xuất số 7)."
     )
 
 
@@ -59,16 +72,33 @@ async def _window(context: BotContext) -> tuple[date, date]:
         )
 
 
-def _period_keyboard(context: BotContext, start: date, end: date) -> InlineKeyboardMarkup:
-    """One button per period ``period_choices`` offers today (the bot's time zone)."""
+async def _period_keyboard(context: BotContext, start: date, end: date) -> InlineKeyboardMarkup:
+    """One button per period ``period_choices`` offers today (the bot's time zone), then one per
+    ad hoc request open today, latest due date first."""
     today = context.now().astimezone(context.settings.tz).date()
     choices = period_choices(today, campaign_start=start, campaign_end=end)
+    async with context.session_factory() as session:
+        requests = await adhoc.open_requests(session, context.plan_id, today, context.settings.tz)
     return InlineKeyboardMarkup(
         [
             [InlineKeyboardButton(button_label(p), callback_data=period_button_data(p))]
             for p in choices
         ]
+        + [
+            [
+                InlineKeyboardButton(
+                    adhoc.period_label(r.subject, r.due, max_subject=MAX_BUTTON_SUBJECT),
+                    callback_data=callback_data.build(PREFIX, "a", r.id),
+                )
+            ]
+            for r in requests[:MAX_ADHOC_BUTTONS]
+        ]
     )
+
+
+async def _request(context: BotContext, request_id: int) -> AdhocRequestRef | None:
+    async with context.session_factory() as session:
+        return await adhoc.get_request(session, context.plan_id, request_id, context.settings.tz)
 
 
 @requires(roles_for("baocao"))
@@ -78,6 +108,19 @@ async def ask_report(update: Update, context: BotContext, actor: Actor) -> None:
     assert message is not None
     start, end = await _window(context)
     typed = " ".join(context.args or []).strip()
+    request_id = adhoc_request_text(typed) if typed else None
+    if request_id is not None:
+        request = await _request(context, request_id)
+        if request is None:
+            await message.reply_text(
+                _("Không có yêu cầu báo cáo đột xuất số {number}.").format(number=request_id)
+                + "\n"
+                + help_text(),
+                reply_markup=await _period_keyboard(context, start, end),
+            )
+            return
+        await _send_report(update, context, request.period, start, end, request)
+        return
     if typed:
         try:
             period = parse_period_text(typed, campaign_start=start, campaign_end=end)
@@ -87,12 +130,12 @@ async def ask_report(update: Update, context: BotContext, actor: Actor) -> None:
                 + "\n"
                 + help_text(),
                 parse_mode=ParseMode.HTML,
-                reply_markup=_period_keyboard(context, start, end),
+                reply_markup=await _period_keyboard(context, start, end),
             )
             return
         await _send_report(update, context, period, start, end)
         return
-    await message.reply_text(help_text(), reply_markup=_period_keyboard(context, start, end))
+    await message.reply_text(help_text(), reply_markup=await _period_keyboard(context, start, end))
 
 
 @requires(roles_for("baocao"))
@@ -101,34 +144,59 @@ async def choose_period(update: Update, context: BotContext, actor: Actor) -> No
     query = update.callback_query
     assert query is not None and query.data is not None
     start, end = await _window(context)
+    request = None
     try:
         data = callback_data.parse(query.data)
-        if data.action != "p" or len(data.args) != 1:
+        if data.action not in ("p", "a") or len(data.args) != 1:
             raise PeriodError(query.data)
-        period = parse_period_id(data.args[0], campaign_start=start, campaign_end=end)
+        if data.action == "a":
+            request = await _request(context, data.arg_int(0))
+            if request is None:
+                raise PeriodError(query.data)
+            period = request.period
+        else:
+            period = parse_period_id(data.args[0], campaign_start=start, campaign_end=end)
     except (PeriodError, callback_data.CallbackDataError):
         await query.answer(_("Nút này đã cũ, vui lòng gửi lại /baocao."), show_alert=True)
         return
-    await query.answer(_("Đang tổng hợp {label}…").format(label=period_label(period)))
-    await _send_report(update, context, period, start, end)
+    label = adhoc.period_label(request.subject, request.due) if request else period_label(period)
+    await query.answer(_("Đang tổng hợp {label}…").format(label=label)[:200])
+    await _send_report(update, context, period, start, end, request)
 
 
 async def _send_report(
-    update: Update, context: BotContext, period: ReportingPeriod, start: date, end: date
+    update: Update,
+    context: BotContext,
+    period: ReportingPeriod,
+    start: date,
+    end: date,
+    request: AdhocRequestRef | None = None,
 ) -> None:
+    """Compile ``period``'s report (``request``'s when given) and send its chunks and files."""
     chat = update.effective_chat
     assert chat is not None
     async with context.session_factory() as session:
         plan = await session.get_one(Plan, context.plan_id)
-        summary = await compile_summary(
-            session,
-            plan,
-            period,
-            now=context.now(),
-            campaign_start=start,
-            campaign_end=end,
-            tz=context.settings.tz,
-        )
+        summary: Summary
+        if request is not None:
+            summary = await compile_request_summary(
+                session,
+                plan,
+                request,
+                now=context.now(),
+                campaign_start=start,
+                tz=context.settings.tz,
+            )
+        else:
+            summary = await compile_summary(
+                session,
+                plan,
+                period,
+                now=context.now(),
+                campaign_start=start,
+                campaign_end=end,
+                tz=context.settings.tz,
+            )
     for chunk in render_chunks(summary, max_messages=MAX_MESSAGES):
         await context.bot.send_message(chat.id, chunk, parse_mode=ParseMode.HTML)
     files = await build_files(summary)  # worker thread: the event loop keeps serving others

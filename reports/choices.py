@@ -5,6 +5,7 @@ Typed forms are read after NFC normalization, lower-casing and removing diacriti
 ``thang 11/2026`` · ``quy 4/2026`` / ``quy IV/2026`` · ``6 thang dau nam 2026`` / ``6 thang cuoi nam
 2026`` · ``nam 2026`` · ``so ket`` · ``tong ket`` · ``tu 01/11/2026 den 20/11/2026`` · and the
 identifiers of DOMAIN.md (``2026-11``, ``2026-Q4``, ``2026-H1``, ``2026``, ``soket``, ``tongket``).
+An ad hoc request is typed ``dot xuat 7`` or ``adhoc:7`` (``adhoc_request_text``).
 """
 
 from __future__ import annotations
@@ -66,6 +67,15 @@ def parse_period_text(text: str, *, campaign_start: date, campaign_end: date) ->
     except ValueError as exc:  # an impossible date such as 31/02
         raise PeriodError(str(exc)) from exc
     return parse_period_id(text, campaign_start=campaign_start, campaign_end=campaign_end)
+
+
+def adhoc_request_text(text: str) -> int | None:
+    """The request id of a typed ad hoc request: ``dot xuat 7`` / ``đột xuất số 7`` / ``adhoc:7``;
+    None for anything else."""
+    folded = fold(text)
+    if m := re.fullmatch(r"(?:dot ?xuat|adhoc)(?: so)? ?[:#]? ?(\d{1,18})", folded):
+        return int(m[1])
+    return None
 
 
 def _last_cutoff(today: date) -> date:

@@ -156,6 +156,8 @@ def attributed_line(item: Attributed) -> str:
 
 def standing_line(standing: AgencyStanding, kind: str) -> str:
     """One agency in the annex: on time / late / missing, with its tasks."""
+    if kind == "missing" and not standing.missing:  # asked for a report, not for tasks (ad hoc)
+        return _("{agency}: chưa báo cáo.").format(agency=standing.agency)
     if kind == "missing":
         return _("{agency}: chưa báo cáo nội dung {codes}.").format(
             agency=standing.agency, codes=", ".join(standing.missing)

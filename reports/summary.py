@@ -264,17 +264,22 @@ class Summary:
     overdue: list[OverdueTask]
     not_activated: list[tuple[str, str]]
     deliverables: list[Deliverable]
+    #: The subject of the ad hoc request the report is about ("" for every other period).
+    subject: str = ""
 
     @property
     def label(self) -> str:
-        """The period's label ("tháng 11/2026")."""
+        """The period's label ("tháng 11/2026"; an ad hoc request's names its subject)."""
+        if self.subject:
+            return _("báo cáo đột xuất “{subject}”").format(subject=self.subject)
         return period_label(self.period)
 
     @property
     def unreported(self) -> list[tuple[str, str]]:
-        """(agency, task code) pairs with no reply in the period, agencies in order."""
+        """(agency, task code) pairs with no reply in the period, agencies in order; the code is
+        "" for an agency asked for a report rather than for tasks (an ad hoc request)."""
         return [
             (standing.agency, code)
             for standing in (*self.on_time, *self.late, *self.missing)
-            for code in standing.missing
+            for code in (standing.missing or ([""] if standing in self.missing else []))
         ]

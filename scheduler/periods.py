@@ -10,6 +10,11 @@ Identifiers (DOMAIN.md, "Period identifiers"): ``2026-11`` (monthly, data 15/10�
 15/12/2025–14/12/2026), ``adhoc:2026-11-01:2026-11-20`` (any range, inclusive), ``soket`` (campaign
 start → 250th day) and ``tongket`` (campaign start → end). All dates are calendar dates in
 Asia/Ho_Chi_Minh; ranges are inclusive.
+
+``adhoc:<request id>`` (``adhoc:7``) names the replies to one ad hoc request of the standing office
+(table ``adhoc_requests``): its dates live in the database, so ``parse_period_id`` refuses it with a
+``PeriodError`` saying so; ``adhoc_request_id`` recognises it and ``adhoc_request`` builds its period
+(data range: the day it was requested → its due date).
 """
 
 from __future__ import annotations
@@ -157,6 +162,17 @@ def adhoc(start: date, end: date) -> ReportingPeriod:
     )
 
 
+def adhoc_request(request_id: int, requested_on: date, due: date) -> ReportingPeriod:
+    """The period of ad hoc request ``request_id`` (``adhoc:7``): data from ``requested_on`` (local
+    date) to ``due``; a due date before the request day gives a one-day range on ``due``."""
+    return ReportingPeriod(
+        end=due,
+        start=min(requested_on, due),
+        id=f"adhoc:{request_id}",
+        kind=PeriodKind.ADHOC,
+    )
+
+
 def soket(campaign_start: date) -> ReportingPeriod:
     """Sơ kết: the campaign's first 250 days (day 1 is ``campaign_start``)."""
     return ReportingPeriod(
@@ -179,12 +195,20 @@ _QUARTER = re.compile(r"^(\d{4})-Q([1-4])$", re.IGNORECASE)
 _HALF = re.compile(r"^(\d{4})-H([12])$", re.IGNORECASE)
 _YEAR = re.compile(r"^(\d{4})$")
 _ADHOC = re.compile(r"^adhoc:(\d{4}-\d{2}-\d{2}):(\d{4}-\d{2}-\d{2})$")
+_ADHOC_REQUEST = re.compile(r"^adhoc:(\d{1,18})$")
+
+
+def adhoc_request_id(period_id: str) -> int | None:
+    """The request id of ``adhoc:<request id>`` (``adhoc:7`` → 7); None for every other form."""
+    m = _ADHOC_REQUEST.match(period_id.strip())
+    return int(m[1]) if m else None
 
 
 def parse_period_id(period_id: str, *, campaign_start: date, campaign_end: date) -> ReportingPeriod:
     """The period named by ``period_id`` (forms in the module docstring).
 
-    Raises ``PeriodError`` for an unknown form or an impossible month.
+    Raises ``PeriodError`` for an unknown form, an impossible month, or ``adhoc:<request id>``
+    (an ad hoc request's dates are in the database: ``scheduler.adhoc.request_period``).
     """
     text = period_id.strip()
     if m := _MONTH.match(text):
@@ -200,13 +224,18 @@ def parse_period_id(period_id: str, *, campaign_start: date, campaign_end: date)
         return yearly(int(m[1]))
     if m := _ADHOC.match(text):
         return adhoc(date.fromisoformat(m[1]), date.fromisoformat(m[2]))
+    if adhoc_request_id(text) is not None:
+        raise PeriodError(
+            f"{period_id!r} names an ad hoc request: its dates are stored with the request "
+            "(scheduler.adhoc.request_period)"
+        )
     if text.lower() == "soket":
         return soket(campaign_start)
     if text.lower() == "tongket":
         return tongket(campaign_start, campaign_end)
     raise PeriodError(
         f"unknown period {period_id!r}: expected 2026-11, 2026-Q4, 2026-H1, 2026, soket, tongket "
-        "or adhoc:YYYY-MM-DD:YYYY-MM-DD"
+        "adhoc:YYYY-MM-DD:YYYY-MM-DD or adhoc:<request id>"
     )
 
 

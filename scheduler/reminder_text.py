@@ -9,7 +9,9 @@ read with these keys, all optional:
 - ``lines`` (list of str): its task lines ("10b. Sơ kết … — hạn 30/11/2026, còn 3 ngày"), or
   ``text`` (str): a single line (notices);
 - ``tasks`` (list of codes, or ``{"code", "occurrence"}`` dicts): the tasks it is about — each gets
-  "Cập nhật ngay" and "Đã hoàn thành" buttons (occurrence 0 = the next open deadline).
+  "Cập nhật ngay" and "Đã hoàn thành" buttons (occurrence 0 = the next open deadline);
+- ``period`` (str): an ad hoc request's ``adhoc:<request id>`` gets "Báo cáo ngay", which opens the
+  progress dialog answering that request.
 
 Plain texts are HTML-escaped here. Each answerable item also gets "Nhắc lại sau" (snooze that
 outbox row). Kinds (``OutboxMessage.kind``) are the planner's — deadline, overdue, escalation, fyi,
@@ -28,6 +30,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from handlers import callback_data
 from locales import N_, _
 from models.reminders import OutboxMessage
+from scheduler.periods import adhoc_request_id
 
 #: Items per message: 3 buttons each keeps the keyboard far below Telegram's 100 buttons and the
 #: text below 4096 characters even with long task titles.
@@ -111,6 +114,16 @@ def item_buttons(row: OutboxMessage, number: int) -> list[list[InlineKeyboardBut
                     _("Đã hoàn thành {code}").format(code=code),
                     callback_data=callback_data.done_task(code, occurrence),
                 ),
+            ]
+        )
+    request_id = adhoc_request_id(str((row.payload or {}).get("period") or ""))
+    if request_id is not None:
+        rows.append(
+            [
+                InlineKeyboardButton(
+                    _("Báo cáo ngay (mục {number})").format(number=number),
+                    callback_data=callback_data.open_adhoc(request_id),
+                )
             ]
         )
     rows.append(

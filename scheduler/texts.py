@@ -62,6 +62,10 @@ def header(
     if kind == ReminderKind.DEADLINE:
         return _("Nhắc việc: nội dung sắp đến hạn của {agency}").format(agency=agency)
     if kind == ReminderKind.OVERDUE:
+        if subject is not None:  # an ad hoc request: its subject, not its identifier
+            return _("Quá hạn báo cáo đột xuất: {subject} ({due}) của {agency}").format(
+                subject=subject, due=due_phrase(due, today) if due else "", agency=agency
+            )
         if period is not None:
             return _("Quá hạn báo cáo kỳ {period} ({due}) của {agency}").format(
                 period=period, due=due_phrase(due, today) if due else "", agency=agency

@@ -2,7 +2,8 @@
 
 Writes ``bao-cao-<ID>.docx``, ``.xlsx`` and ``.png`` into DIR and prints the report's text (plain;
 ``--html`` prints the Telegram HTML chunks separated by a line of dashes). Other tools rely on this
-form (issue 8). Period ids: DOMAIN.md, "Period identifiers".
+form (issue 8). Period ids: DOMAIN.md, "Period identifiers"; ``--period adhoc:<request id>`` is the
+report of one ad hoc request (``reports.adhoc``; files ``bao-cao-adhoc_<id>.*``).
 """
 
 from __future__ import annotations
@@ -17,12 +18,20 @@ import typer
 
 from bot.cli.common import PlanOption, database, fail, get_settings, run
 from models.repositories import PlanLookupError, get_plan
+from reports.adhoc import compile_request_summary
 from reports.compile import compile_summary
 from reports.html import render_chunks, render_html
 from reports.outputs import ReportFiles, build_files
 from reports.replies import campaign_window
 from reports.summary import Summary
-from scheduler.periods import PeriodError, ReportingPeriod, adhoc, parse_period_id
+from scheduler.adhoc import get_request
+from scheduler.periods import (
+    PeriodError,
+    ReportingPeriod,
+    adhoc,
+    adhoc_request_id,
+    parse_period_id,
+)
 
 
 def _date(text: str) -> date:
@@ -58,7 +67,10 @@ def plain_text(html_text: str) -> str:
 
 def report(
     period: Annotated[
-        str | None, typer.Option("--period", help="2026-11, 2026-Q4, 2026-H1, 2026, soket, tongket")
+        str | None,
+        typer.Option(
+            "--period", help="2026-11, 2026-Q4, 2026-H1, 2026, soket, tongket, adhoc:<request id>"
+        ),
     ] = None,
     date_from: Annotated[
         str | None, typer.Option("--from", help="Ad hoc range start (YYYY-MM-DD)")
@@ -84,16 +96,25 @@ def report(
             start, end = await campaign_window(
                 session, plan.id, settings.campaign_start, settings.campaign_end
             )
-            chosen = resolve_period(period, date_from, date_to, start, end)
-            summary = await compile_summary(
-                session,
-                plan,
-                chosen,
-                now=datetime.now(UTC),  # the CLI is an edge: the one place that reads the clock
-                campaign_start=start,
-                campaign_end=end,
-                tz=settings.tz,
-            )
+            now = datetime.now(UTC)  # the CLI is an edge: the one place that reads the clock
+            request_id = adhoc_request_id(period or "")
+            if request_id is not None and not (date_from or date_to):
+                request = await get_request(session, plan.id, request_id, settings.tz)
+                if request is None:
+                    fail(f"no ad hoc request {request_id} in plan {plan.key!r}")
+                summary = await compile_request_summary(
+                    session, plan, request, now=now, campaign_start=start, tz=settings.tz
+                )
+            else:
+                summary = await compile_summary(
+                    session,
+                    plan,
+                    resolve_period(period, date_from, date_to, start, end),
+                    now=now,
+                    campaign_start=start,
+                    campaign_end=end,
+                    tz=settings.tz,
+                )
         return summary, await build_files(summary)
 
     summary, files = run(body)

@@ -50,3 +50,10 @@ def test_dialog_buttons_carry_token_and_step() -> None:
         cb.dialog_parts(cb.parse("upd:v1:open:5a:0"))
     with pytest.raises(cb.CallbackDataError):
         cb.dialog("open", 1, 1)
+
+
+def test_ad_hoc_entry_button() -> None:
+    data = cb.open_adhoc(10**17)
+    assert data == "upd:v1:adhoc:100000000000000000" and len(data.encode()) <= 64
+    parsed = cb.parse(data)
+    assert parsed.action in cb.UPD_ENTRY_ACTIONS and parsed.arg_int(0) == 10**17

@@ -69,3 +69,13 @@ def test_choices_on_the_cutoff_and_in_january() -> None:
     # Before the campaign's first cut-off the periods that end before it are left out.
     april = period_choices(date(2026, 4, 2), campaign_start=START, campaign_end=END)
     assert [p.id for p in april] == ["2026-04", "2026-H1", "2026", "soket", "tongket"]
+
+
+def test_typed_ad_hoc_requests() -> None:
+    from reports.choices import adhoc_request_text
+
+    assert adhoc_request_text("đột xuất 7") == 7
+    assert adhoc_request_text("Dot xuat so 12") == 12
+    assert adhoc_request_text("adhoc:3") == 3
+    assert adhoc_request_text("thang 11/2026") is None
+    assert adhoc_request_text("adhoc:2026-11-01:2026-11-20") is None
