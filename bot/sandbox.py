@@ -21,6 +21,7 @@ from pydantic import SecretStr
 from bot.app import StartupError
 from bot.run import configure_logging, run_bot
 from bot.settings import Settings
+from locales import _
 
 #: The token the sandbox's emulator accepts (a made-up one; the numeric part is the bot's id).
 SANDBOX_TOKEN = "123456789:AAEmulatorTokenForOfflineTestsOnly0000"
@@ -71,7 +72,10 @@ def start_emulator(settings: Settings) -> subprocess.Popen[bytes]:
     host, port = settings.sandbox_host, settings.sandbox_port
     if _port_open(host, port):
         raise StartupError(
-            f"port {port} on {host} is already in use (another sandbox?); stop it or set SANDBOX_PORT"
+            _(
+                "cổng {port} trên {host} đang được dùng (một sandbox khác?); dừng nó hoặc đặt "
+                "SANDBOX_PORT"
+            ).format(port=port, host=host)
         )
     command = [
         sys.executable, "-m", "emulator", "--host", host, "--port", str(port),
@@ -89,10 +93,12 @@ def start_emulator(settings: Settings) -> subprocess.Popen[bytes]:
         while not _port_open(host, port):
             if proc.poll() is not None:
                 err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
-                raise StartupError(f"the emulator exited at start-up:\n{err.strip()}")
+                raise StartupError(_("trình giả lập dừng ngay khi khởi động:") + "\n" + err.strip())
             if time.monotonic() > deadline:
                 raise StartupError(
-                    f"the emulator did not open {host}:{port} within {EMULATOR_START_TIMEOUT:.0f} s"
+                    _("trình giả lập không mở {host}:{port} trong {seconds} giây").format(
+                        host=host, port=port, seconds=f"{EMULATOR_START_TIMEOUT:.0f}"
+                    )
                 )
             time.sleep(0.1)
     except BaseException:

@@ -16,6 +16,7 @@ from typing import Annotated
 import typer
 
 from bot.cli.common import PlanOption, database, fail, get_settings, run
+from locales import _
 from models.repositories import PlanLookupError, get_plan
 from reports.compile import compile_summary
 from reports.html import render_chunks, render_html
@@ -34,7 +35,7 @@ def _date(text: str) -> date:
             return date(year, month, day)
         return date.fromisoformat(text)
     except ValueError:
-        fail(f"cannot read the date {text!r}: use YYYY-MM-DD or DD/MM/YYYY")
+        fail(_("không đọc được ngày “{text}”: dùng YYYY-MM-DD hoặc DD/MM/YYYY").format(text=text))
 
 
 def resolve_period(
@@ -48,7 +49,7 @@ def resolve_period(
             return adhoc(_date(date_from), _date(date_to))
     except PeriodError as exc:
         fail(str(exc))
-    fail("give either --period ID or both --from DATE and --to DATE")
+    fail(_("hãy cho --period KỲ, hoặc cả --from NGÀY và --to NGÀY"))
 
 
 def plain_text(html_text: str) -> str:

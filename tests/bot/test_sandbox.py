@@ -49,7 +49,7 @@ def test_emulator_process_starts_and_answers() -> None:
         with urllib.request.urlopen(url, timeout=5) as response:
             me = json.load(response)
         assert me["ok"] is True and me["result"]["username"] == "thu_bot"
-        with pytest.raises(StartupError, match="already in use"):
+        with pytest.raises(StartupError, match="đang được dùng"):
             start_emulator(settings)
     finally:
         proc.terminate()

@@ -43,4 +43,4 @@ def test_report_refuses_a_bad_period(
     monkeypatch.setenv("DATABASE_URL", db_url)
     result = CliRunner().invoke(app, ["report", "--period", "2026-13"])
     assert result.exit_code == 1
-    assert "no month 13" in result.output
+    assert result.output == "lỗi: không có tháng 13 (trong “2026-13”)\n"
