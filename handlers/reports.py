@@ -24,7 +24,12 @@ from handlers.context import BotContext
 from handlers.menu import roles_for
 from locales import _
 from models.plan import Plan
-from reports.choices import button_label, parse_period_text, period_choices
+from reports.choices import (
+    PeriodOutsideCampaign,
+    button_label,
+    parse_period_text,
+    period_choices,
+)
 from reports.compile import compile_summary
 from reports.html import render_chunks
 from reports.outputs import build_files
@@ -79,8 +84,16 @@ async def ask_report(update: Update, context: BotContext, actor: Actor) -> None:
     start, end = await _window(context)
     typed = " ".join(context.args or []).strip()
     if typed:
+        today = context.now().astimezone(context.settings.tz).date()
         try:
-            period = parse_period_text(typed, campaign_start=start, campaign_end=end)
+            period = parse_period_text(typed, campaign_start=start, campaign_end=end, today=today)
+        except PeriodOutsideCampaign as exc:
+            await message.reply_text(
+                html.escape(str(exc)),
+                parse_mode=ParseMode.HTML,
+                reply_markup=_period_keyboard(context, start, end),
+            )
+            return
         except PeriodError:
             await message.reply_text(
                 _("Không đọc được kỳ báo cáo “{text}”.").format(text=html.escape(typed))
