@@ -199,7 +199,15 @@ async def confirm(
     ).format(
         code=draft.task_code, period=period_label(cfg.period(draft.period)), version=version.version
     )
-    return Screen(text=text, token=row.token, step=row.step, stored_version=version.version)
+    # The summary message keeps its content but no longer asks for Xác nhận.
+    replaces = await screens.confirmed_summary(session, contact, draft, cfg, version.version)
+    return Screen(
+        text=text,
+        token=row.token,
+        step=row.step,
+        stored_version=version.version,
+        replaces=replaces,
+    )
 
 
 def cancel(row: DialogState) -> Screen:
