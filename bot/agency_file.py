@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+from locales import _
 from models.agencies import AgencyRow
 from models.text import fold
 
@@ -37,16 +38,16 @@ def _rows_of(path: Path) -> list[list[str]]:
             ["" if cell is None else str(cell).strip() for cell in row]
             for row in sheet.iter_rows(values_only=True)
         ]
-    raise AgencyFileError(f"{path}: expected a .csv or .xlsx file")
+    raise AgencyFileError(_("{path}: cần tệp .csv hoặc .xlsx").format(path=path))
 
 
 def read_agency_file(path: Path) -> list[AgencyRow]:
     """The agency rows of ``path`` (empty lines skipped). Raises ``AgencyFileError``."""
     if not path.is_file():
-        raise AgencyFileError(f"{path}: no such file")
+        raise AgencyFileError(_("{path}: không có tệp này").format(path=path))
     rows = [r for r in _rows_of(path) if any(r)]
     if not rows:
-        raise AgencyFileError(f"{path}: the file is empty")
+        raise AgencyFileError(_("{path}: tệp rỗng").format(path=path))
     columns = {"name": 0, "aliases": 1, "kind": 2}
     header = [HEADERS.get(fold(c)) for c in rows[0]]
     if "name" in header:

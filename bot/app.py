@@ -79,7 +79,7 @@ def build_application(
     ``StartupError`` when no token is set.
     """
     if settings.telegram_bot_token is None:
-        raise StartupError("TELEGRAM_BOT_TOKEN is not set")
+        raise StartupError(_("chưa đặt TELEGRAM_BOT_TOKEN"))
     owned: dict[str, AsyncEngine] = {}
     delivery: dict[str, DeliveryService] = {}
 

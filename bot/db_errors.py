@@ -10,6 +10,8 @@ from __future__ import annotations
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
+from locales import _
+
 #: Errors worth explaining; anything else (a bug) keeps its traceback.
 DATABASE_ERRORS: tuple[type[BaseException], ...] = (DBAPIError, OSError)
 
@@ -37,16 +39,18 @@ def explain_database_error(url: str, exc: BaseException) -> str | None:
     cause = exc.orig if isinstance(exc, DBAPIError) and exc.orig is not None else exc
     text = f"{type(cause).__name__}: {cause}".lower()
     if any(marker in text for marker in _NO_SCHEMA):
-        return (
-            f"the database {where} has no schema or an old one ({cause}); run "
-            "`python -m bot up --setup-only` (or `python -m bot db upgrade`) first"
-        )
+        return _(
+            "cơ sở dữ liệu {where} chưa có bảng hoặc bảng đã cũ ({cause}); hãy chạy "
+            "`python -m bot up --setup-only` (hoặc `python -m bot db upgrade`) trước"
+        ).format(where=where, cause=cause)
     if any(marker in text for marker in _CANNOT_OPEN):
-        return (
-            f"cannot open the database {where}: {cause} (does the folder exist and is it writable?)"
-        )
+        return _(
+            "không mở được cơ sở dữ liệu {where}: {cause} (thư mục có tồn tại và ghi được không?)"
+        ).format(where=where, cause=cause)
     if isinstance(cause, OSError) or "connect" in text or "password" in text:
-        return f"cannot connect to the database {where}: {cause}"
+        return _("không kết nối được cơ sở dữ liệu {where}: {cause}").format(
+            where=where, cause=cause
+        )
     if isinstance(exc, DBAPIError) and exc.connection_invalidated:
-        return f"lost the connection to the database {where}: {cause}"
+        return _("mất kết nối tới cơ sở dữ liệu {where}: {cause}").format(where=where, cause=cause)
     return None

@@ -21,6 +21,7 @@ from telegram import Bot
 from telegram.ext import ExtBot
 
 from bot.settings import Settings, reminder_rules
+from locales import _
 from models.db import create_engine, create_session_factory
 from models.repositories import get_plan
 from scheduler import controls
@@ -153,7 +154,7 @@ async def run_sender_only(settings: Settings, crash_after_accepted: int | None =
     """Plan and send (no polling) until killed: waits as a hot standby while another process
     holds the leader lock. Raises ``LookupError`` when the database holds no (single) plan."""
     if settings.telegram_bot_token is None:
-        raise LookupError("TELEGRAM_BOT_TOKEN is not set")
+        raise LookupError(_("chưa đặt TELEGRAM_BOT_TOKEN"))
     engine = create_engine(settings.database_url)
     sf = create_session_factory(engine)
     async with sf() as session:

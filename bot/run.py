@@ -13,6 +13,7 @@ from telegram.error import InvalidToken, NetworkError
 
 from bot.app import StartupError, build_application
 from bot.settings import Settings
+from locales import _
 
 log = logging.getLogger(__name__)
 LOG_FORMAT = "%(asctime)s %(levelname)-7s %(name)s: %(message)s"
@@ -99,8 +100,14 @@ def run_bot(settings: Settings) -> None:
             except OSError as exc:
                 # Binding the webhook server: the port is taken or the address is not ours.
                 raise StartupError(
-                    f"cannot listen on {settings.webhook_listen}:{settings.webhook_port} for the "
-                    f"webhook ({exc.strerror or exc}); check WEBHOOK_LISTEN/WEBHOOK_PORT"
+                    _(
+                        "không nghe được webhook tại {listen}:{port} ({error}); kiểm tra "
+                        "WEBHOOK_LISTEN/WEBHOOK_PORT"
+                    ).format(
+                        listen=settings.webhook_listen,
+                        port=settings.webhook_port,
+                        error=exc.strerror or exc,
+                    )
                 ) from exc
         else:
             log.info("polling %s", settings.telegram_api_base_url)
@@ -109,7 +116,9 @@ def run_bot(settings: Settings) -> None:
         # At start-up: one readable line instead of a traceback.
         raise StartupError(
             redact(
-                f"cannot use the Bot API at {settings.telegram_api_base_url}: {exc}",
+                _("không dùng được Bot API tại {url}: {error}").format(
+                    url=settings.telegram_api_base_url, error=exc
+                ),
                 _secrets(settings),
             )
         ) from exc

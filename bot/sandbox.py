@@ -21,6 +21,7 @@ from pydantic import SecretStr
 from bot.app import StartupError
 from bot.run import configure_logging, run_bot
 from bot.settings import Settings
+from locales import _
 
 #: The token the sandbox's emulator accepts (a made-up one; the numeric part is the bot's id).
 SANDBOX_TOKEN = "123456789:AAEmulatorTokenForOfflineTestsOnly0000"
@@ -49,6 +50,20 @@ def _port_open(host: str, port: int) -> bool:
         return False
 
 
+#: The line ``run_sandbox`` prints once the bot and then the emulator have stopped.
+GOODBYE = "Đã dừng bot và trình giả lập. Tạm biệt! / Bot and emulator stopped. Goodbye!"
+
+
+def stop_emulator(proc: subprocess.Popen[bytes]) -> None:
+    """Stop the emulator process (SIGTERM, then SIGKILL after 5 s)."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
 def start_emulator(settings: Settings) -> subprocess.Popen[bytes]:
     """Start ``python -m emulator`` in the background and wait until it accepts connections.
 
@@ -57,25 +72,39 @@ def start_emulator(settings: Settings) -> subprocess.Popen[bytes]:
     host, port = settings.sandbox_host, settings.sandbox_port
     if _port_open(host, port):
         raise StartupError(
-            f"port {port} on {host} is already in use (another sandbox?); stop it or set SANDBOX_PORT"
+            _(
+                "cổng {port} trên {host} đang được dùng (một sandbox khác?); dừng nó hoặc đặt "
+                "SANDBOX_PORT"
+            ).format(port=port, host=host)
         )
     command = [
         sys.executable, "-m", "emulator", "--host", host, "--port", str(port),
         "--token", SANDBOX_TOKEN, "--bot-username", settings.bot_username,
     ]  # fmt: skip
-    # The emulator's own log is noise for a person trying the bot: keep only its errors.
-    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    # The emulator's own log is noise for a person trying the bot: keep only its errors. Its own
+    # session keeps the terminal's Ctrl-C (SIGINT to the whole foreground process group) away from
+    # it: the bot stops polling first, then ``run_sandbox`` stops the emulator; otherwise the
+    # emulator died first and the bot's last getUpdates calls logged tracebacks.
+    proc = subprocess.Popen(
+        command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True
+    )
     deadline = time.monotonic() + EMULATOR_START_TIMEOUT
-    while not _port_open(host, port):
-        if proc.poll() is not None:
-            err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
-            raise StartupError(f"the emulator exited at start-up:\n{err.strip()}")
-        if time.monotonic() > deadline:
-            proc.terminate()
-            raise StartupError(
-                f"the emulator did not open {host}:{port} within {EMULATOR_START_TIMEOUT:.0f} s"
-            )
-        time.sleep(0.1)
+    try:
+        while not _port_open(host, port):
+            if proc.poll() is not None:
+                err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
+                raise StartupError(_("trình giả lập dừng ngay khi khởi động:") + "\n" + err.strip())
+            if time.monotonic() > deadline:
+                raise StartupError(
+                    _("trình giả lập không mở {host}:{port} trong {seconds} giây").format(
+                        host=host, port=port, seconds=f"{EMULATOR_START_TIMEOUT:.0f}"
+                    )
+                )
+            time.sleep(0.1)
+    except BaseException:
+        # Ctrl-C while waiting included: in its own session the emulator would outlive us.
+        stop_emulator(proc)
+        raise
     return proc
 
 
@@ -113,18 +142,18 @@ def banner(settings: Settings) -> str:
 
 
 def run_sandbox(settings: Settings) -> None:
-    """Run the emulator and the bot until Ctrl-C (blocking); the emulator stops with the bot."""
+    """Run the emulator and the bot until Ctrl-C (blocking): the bot stops first (PTB handles
+    SIGINT/SIGTERM and ends polling), then the emulator, then one goodbye line on stderr."""
     configure_logging(settings.log_level)
     proc = start_emulator(settings)
     try:
         print(banner(settings), file=sys.stderr, flush=True)
         run_bot(sandbox_settings(settings))
+    except KeyboardInterrupt:
+        pass  # Ctrl-C before PTB installed its signal handlers (while building the bot)
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop_emulator(proc)
+    print(GOODBYE, file=sys.stderr, flush=True)
 
 
 def run_or_sandbox(settings: Settings) -> None:

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from locales import _
 from scheduler.rules import ReminderRules
 
 #: Where the embedded SQLite database lives by default (relative to the working directory).
@@ -117,14 +118,14 @@ class Settings(BaseSettings):
     @classmethod
     def _days_before_not_negative(cls, value: list[int]) -> list[int]:
         if any(day < 0 for day in value):
-            raise ValueError("days before a deadline are 0 (its morning) or more")
+            raise ValueError(_("số ngày trước hạn phải từ 0 (sáng ngày đến hạn) trở lên"))
         return value
 
     @field_validator("reminder_overdue_working_days")
     @classmethod
     def _overdue_days_positive(cls, value: list[int]) -> list[int]:
         if any(day < 1 for day in value):
-            raise ValueError("overdue reminders fall on the 1st working day after or later")
+            raise ValueError(_("nhắc quá hạn rơi vào ngày làm việc thứ 1 sau hạn trở đi"))
         return value
 
     @field_validator("log_level")
@@ -133,7 +134,11 @@ class Settings(BaseSettings):
         # logging.basicConfig would raise "Unknown level" at start-up, as a traceback.
         level = value.strip().upper()
         if level not in LOG_LEVELS:
-            raise ValueError(f"unknown log level {value!r} (one of {', '.join(LOG_LEVELS)})")
+            raise ValueError(
+                _("mức log “{value}” không rõ (một trong: {levels})").format(
+                    value=value, levels=", ".join(LOG_LEVELS)
+                )
+            )
         return level
 
     @field_validator("timezone")
@@ -142,7 +147,7 @@ class Settings(BaseSettings):
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError(f"unknown time zone {value!r}") from exc
+            raise ValueError(_("múi giờ “{value}” không rõ").format(value=value)) from exc
         return value
 
     @field_validator("campaign_end")
@@ -150,7 +155,7 @@ class Settings(BaseSettings):
     def _end_after_start(cls, value: date, info) -> date:  # type: ignore[no-untyped-def]
         start = info.data.get("campaign_start")
         if start is not None and value <= start:
-            raise ValueError("campaign_end must be after campaign_start")
+            raise ValueError(_("campaign_end phải sau campaign_start"))
         return value
 
     @property

@@ -39,7 +39,9 @@ class Screen:
     """One message of the dialog: HTML ``text`` and rows of buttons, for dialog ``(token, step)``.
 
     ``notice`` is the short text a button press is answered with (None: a silent answer).
-    ``stored_version`` is set when this step stored a reply.
+    ``stored_version`` is set when this step stored a reply. ``replaces``: the new HTML text of the
+    message whose button led here, when it must change (the summary, once confirmed, no longer
+    says it is unconfirmed); None: that message only loses its buttons.
     """
 
     text: str
@@ -48,6 +50,7 @@ class Screen:
     step: int = 0
     notice: str | None = None
     stored_version: int | None = None
+    replaces: str | None = None
 
 
 @dataclass(frozen=True)
@@ -142,10 +145,14 @@ def summary(
     period: ReportingPeriod | str,
     tz: ZoneInfo,
     corrects_at: datetime | None,
+    confirmed_version: int | None = None,
 ) -> str:
     """The summary shown before Xác nhận (every part, user texts escaped). ``period`` is the
-    period, or its plain-text label (an ad hoc request's carries its subject)."""
-    lines = [_("<b>Xem lại báo cáo</b>"), task_header(draft)]
+    period, or its plain-text label (an ad hoc request's carries its subject). With
+    ``confirmed_version``, the same summary once that version was stored (what the message then
+    says instead of asking for Xác nhận)."""
+    title = _("<b>Xem lại báo cáo</b>") if confirmed_version is None else _("<b>Báo cáo đã gửi</b>")
+    lines = [title, task_header(draft)]
     if draft.occurrence and draft.deadlines:
         due = date.fromisoformat(draft.deadlines[draft.occurrence - 1])
         lines.append(
@@ -174,5 +181,10 @@ def summary(
                 version=draft.corrects_version, when=moment(corrects_at, tz)
             )
         )
-    lines.append(_("Báo cáo chỉ được ghi nhận khi bạn bấm <b>Xác nhận</b>."))
+    if confirmed_version is None:
+        lines.append(_("Báo cáo chỉ được ghi nhận khi bạn bấm <b>Xác nhận</b>."))
+    else:
+        lines.append(
+            _("✅ Đã xác nhận, ghi nhận là phiên bản {version}.").format(version=confirmed_version)
+        )
     return "\n".join(lines)

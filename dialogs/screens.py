@@ -257,7 +257,11 @@ async def _correction_text(
 
 
 async def _summary(
-    session: AsyncSession, contact: AnyContact, draft: Draft, cfg: DialogConfig
+    session: AsyncSession,
+    contact: AnyContact,
+    draft: Draft,
+    cfg: DialogConfig,
+    confirmed_version: int | None = None,
 ) -> str:
     corrects_at = None
     if draft.corrects_version is not None:
@@ -266,4 +270,11 @@ async def _summary(
             for version in report.versions:
                 if version.version == draft.corrects_version:
                     corrects_at = store.as_utc(version.confirmed_at)
-    return summary(draft, period_name(draft, cfg), cfg.tz, corrects_at)
+    return summary(draft, period_name(draft, cfg), cfg.tz, corrects_at, confirmed_version)
+
+
+async def confirmed_summary(
+    session: AsyncSession, contact: AnyContact, draft: Draft, cfg: DialogConfig, version: int
+) -> str:
+    """The summary as it reads once ``version`` of the reply was stored."""
+    return await _summary(session, contact, draft, cfg, confirmed_version=version)

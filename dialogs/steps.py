@@ -216,7 +216,15 @@ async def confirm(
         period=html.escape(screens.period_name(draft, cfg)),
         version=version.version,
     )
-    return Screen(text=text, token=row.token, step=row.step, stored_version=version.version)
+    # The summary message keeps its content but no longer asks for Xác nhận.
+    replaces = await screens.confirmed_summary(session, contact, draft, cfg, version.version)
+    return Screen(
+        text=text,
+        token=row.token,
+        step=row.step,
+        stored_version=version.version,
+        replaces=replaces,
+    )
 
 
 def cancel(row: DialogState) -> Screen:

@@ -105,7 +105,10 @@ async def _show_on_press(update: Update, context: BotContext, result: Screen | N
                 result.text, parse_mode=ParseMode.HTML, reply_markup=keyboard(result)
             )
             return
-        await message.edit_reply_markup(reply_markup=None)
+        if result.replaces is not None:
+            await message.edit_text(result.replaces, parse_mode=ParseMode.HTML, reply_markup=None)
+        else:
+            await message.edit_reply_markup(reply_markup=None)
     except BadRequest as exc:
         if "not modified" not in exc.message.lower():
             raise

@@ -30,7 +30,13 @@ from handlers.menu import roles_for
 from locales import _
 from models.plan import Plan
 from reports.adhoc import compile_request_summary
-from reports.choices import adhoc_request_text, button_label, parse_period_text, period_choices
+from reports.choices import (
+    PeriodOutsideCampaign,
+    adhoc_request_text,
+    button_label,
+    parse_period_text,
+    period_choices,
+)
 from reports.compile import compile_summary
 from reports.html import render_chunks
 from reports.outputs import build_files
@@ -122,8 +128,16 @@ async def ask_report(update: Update, context: BotContext, actor: Actor) -> None:
         await _send_report(update, context, request.period, start, end, request)
         return
     if typed:
+        today = context.now().astimezone(context.settings.tz).date()
         try:
-            period = parse_period_text(typed, campaign_start=start, campaign_end=end)
+            period = parse_period_text(typed, campaign_start=start, campaign_end=end, today=today)
+        except PeriodOutsideCampaign as exc:
+            await message.reply_text(
+                html.escape(str(exc)),
+                parse_mode=ParseMode.HTML,
+                reply_markup=await _period_keyboard(context, start, end),
+            )
+            return
         except PeriodError:
             await message.reply_text(
                 _("Không đọc được kỳ báo cáo “{text}”.").format(text=html.escape(typed))

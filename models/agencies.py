@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from locales import _
 from models.plan import Agency, AgencyAlias
 from models.text import fold, match_key
 
@@ -61,10 +62,12 @@ async def upsert_agencies(
     for number, row in enumerate(rows, start=1):
         name = " ".join(row.name.split())
         if not name:
-            raise ValueError(f"row {number}: the name is empty")
+            raise ValueError(_("dòng {number}: tên trống").format(number=number))
         if row.kind not in KINDS:
             raise ValueError(
-                f"row {number} ({name}): unknown kind {row.kind!r}; use one of {', '.join(KINDS)}"
+                _("dòng {number} ({name}): loại “{kind}” không rõ; dùng một trong: {kinds}").format(
+                    number=number, name=name, kind=row.kind, kinds=", ".join(KINDS)
+                )
             )
         found = by_key.get(match_key(name))
         changed = False

@@ -14,6 +14,8 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from locales import _
+
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
 
@@ -30,15 +32,18 @@ def normalize_url(url: str | URL) -> URL:
     try:
         parsed = make_url(url) if isinstance(url, str) else url
     except Exception as exc:  # sqlalchemy.exc.ArgumentError
-        raise DatabaseUrlError(f"cannot read DATABASE_URL {str(url)!r}: {exc}") from exc
+        raise DatabaseUrlError(
+            _("không đọc được DATABASE_URL “{url}”: {error}").format(url=str(url), error=exc)
+        ) from exc
     backend = parsed.get_backend_name()
     if backend == "sqlite":
         return parsed.set(drivername="sqlite+aiosqlite")
     if backend in ("postgresql", "postgres"):
         return parsed.set(drivername="postgresql+asyncpg")
     raise DatabaseUrlError(
-        f"DATABASE_URL {parsed.render_as_string(hide_password=True)!r}: only sqlite:/// and "
-        "postgresql:// are supported"
+        _("DATABASE_URL “{url}”: chỉ hỗ trợ sqlite:/// và postgresql://").format(
+            url=parsed.render_as_string(hide_password=True)
+        )
     )
 
 

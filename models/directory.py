@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from locales import _
 from models.access import AccessError, create_invite, get_contact, grant_role
 from models.people import Contact, Invite, Role
 from models.plan import Agency, LeaderPosition
@@ -57,7 +58,9 @@ async def revoke_contact(
     """
     contact = await get_contact(session, plan_id, telegram_user_id)
     if contact is None:
-        raise AccessError(f"no active contact with Telegram id {telegram_user_id}")
+        raise AccessError(
+            _("không có cán bộ đang hoạt động nào có mã Telegram {id}").format(id=telegram_user_id)
+        )
     contact.revoked_at = now
     await session.flush()
     return contact
@@ -93,9 +96,13 @@ async def transfer_agency(
     if to_telegram_user_id is not None:
         new_contact = await get_contact(session, plan_id, to_telegram_user_id)
         if new_contact is None:
-            raise AccessError(f"no active contact with Telegram id {to_telegram_user_id}")
+            raise AccessError(
+                _("không có cán bộ đang hoạt động nào có mã Telegram {id}").format(
+                    id=to_telegram_user_id
+                )
+            )
         if new_contact.agency_id not in (None, agency_id):
-            raise AccessError("that person already acts for another agency")
+            raise AccessError(_("người này đang là đầu mối của một cơ quan khác"))
     revoked = [
         c
         for c in await list_contacts(session, plan_id, agency_id=agency_id)
@@ -125,7 +132,11 @@ async def get_agency(session: AsyncSession, plan_id: int, agency_id: int) -> Age
     """The agency ``agency_id`` of the plan; raises ``AccessError`` when absent."""
     agency = await session.get(Agency, agency_id)
     if agency is None or agency.plan_id != plan_id:
-        raise AccessError(f"no agency {agency_id} in plan {plan_id}")
+        raise AccessError(
+            _("không có cơ quan {agency} trong kế hoạch {plan}").format(
+                agency=agency_id, plan=plan_id
+            )
+        )
     return agency
 
 
@@ -152,8 +163,12 @@ async def find_leader_position(session: AsyncSession, plan_id: int, title: str) 
     for position in positions:
         if fold(position.title) == wanted:
             return position
-    known = "; ".join(p.title for p in positions) or "none"
-    raise AccessError(f"no leader position {title!r} (the plan has: {known})")
+    known = "; ".join(p.title for p in positions) or _("không có")
+    raise AccessError(
+        _("không có chức danh lãnh đạo “{title}” (Kế hoạch có: {known})").format(
+            title=title, known=known
+        )
+    )
 
 
 async def find_agency_by_name(session: AsyncSession, plan_id: int, name: str) -> Agency:
@@ -174,5 +189,5 @@ async def find_agency_by_name(session: AsyncSession, plan_id: int, name: str) ->
             .limit(5)
         )
     ).all()
-    hint = f" (did you mean: {'; '.join(near)}?)" if near else ""
-    raise AccessError(f"no agency named {name!r}{hint}")
+    hint = _(" (có phải: {names}?)").format(names="; ".join(near)) if near else ""
+    raise AccessError(_("không có cơ quan tên “{name}”").format(name=name) + hint)

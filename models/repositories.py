@@ -6,6 +6,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from locales import _
 from models.plan import Agency, AgencyAlias, Plan
 from models.text import fold, match_key
 
@@ -24,16 +25,20 @@ async def get_plan(session: AsyncSession, key: str | None = None) -> Plan:
         plan = await session.scalar(select(Plan).where(Plan.key == key))
         if plan is None:
             keys = (await session.scalars(select(Plan.key).order_by(Plan.key))).all()
-            known = ", ".join(keys) or "none"
-            raise PlanLookupError(f"no plan with key {key!r} (plans in the database: {known})")
+            known = ", ".join(keys) or _("không có")
+            raise PlanLookupError(
+                _(
+                    "không có kế hoạch mã “{key}” (các kế hoạch trong cơ sở dữ liệu: {known})"
+                ).format(key=key, known=known)
+            )
         return plan
     plans = (await session.scalars(select(Plan).order_by(Plan.key).limit(2))).all()
     if not plans:
         raise PlanLookupError(
-            "the database holds no plan yet: run `python -m bot plan import FILE`"
+            _("cơ sở dữ liệu chưa có kế hoạch nào: hãy chạy `python -m bot plan import TỆP`")
         )
     if len(plans) > 1:
-        raise PlanLookupError("the database holds several plans: name one with --plan KEY")
+        raise PlanLookupError(_("cơ sở dữ liệu có nhiều kế hoạch: hãy chọn một bằng --plan MÃ"))
     return plans[0]
 
 

@@ -6,14 +6,22 @@ Typed forms are read after NFC normalization, lower-casing and removing diacriti
 2026`` · ``nam 2026`` · ``so ket`` · ``tong ket`` · ``tu 01/11/2026 den 20/11/2026`` · and the
 identifiers of DOMAIN.md (``2026-11``, ``2026-Q4``, ``2026-H1``, ``2026``, ``soket``, ``tongket``).
 An ad hoc request is typed ``dot xuat 7`` or ``adhoc:7`` (``adhoc_request_text``).
+
+Without a year (``thang 11``, ``quy 4``, ``6 thang dau nam``), given today's local date: the most
+recent such period whose data range has started (on 29/11/2026 "tháng 11" is 2026-11 and "tháng
+12" is 2026-12, in progress since 15/11; on 10/11/2026 "tháng 12" is 2025-12). Such a period
+outside the campaign (ending on or before its start, or starting after its end) is refused with
+``PeriodOutsideCampaign``, whose message says so in Vietnamese.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from datetime import date
 
+from locales import _
 from reports.summary import fmt_date, period_label
 from scheduler.periods import (
     CUTOFF_DAY,
@@ -30,6 +38,42 @@ from scheduler.periods import (
 )
 
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
+
+
+class PeriodOutsideCampaign(PeriodError):
+    """A period typed without a year resolved to one outside the campaign; the message is the
+    Vietnamese text to show."""
+
+
+def _latest_started(
+    make: Callable[[int], ReportingPeriod],
+    today: date | None,
+    campaign_start: date,
+    campaign_end: date,
+) -> ReportingPeriod:
+    """``make(year)`` for the latest year whose period has started by ``today`` (its data range
+    begins on or before it). Raises ``PeriodError`` without ``today`` and
+    ``PeriodOutsideCampaign`` when that period lies outside the campaign."""
+    if today is None:
+        raise PeriodError(_("thiếu năm"))
+    period = next(
+        p for p in (make(y) for y in (today.year + 1, today.year, today.year - 1))
+        if p.start <= today
+    )  # fmt: skip
+    if period.end <= campaign_start or period.start > campaign_end:
+        raise PeriodOutsideCampaign(
+            _(
+                "{period} không thuộc thời gian Chiến dịch ({start}–{end}). Gõ kèm năm, ví dụ "
+                "/baocao thang 11/2026, hoặc chọn một kỳ dưới đây."
+            ).format(
+                period=button_label(period),
+                start=fmt_date(campaign_start),
+                end=fmt_date(campaign_end),
+            )
+        )
+    return period
+
+
 _DATE = r"(\d{1,2})/(\d{1,2})/(\d{4})"
 
 
@@ -40,20 +84,32 @@ def fold(text: str) -> str:
     return re.sub(r"\s+", " ", plain)
 
 
-def parse_period_text(text: str, *, campaign_start: date, campaign_end: date) -> ReportingPeriod:
-    """The period a person typed (forms in the module docstring); raises ``PeriodError``."""
+def parse_period_text(
+    text: str, *, campaign_start: date, campaign_end: date, today: date | None = None
+) -> ReportingPeriod:
+    """The period a person typed (forms in the module docstring); ``today`` (local date) gives
+    the forms without a year their meaning. Raises ``PeriodError`` (``PeriodOutsideCampaign`` for
+    a year-less form that falls outside the campaign)."""
     folded = fold(text)
+    window = (today, campaign_start, campaign_end)
     try:
-        if m := re.fullmatch(r"(?:thang|t) ?(\d{1,2})[/-](\d{4})", folded):
+        if m := re.fullmatch(r"(?:thang|t) ?(\d{1,2})(?:[/-](\d{4}))?", folded):
             month = int(m[1])
             if not 1 <= month <= 12:
-                raise PeriodError(f"no month {month}")
+                raise PeriodError(_("không có tháng {month}").format(month=month))
+            if m[2] is None:
+                return _latest_started(lambda y: monthly(y, month), *window)
             return monthly(int(m[2]), month)
-        if m := re.fullmatch(r"quy ?([1-4]|iv|iii|ii|i) ?[/-] ?(\d{4})", folded):
+        if m := re.fullmatch(r"quy ?([1-4]|iv|iii|ii|i)(?: ?[/-] ?(\d{4}))?", folded):
             quarter = int(m[1]) if m[1].isdigit() else _ROMAN[m[1]]
+            if m[2] is None:
+                return _latest_started(lambda y: quarterly(y, quarter), *window)
             return quarterly(int(m[2]), quarter)
-        if m := re.fullmatch(r"6 thang (dau|cuoi)(?: nam)? (\d{4})", folded):
-            return half_yearly(int(m[2]), 1 if m[1] == "dau" else 2)
+        if m := re.fullmatch(r"6 thang (dau|cuoi)(?: nam)?(?: (\d{4}))?", folded):
+            half = 1 if m[1] == "dau" else 2
+            if m[2] is None:
+                return _latest_started(lambda y: half_yearly(y, half), *window)
+            return half_yearly(int(m[2]), half)
         if m := re.fullmatch(r"nam (\d{4})", folded):
             return yearly(int(m[1]))
         if folded.replace(" ", "") in ("soket", "tongket"):
@@ -64,6 +120,8 @@ def parse_period_text(text: str, *, campaign_start: date, campaign_end: date) ->
             first = date(int(m[3]), int(m[2]), int(m[1]))
             last = date(int(m[6]), int(m[5]), int(m[4]))
             return adhoc(first, last)
+    except PeriodError:
+        raise
     except ValueError as exc:  # an impossible date such as 31/02
         raise PeriodError(str(exc)) from exc
     return parse_period_id(text, campaign_start=campaign_start, campaign_end=campaign_end)

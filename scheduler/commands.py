@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from locales import _
 from models.plan import Task, TaskSchedule
 from models.reminders import CalendarOverride
 
@@ -23,7 +24,7 @@ class UnknownTaskError(CommandError):
     """No live task with that code in the plan; ``code`` is what was asked for."""
 
     def __init__(self, code: str) -> None:
-        super().__init__(f"no task {code!r} in the plan")
+        super().__init__(_("Không có nhiệm vụ «{code}» trong Kế hoạch.").format(code=code))
         self.code = code
 
 
@@ -32,8 +33,10 @@ class NotOnEventError(CommandError):
 
     def __init__(self, code: str, timeline: str) -> None:
         super().__init__(
-            f"task {code} is not on-event (its timeline: {timeline!r}); only on-event "
-            "tasks are activated"
+            # The same catalog entry as /kichhoat's reply (plain text here, HTML-escaped there).
+            _(
+                "Nhiệm vụ {code} không phải nhiệm vụ thực hiện khi có sự kiện (thời gian: «{timeline}»). Chỉ kích hoạt được các nhiệm vụ «khi có…»."
+            ).format(code=code, timeline=timeline)
         )
         self.code = code
         self.timeline = timeline

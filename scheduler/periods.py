@@ -24,6 +24,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from locales import _
 from scheduler.calendar import WorkingCalendar
 
 #: Default due-date offset: the 2nd working day after the cut-off (a plan setting).
@@ -111,7 +112,7 @@ def monthly(year: int, month: int) -> ReportingPeriod:
 def quarterly(year: int, quarter: int) -> ReportingPeriod:
     """Quarter ``quarter`` (1–4) of ``year``: 15th of the month before it → 14th of its last month."""
     if not 1 <= quarter <= 4:
-        raise PeriodError(f"quarter must be 1–4, not {quarter}")
+        raise PeriodError(_("quý phải từ 1 đến 4, không phải {quarter}").format(quarter=quarter))
     first_month = 3 * quarter - 2
     return ReportingPeriod(
         end=_cutoff(year, first_month + 2),
@@ -137,7 +138,7 @@ def half_yearly(year: int, half: int) -> ReportingPeriod:
             id=f"{year:04d}-H2",
             kind=PeriodKind.HALF_YEARLY,
         )
-    raise PeriodError(f"half must be 1 or 2, not {half}")
+    raise PeriodError(_("nửa năm phải là 1 hoặc 2, không phải {half}").format(half=half))
 
 
 def yearly(year: int) -> ReportingPeriod:
@@ -153,7 +154,11 @@ def yearly(year: int) -> ReportingPeriod:
 def adhoc(start: date, end: date) -> ReportingPeriod:
     """An ad-hoc (đột xuất) range, inclusive. Raises ``PeriodError`` when ``end`` < ``start``."""
     if end < start:
-        raise PeriodError(f"the range ends ({end}) before it starts ({start})")
+        raise PeriodError(
+            _("khoảng thời gian kết thúc ({end}) trước khi bắt đầu ({start})").format(
+                end=end.strftime("%d/%m/%Y"), start=start.strftime("%d/%m/%Y")
+            )
+        )
     return ReportingPeriod(
         end=end,
         start=start,
@@ -214,7 +219,9 @@ def parse_period_id(period_id: str, *, campaign_start: date, campaign_end: date)
     if m := _MONTH.match(text):
         year, month = int(m[1]), int(m[2])
         if not 1 <= month <= 12:
-            raise PeriodError(f"no month {month} in {period_id!r}")
+            raise PeriodError(
+                _("không có tháng {month} (trong “{period}”)").format(month=month, period=period_id)
+            )
         return monthly(year, month)
     if m := _QUARTER.match(text):
         return quarterly(int(m[1]), int(m[2]))
@@ -226,16 +233,19 @@ def parse_period_id(period_id: str, *, campaign_start: date, campaign_end: date)
         return adhoc(date.fromisoformat(m[1]), date.fromisoformat(m[2]))
     if adhoc_request_id(text) is not None:
         raise PeriodError(
-            f"{period_id!r} names an ad hoc request: its dates are stored with the request "
-            "(scheduler.adhoc.request_period)"
+            _(
+                "“{period}” là một yêu cầu báo cáo đột xuất: thời gian của nó được lưu cùng yêu cầu"
+            ).format(period=period_id)
         )
     if text.lower() == "soket":
         return soket(campaign_start)
     if text.lower() == "tongket":
         return tongket(campaign_start, campaign_end)
     raise PeriodError(
-        f"unknown period {period_id!r}: expected 2026-11, 2026-Q4, 2026-H1, 2026, soket, tongket "
-        "adhoc:YYYY-MM-DD:YYYY-MM-DD or adhoc:<request id>"
+        _(
+            "không hiểu kỳ báo cáo “{period}”: dùng 2026-11, 2026-Q4, 2026-H1, 2026, soket, "
+            "tongket, adhoc:YYYY-MM-DD:YYYY-MM-DD hoặc adhoc:<số yêu cầu>"
+        ).format(period=period_id)
     )
 
 

@@ -16,11 +16,23 @@ from collections.abc import Sequence
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from locales import N_, _
 from scheduler.planner import Reminder
 from scheduler.rules import KIND_ORDER, ReminderKind
 from scheduler.snapshot import PlanSnapshot
 
 LEADER_SEPARATOR = "; "
+
+#: Vietnamese names of the reminder kinds in the preview's text lines (JSON keeps the values).
+KIND_LABELS = {
+    ReminderKind.DEADLINE: N_("sắp đến hạn"),
+    ReminderKind.OVERDUE: N_("quá hạn"),
+    ReminderKind.ESCALATION: N_("đôn đốc"),
+    ReminderKind.FYI: N_("để biết"),
+    ReminderKind.PERIOD: N_("báo cáo định kỳ"),
+    ReminderKind.STATUS_CHECK: N_("xác nhận tình trạng"),
+    ReminderKind.ADHOC: N_("báo cáo đột xuất"),
+}
 
 
 def preview_entries(
@@ -71,3 +83,20 @@ def preview_entries(
         groups.values(),
         key=lambda e: (e["agency"], KIND_ORDER[ReminderKind(e["kind"])], e["period"] or ""),
     )
+
+
+def preview_lines(entries: Sequence[dict[str, Any]]) -> list[str]:
+    """The text form of ``preview_entries``: one Vietnamese line per entry, ``agency: kind
+    [period] → leader: tasks (Telegram ids)``, or one line saying nothing is due."""
+    if not entries:
+        return [_("không có gì cần gửi vào thời điểm này")]
+    lines = []
+    for entry in entries:
+        ids = ", ".join(str(c["telegram_id"]) for c in entry["contacts"])
+        contacts = ids or _("chưa có cán bộ đầu mối")
+        tasks = ", ".join(entry["tasks"]) or "-"
+        period = f" [{entry['period']}]" if entry["period"] else ""
+        leader = f" → {entry['leader']}" if entry.get("leader") else ""
+        kind = _(KIND_LABELS[ReminderKind(entry["kind"])])
+        lines.append(f"{entry['agency']}: {kind}{period}{leader}: {tasks} ({contacts})")
+    return lines

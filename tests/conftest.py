@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import socket
+import threading
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -76,3 +77,27 @@ def db_url(request: pytest.FixtureRequest) -> str:
     if request.param == "sqlite":
         return str(request.getfixturevalue("sqlite_url"))
     return str(request.getfixturevalue("pg_url"))
+
+
+#: aiosqlite runs each connection in a thread of this name; one still alive after a test (and its
+#: event loop) ended is a connection nobody closed — an engine not disposed. Left to the garbage
+#: collector, it was closed later from that dead loop's thread, and pytest blamed whichever test
+#: was running then (PytestUnhandledThreadExceptionWarning).
+AIOSQLITE_THREAD = "_connection_worker_thread"
+
+
+def _aiosqlite_threads() -> set[threading.Thread]:
+    return {t for t in threading.enumerate() if AIOSQLITE_THREAD in t.name and t.is_alive()}
+
+
+@pytest.fixture(autouse=True)
+def no_open_sqlite_connection() -> Iterator[None]:
+    """Fail the test that leaves an aiosqlite connection open (its engine not disposed)."""
+    before = _aiosqlite_threads()
+    yield
+    leaked = _aiosqlite_threads() - before
+    for thread in leaked:
+        thread.join(timeout=2.0)  # a closed connection's thread ends right after close()
+    still = [t.name for t in leaked if t.is_alive()]
+    if still:
+        pytest.fail(f"aiosqlite connection(s) left open (dispose the engine): {still}")

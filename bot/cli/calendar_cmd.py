@@ -6,7 +6,8 @@ from datetime import date
 
 import typer
 
-from bot.cli.common import PlanOption, database, fail, get_settings, run
+from bot.cli.common import PlanOption, database, fail, get_settings, run, weekday_short
+from locales import _
 from models.repositories import PlanLookupError, get_plan
 from scheduler.calendar import WorkingCalendar
 from scheduler.commands import calendar_overrides, set_calendar_day
@@ -20,7 +21,7 @@ def _day(text: str) -> date:
             return parse(text)
         except ValueError:
             continue
-    fail(f"{text!r} is not a date (2026-11-27 or 27/11/2026)")
+    fail(_("“{text}” không phải là ngày (2026-11-27 hoặc 27/11/2026)").format(text=text))
 
 
 def _dmy(text: str) -> date:
@@ -41,8 +42,12 @@ def _set(day_text: str, working: bool, note: str, plan: str | None) -> None:
             await set_calendar_day(session, plan_row.id, day, working=working, note=note)
 
     run(body)
-    what = "a working day" if working else "a day off"
-    typer.echo(f"{day.strftime('%d/%m/%Y')} ({day.strftime('%a')}) is now {what}")
+    message = (
+        _("{day} ({weekday}) nay là ngày làm việc")
+        if working
+        else _("{day} ({weekday}) nay là ngày nghỉ")
+    )
+    typer.echo(message.format(day=day.strftime("%d/%m/%Y"), weekday=weekday_short(day)))
 
 
 @app.command("add-holiday")
@@ -91,7 +96,7 @@ def list_days(
     notes = {day: note for day, _working, note in overrides}
     calendar = WorkingCalendar({day: working for day, working, _note in overrides})
     for day, name in calendar.days_off(first, last):
-        working = "làm việc" if calendar.is_working_day(day) else "nghỉ"
+        working = _("làm việc") if calendar.is_working_day(day) else _("nghỉ")
         mark = " *" if day in notes else ""
         extra = f" — {notes[day]}" if notes.get(day) else ""
-        typer.echo(f"{day.strftime('%a %d/%m/%Y')}  {working:8}  {name}{extra}{mark}")
+        typer.echo(f"{weekday_short(day)} {day:%d/%m/%Y}  {working:8}  {name}{extra}{mark}")

@@ -39,7 +39,8 @@ def db_upgrade(revision: str = typer.Argument("head")) -> None:
     settings = get_settings()
     url = settings.database_url
     migrating(url, lambda: migrate.upgrade(url, revision))
-    typer.echo(f"database at revision {migrating(url, lambda: migrate.current_revision(url))}")
+    revision_now = migrating(url, lambda: migrate.current_revision(url))
+    typer.echo(_("cơ sở dữ liệu ở phiên bản {revision}").format(revision=revision_now))
 
 
 @db_app.command("downgrade")
@@ -48,7 +49,8 @@ def db_downgrade(revision: str = typer.Argument(...)) -> None:
     settings = get_settings()
     url = settings.database_url
     migrating(url, lambda: migrate.downgrade(url, revision))
-    typer.echo(f"database at revision {migrating(url, lambda: migrate.current_revision(url))}")
+    revision_now = migrating(url, lambda: migrate.current_revision(url))
+    typer.echo(_("cơ sở dữ liệu ở phiên bản {revision}").format(revision=revision_now))
 
 
 @db_app.command("current")
@@ -57,7 +59,11 @@ def db_current() -> None:
     settings = get_settings()
     url = settings.database_url
     current = migrating(url, lambda: migrate.current_revision(url))
-    typer.echo(f"database: {current}; code: {migrate.head_revision()}")
+    typer.echo(
+        _("cơ sở dữ liệu: {current}; mã nguồn: {head}").format(
+            current=current, head=migrate.head_revision()
+        )
+    )
 
 
 SetupOnlyOption = typer.Option(

@@ -11,6 +11,7 @@ import typer
 from sqlalchemy import select
 
 from bot.cli.common import PlanOption, database, fail, get_settings, run
+from locales import N_, _
 from models import access, directory
 from models.reminders import OutboxMessage, OutboxStatus
 from models.repositories import get_plan
@@ -18,6 +19,15 @@ from scheduler import claims, controls
 
 outbox_app = typer.Typer(help="The outbox: reminders due, sent, failed.", no_args_is_help=True)
 adhoc_app = typer.Typer(help="Ad-hoc report requests (báo cáo đột xuất).", no_args_is_help=True)
+
+#: Vietnamese labels of the outbox statuses (the status values stay: ``--status`` takes them).
+STATUS_LABELS = {
+    OutboxStatus.PENDING: N_("chờ gửi"),
+    OutboxStatus.SENDING: N_("đang gửi"),
+    OutboxStatus.SENT: N_("đã gửi"),
+    OutboxStatus.FAILED: N_("lỗi"),
+    OutboxStatus.RETRY: N_("gửi lại"),
+}
 
 StatusOption = typer.Option([], "--status", help="Only rows in this status (repeatable).")
 DueOption = typer.Option(..., "--due", formats=["%Y-%m-%d"], help="Due date YYYY-MM-DD.")
@@ -67,7 +77,7 @@ def outbox_list(
                 )
             )
         return
-    typer.echo("  ".join(f"{s}: {n}" for s, n in counts.items()))
+    typer.echo("  ".join(f"{_(STATUS_LABELS[s])} ({s}): {n}" for s, n in counts.items()))
     for row in rows:
         when = row.sent_at or row.scheduled_at
         typer.echo(
@@ -111,13 +121,13 @@ def _set_paused(paused: bool, plan: str | None) -> bool:
 def reminders_pause(plan: str | None = PlanOption) -> None:
     """Stop sending reminders (they stay in the outbox) until ``reminders resume``."""
     was = _set_paused(True, plan)
-    typer.echo("reminders were already paused" if was else "reminders paused")
+    typer.echo(_("nhắc việc đã tạm dừng từ trước") if was else _("đã tạm dừng nhắc việc"))
 
 
 def reminders_resume(plan: str | None = PlanOption) -> None:
     """Send reminders again."""
     was = _set_paused(False, plan)
-    typer.echo("reminders resumed" if was else "reminders were not paused")
+    typer.echo(_("đã tiếp tục nhắc việc") if was else _("nhắc việc không bị tạm dừng"))
 
 
 @adhoc_app.command("create")
@@ -130,7 +140,7 @@ def adhoc_create(
 ) -> None:
     """Ask agencies for an ad-hoc report; it goes out at the next sending time."""
     if bool(agency) == all_agencies:
-        fail("give --agency NAME (one or more) or --all")
+        fail(_("hãy cho --agency TÊN (một hoặc nhiều) hoặc --all"))
     settings = get_settings()
     due_day: date = due.date()
 
@@ -155,8 +165,12 @@ def adhoc_create(
 
     request_id, names = run(body)
     typer.echo(
-        f"ad-hoc request {request_id}: {subject!r} due {due_day:%d/%m/%Y} to "
-        + (", ".join(names) if names else "every agency")
+        _("yêu cầu báo cáo đột xuất {id}: “{subject}”, hạn {due}, gửi {to}").format(
+            id=request_id,
+            subject=subject,
+            due=f"{due_day:%d/%m/%Y}",
+            to=", ".join(names) if names else _("mọi cơ quan"),
+        )
     )
 
 

@@ -16,6 +16,7 @@ from bot.agency_file import AgencyFileError, read_agency_file
 from bot.cli import agency_cmd
 from bot.cli.common import PlanOption, database, fail, get_settings, run
 from bot.settings import Settings
+from locales import _
 from models import access, directory
 from models.access import AccessError
 from models.agencies import upsert_agencies
@@ -49,7 +50,8 @@ def link(settings: Settings, code: str) -> str:
 
 def _describe(settings: Settings, target: str, invite: Invite) -> str:
     expires = invite.expires_at.astimezone(settings.tz).strftime("%d/%m/%Y %H:%M")
-    return f"{target}\t{invite.code}\t{link(settings, invite.code)}\t(expires {expires})"
+    until = _("(hết hạn {expires})").format(expires=expires)
+    return f"{target}\t{invite.code}\t{link(settings, invite.code)}\t{until}"
 
 
 def invite(
@@ -64,12 +66,17 @@ def invite(
     """Print single-use invite codes with their deep links (no Telegram connection needed)."""
     settings = get_settings()
     if sum(x is not None and x is not False for x in (agency, leader, all_agencies or None)) > 1:
-        fail("give one of --agency, --leader, --all-agencies")
+        fail(_("chỉ cho một trong --agency, --leader, --all-agencies"))
     if (all_agencies or leader is not None) and role is not InviteRole.contact:
         # These make contact / leader codes: a --role here would be silently ignored.
-        fail(f"--role {role.value} goes with --agency (or alone), not with --all-agencies/--leader")
+        fail(
+            _(
+                "--role {role} đi với --agency (hoặc một mình), không đi với "
+                "--all-agencies/--leader"
+            ).format(role=role.value)
+        )
     if agency is None and leader is None and not all_agencies and role is InviteRole.contact:
-        fail("a contact invite needs --agency NAME (or --all-agencies)")
+        fail(_("mã mời cán bộ đầu mối cần --agency TÊN (hoặc --all-agencies)"))
     now = datetime.now(UTC)
     ttl = timedelta(days=settings.invite_ttl_days)
 
@@ -103,7 +110,7 @@ def invite(
                         leader_position_id=pos.id,
                     )
                     return [_describe(settings, pos.title, inv)]
-                target = "(no agency)"
+                target = _("(không thuộc cơ quan)")
                 agency_id = None
                 if agency is not None:
                     found = await directory.find_agency_by_name(session, plan_row.id, agency)
@@ -147,7 +154,7 @@ def contacts_list(
                 last = (
                     c.last_active_at.astimezone(settings.tz).strftime("%d/%m/%Y %H:%M")
                     if c.last_active_at
-                    else "never"
+                    else _("chưa bao giờ")
                 )
                 where = (
                     c.agency.name
@@ -155,11 +162,12 @@ def contacts_list(
                     else (c.leader_position.title if c.leader_position else "-")
                 )
                 roles = ",".join(sorted(r.role.value for r in c.roles))
-                state = " REVOKED" if c.revoked_at else ""
+                state = " " + _("ĐÃ THU HỒI") if c.revoked_at else ""
+                active = _("hoạt động gần nhất {last}").format(last=last)
                 out.append(
-                    f"{c.telegram_user_id}\t{c.full_name}\t@{c.username or '-'}\t{where}\t{roles}\tlast active {last}{state}"
+                    f"{c.telegram_user_id}\t{c.full_name}\t@{c.username or '-'}\t{where}\t{roles}\t{active}{state}"
                 )
-            return out or ["no contacts bound yet"]
+            return out or [_("chưa có cán bộ nào liên kết")]
 
     for line in run(body):
         typer.echo(line)
@@ -182,7 +190,7 @@ def contacts_revoke(
                 )
             except (AccessError, PlanLookupError) as exc:
                 fail(str(exc))
-            return f"revoked {contact.full_name} ({user_id})"
+            return _("đã thu hồi {name} ({id})").format(name=contact.full_name, id=user_id)
 
     typer.echo(run(body))
 
@@ -215,9 +223,16 @@ def contacts_transfer(
                 )
             except (AccessError, PlanLookupError) as exc:
                 fail(str(exc))
-            out = [f"revoked {c.full_name} ({c.telegram_user_id})" for c in result.revoked]
+            out = [
+                _("đã thu hồi {name} ({id})").format(name=c.full_name, id=c.telegram_user_id)
+                for c in result.revoked
+            ]
             if result.new_contact is not None:
-                out.append(f"{found.name} is now handled by {result.new_contact.full_name} ({to})")
+                out.append(
+                    _("{agency} nay do {name} ({id}) phụ trách").format(
+                        agency=found.name, name=result.new_contact.full_name, id=to
+                    )
+                )
             if result.invite is not None:
                 out.append(_describe(settings, found.name, result.invite))
             return out
@@ -244,7 +259,11 @@ def agency_import(
                 result = await upsert_agencies(session, plan_row.id, rows)
             except (ValueError, PlanLookupError) as exc:
                 fail(f"{file}: {exc}")
-            return f"{len(result.created)} created, {len(result.updated)} updated, {len(result.unchanged)} unchanged"
+            return _("{created} thêm mới, {updated} cập nhật, {unchanged} không đổi").format(
+                created=len(result.created),
+                updated=len(result.updated),
+                unchanged=len(result.unchanged),
+            )
 
     typer.echo(run(body))
 

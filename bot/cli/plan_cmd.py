@@ -213,7 +213,11 @@ def set_cmd(
 
     if key not in KNOWN:
         # A typo ("reminder_offset_days") would be stored and silently never read.
-        fail(f"unknown setting {key!r}; known: {', '.join(KNOWN)}")
+        fail(
+            _("không có thiết lập “{key}”; các thiết lập: {known}").format(
+                key=key, known=", ".join(KNOWN)
+            )
+        )
     settings = get_settings()
 
     async def _go() -> Any:

@@ -9,9 +9,10 @@ import typer
 
 from bot.cli.common import PlanOption, database, fail, get_settings, run
 from bot.settings import reminder_rules
+from locales import _
 from models.repositories import PlanLookupError, get_plan
 from scheduler.planner import plan_reminders
-from scheduler.preview import preview_entries
+from scheduler.preview import preview_entries, preview_lines
 from scheduler.snapshot import load_snapshot
 
 app = typer.Typer(no_args_is_help=True)
@@ -35,7 +36,11 @@ def preview(
     try:
         moment = datetime.fromisoformat(at)
     except ValueError:
-        fail(f"--at {at!r} is not an ISO-8601 date-time (e.g. 2026-11-27T08:00+07:00)")
+        fail(
+            _("--at “{at}” không phải ngày giờ ISO-8601 (ví dụ 2026-11-27T08:00+07:00)").format(
+                at=at
+            )
+        )
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=settings.tz)
     rules = reminder_rules(settings)
@@ -53,11 +58,5 @@ def preview(
     if as_json:
         typer.echo(json.dumps(entries, ensure_ascii=False, indent=2))
         return
-    if not entries:
-        typer.echo("nothing to send at this moment")
-    for entry in entries:
-        contacts = ", ".join(str(c["telegram_id"]) for c in entry["contacts"]) or "no contact"  # type: ignore[attr-defined]
-        tasks = ", ".join(entry["tasks"]) or "-"  # type: ignore[arg-type]
-        period = f" [{entry['period']}]" if entry["period"] else ""
-        leader = f" → {entry['leader']}" if entry.get("leader") else ""
-        typer.echo(f"{entry['agency']}: {entry['kind']}{period}{leader}: {tasks} ({contacts})")
+    for line in preview_lines(entries):
+        typer.echo(line)

@@ -17,6 +17,7 @@ from typing import Annotated
 import typer
 
 from bot.cli.common import PlanOption, database, fail, get_settings, run
+from locales import _
 from models.repositories import PlanLookupError, get_plan
 from reports.adhoc import compile_request_summary
 from reports.compile import compile_summary
@@ -43,7 +44,7 @@ def _date(text: str) -> date:
             return date(year, month, day)
         return date.fromisoformat(text)
     except ValueError:
-        fail(f"cannot read the date {text!r}: use YYYY-MM-DD or DD/MM/YYYY")
+        fail(_("không đọc được ngày “{text}”: dùng YYYY-MM-DD hoặc DD/MM/YYYY").format(text=text))
 
 
 def resolve_period(
@@ -57,7 +58,7 @@ def resolve_period(
             return adhoc(_date(date_from), _date(date_to))
     except PeriodError as exc:
         fail(str(exc))
-    fail("give either --period ID or both --from DATE and --to DATE")
+    fail(_("hãy cho --period KỲ, hoặc cả --from NGÀY và --to NGÀY"))
 
 
 def plain_text(html_text: str) -> str:
@@ -101,7 +102,11 @@ def report(
             if request_id is not None and not (date_from or date_to):
                 request = await get_request(session, plan.id, request_id, settings.tz)
                 if request is None:
-                    fail(f"no ad hoc request {request_id} in plan {plan.key!r}")
+                    fail(
+                        _(
+                            "không có yêu cầu báo cáo đột xuất số {id} trong kế hoạch “{plan}”"
+                        ).format(id=request_id, plan=plan.key)
+                    )
                 summary = await compile_request_summary(
                     session, plan, request, now=now, campaign_start=start, tz=settings.tz
                 )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from bot.cli.common import fail, get_settings
+from locales import _
 
 UserOption = typer.Option(..., "--user", help="Your Telegram user id in the sandbox (any number).")
 NameOption = typer.Option(None, "--name", help="Your display name (default: Người dùng ID).")
@@ -26,8 +27,11 @@ def run() -> None:
     settings = get_settings()
     if settings.telegram_bot_token is None:
         fail(
-            "TELEGRAM_BOT_TOKEN is not set. Set it (and TELEGRAM_API_BASE_URL for a self-hosted "
-            "Bot API server), or run `make run` / `python -m bot up` for the offline sandbox."
+            _(
+                "chưa đặt TELEGRAM_BOT_TOKEN. Hãy đặt nó (và TELEGRAM_API_BASE_URL nếu dùng máy "
+                "chủ Bot API riêng), hoặc chạy `make run` / `python -m bot up` để dùng sandbox "
+                "ngoại tuyến."
+            )
         )
     try:
         run_bot(settings)

@@ -8,6 +8,7 @@ import typer
 
 from bot.cli.calendar_cmd import _day
 from bot.cli.common import PlanOption, database, fail, get_settings, run
+from locales import _
 from models.repositories import PlanLookupError, get_plan
 from scheduler.commands import Activation, CommandError, activate_task
 
@@ -35,6 +36,9 @@ def activate(
 
     activation = run(body)
     typer.echo(
-        f"task {activation.code} ({activation.on_event}) activated, due "
-        f"{activation.due.strftime('%d/%m/%Y')}"
+        _("đã kích hoạt nhiệm vụ {code} ({on_event}), hạn {due}").format(
+            code=activation.code,
+            on_event=activation.on_event,
+            due=activation.due.strftime("%d/%m/%Y"),
+        )
     )

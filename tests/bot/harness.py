@@ -10,9 +10,11 @@ import os
 import socket
 import subprocess
 import sys
+import time
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from pydantic import SecretStr
@@ -133,6 +135,19 @@ def run_bot_process(
         text=True,
         timeout=60,
     )
+
+
+def wait_for_text(path: Path, text: str, proc: subprocess.Popen[Any], timeout: float) -> str:
+    """The content of ``path`` once it contains ``text`` (a child's log file); fails the test when
+    ``proc`` exits first or ``timeout`` real seconds pass."""
+    deadline = time.monotonic() + timeout
+    while True:
+        content = path.read_text(encoding="utf-8", errors="replace") if path.exists() else ""
+        if text in content:
+            return content
+        if proc.poll() is not None or time.monotonic() > deadline:
+            raise AssertionError(f"{text!r} never appeared; the log so far:\n{content}")
+        time.sleep(0.1)
 
 
 @contextmanager

@@ -56,7 +56,7 @@ def test_invite_by_folded_name_prints_code_and_link(db: str) -> None:
     name, code, link, expires = result.output.strip().split("\t")
     assert name == "Sở Nội vụ [contact]"
     assert link == f"https://t.me/thu_bot?start={code}"
-    assert re.fullmatch(r"\(expires \d\d/\d\d/\d{4} \d\d:\d\d\)", expires)
+    assert re.fullmatch(r"\(hết hạn \d\d/\d\d/\d{4} \d\d:\d\d\)", expires)
     rows = _query(db, select(Invite.code, Invite.role))
     assert [(r.code, r.role.value) for r in rows] == [(code, "contact")]
 
@@ -75,7 +75,7 @@ def test_invite_by_alias_leader_and_all(db: str) -> None:
 def test_invite_refusals(db: str) -> None:
     unknown = runner.invoke(app, ["invite", "--agency", "Sở Tài chính"])
     assert unknown.exit_code == 1
-    assert "no agency named 'Sở Tài chính'" in unknown.output
+    assert unknown.output == "lỗi: không có cơ quan tên “Sở Tài chính”\n"
     missing = runner.invoke(app, ["invite"])
     assert missing.exit_code == 1 and "--agency" in missing.output
 
@@ -101,15 +101,16 @@ def test_contacts_list_revoke_transfer(db: str) -> None:
     # 02:00 UTC is 09:00 in Hà Tĩnh (UTC+7).
     assert (
         listed.output.strip()
-        == "42\tLê Thị Hoa\t@-\tSở Y tế\tcontact\tlast active 07/04/2026 09:00"
+        == "42\tLê Thị Hoa\t@-\tSở Y tế\tcontact\thoạt động gần nhất 07/04/2026 09:00"
     )
     moved = runner.invoke(app, ["contacts", "transfer", "--agency", "so y te"])
     lines = moved.output.strip().splitlines()
-    assert lines[0] == "revoked Lê Thị Hoa (42)"
+    assert lines[0] == "đã thu hồi Lê Thị Hoa (42)"
     assert lines[1].startswith("Sở Y tế\t")
-    assert runner.invoke(app, ["contacts", "list"]).output.strip() == "no contacts bound yet"
+    assert runner.invoke(app, ["contacts", "list"]).output.strip() == "chưa có cán bộ nào liên kết"
     again = runner.invoke(app, ["contacts", "revoke", "42"])
-    assert again.exit_code == 1 and "no active contact" in again.output
+    assert again.exit_code == 1
+    assert again.output == "lỗi: không có cán bộ đang hoạt động nào có mã Telegram 42\n"
 
 
 def test_agency_import_csv_then_xlsx_updates(db: str, tmp_path: Path) -> None:
@@ -122,7 +123,7 @@ def test_agency_import_csv_then_xlsx_updates(db: str, tmp_path: Path) -> None:
         encoding="utf-8",
     )
     first = runner.invoke(app, ["agency", "import", str(csv_file)])
-    assert first.output.strip() == "2 created, 1 updated, 0 unchanged"
+    assert first.output.strip() == "2 thêm mới, 1 cập nhật, 0 không đổi"
     book = Workbook()
     sheet = book.active
     assert sheet is not None
@@ -132,7 +133,7 @@ def test_agency_import_csv_then_xlsx_updates(db: str, tmp_path: Path) -> None:
     xlsx = tmp_path / "xa.xlsx"
     book.save(xlsx)
     second = runner.invoke(app, ["agency", "import", str(xlsx)])
-    assert second.output.strip() == "0 created, 0 updated, 2 unchanged"
+    assert second.output.strip() == "0 thêm mới, 0 cập nhật, 2 không đổi"
     names = [r.name for r in _query(db, select(Agency.name).order_by(Agency.name))]
     assert names == [
         "Bộ Chỉ huy Quân sự tỉnh",
@@ -146,4 +147,8 @@ def test_agency_import_csv_then_xlsx_updates(db: str, tmp_path: Path) -> None:
     bad = tmp_path / "bad.csv"
     bad.write_text("name,aliases,kind\nUBND xã X,,village\n", encoding="utf-8")
     refused = runner.invoke(app, ["agency", "import", str(bad)])
-    assert refused.exit_code == 1 and "unknown kind 'village'" in refused.output
+    assert refused.exit_code == 1
+    assert refused.output == (
+        f"lỗi: {bad}: dòng 1 (UBND xã X): loại “village” không rõ; dùng một trong: "
+        "agency, commune, ward, other\n"
+    )

@@ -4,14 +4,21 @@ emulator process (started for real on a free port, asked ``getMe`` through the B
 from __future__ import annotations
 
 import json
+import os
+import signal
+import socket
+import subprocess
+import sys
 import urllib.request
+from pathlib import Path
 
 import pytest
 
 from bot.app import StartupError, file_base_url
-from bot.sandbox import SANDBOX_TOKEN, banner, sandbox_settings, start_emulator
+from bot.sandbox import GOODBYE, SANDBOX_TOKEN, banner, sandbox_settings, start_emulator
 from bot.settings import Settings
-from tests.bot.harness import free_port
+from tests.bot.harness import free_port, wait_for_text
+from tests.conftest import ROOT
 
 
 def test_sandbox_settings_point_at_the_emulator() -> None:
@@ -42,8 +49,48 @@ def test_emulator_process_starts_and_answers() -> None:
         with urllib.request.urlopen(url, timeout=5) as response:
             me = json.load(response)
         assert me["ok"] is True and me["result"]["username"] == "thu_bot"
-        with pytest.raises(StartupError, match="already in use"):
+        with pytest.raises(StartupError, match="đang được dùng"):
             start_emulator(settings)
     finally:
         proc.terminate()
         proc.wait(timeout=5)
+
+
+def test_ctrl_c_stops_the_bot_then_the_emulator_cleanly(tmp_path: Path) -> None:
+    """``python -m bot up`` (the sandbox) in its own process group, interrupted as a terminal's
+    Ctrl-C does it (SIGINT to the whole group): exit 0, no traceback, the goodbye line, the
+    emulator's port closed."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "TELEGRAM_BOT_TOKEN": "",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'sandbox.db'}",
+        "SANDBOX_PORT": str(port),
+        "LOG_LEVEL": "INFO",
+    }
+    err_path = tmp_path / "stderr.txt"
+    with err_path.open("wb") as err:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "bot", "up"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=err,
+            start_new_session=True,  # a process group of its own, like a terminal's job
+        )
+        try:
+            wait_for_text(err_path, "Application started", proc, timeout=90)
+            os.killpg(proc.pid, signal.SIGINT)
+            code = proc.wait(timeout=30)
+        finally:
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+    stderr = err_path.read_text(encoding="utf-8")
+    assert code == 0, stderr
+    assert "Traceback" not in stderr
+    assert "NetworkError" not in stderr
+    assert stderr.rstrip().endswith(GOODBYE)
+    assert GOODBYE == "Đã dừng bot và trình giả lập. Tạm biệt! / Bot and emulator stopped. Goodbye!"
+    with pytest.raises(OSError):
+        socket.create_connection(("127.0.0.1", port), timeout=0.5).close()

@@ -88,10 +88,12 @@ def test_run_refuses_a_missing_token_and_a_bad_setting(tmp_path: Path) -> None:
     env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}", "TELEGRAM_BOT_TOKEN": ""}
     no_token = CliRunner().invoke(app, ["run"], env=env)
     assert no_token.exit_code == 1
-    assert "TELEGRAM_BOT_TOKEN is not set" in no_token.stderr
+    assert no_token.stderr.startswith("lỗi: chưa đặt TELEGRAM_BOT_TOKEN. Hãy đặt nó")
     bad = CliRunner().invoke(app, ["run"], env={**env, "INVITE_TTL_DAYS": "0"})
     assert bad.exit_code == 1
-    assert "INVITE_TTL_DAYS: Input should be greater than or equal to 1" in bad.stderr
+    assert bad.stderr == (
+        "lỗi: thiết lập không hợp lệ:\n  INVITE_TTL_DAYS: phải lớn hơn hoặc bằng 1\n"
+    )
 
 
 def test_run_fails_fast_on_an_empty_database_or_a_refused_token(
@@ -105,9 +107,12 @@ def test_run_fails_fast_on_an_empty_database_or_a_refused_token(
         {"DATABASE_URL": url, "TELEGRAM_BOT_TOKEN": SANDBOX_TOKEN, "TELEGRAM_API_BASE_URL": api}
     )
     assert no_plan.returncode == 1
-    assert "error: the database holds no plan yet" in no_plan.stderr
+    assert (
+        "lỗi: cơ sở dữ liệu chưa có kế hoạch nào: hãy chạy `python -m bot plan import TỆP`"
+        in no_plan.stderr
+    )
     bad_token = _run(
         {"DATABASE_URL": url, "TELEGRAM_BOT_TOKEN": "1:wrong", "TELEGRAM_API_BASE_URL": api}
     )
     assert bad_token.returncode == 1
-    assert f"error: cannot use the Bot API at {api}" in bad_token.stderr
+    assert f"lỗi: không dùng được Bot API tại {api}" in bad_token.stderr

@@ -15,7 +15,14 @@ from emulator.client import TgGroup, TgUser
 from emulator.pytest_plugin import TelegramEmulator
 from scheduler.sender import OutboxSender, SenderConfig, rate_limiter
 from tests.bot.conftest import session_factory  # noqa: F401  (the runtime's fixture, reused)
-from tests.delivery.seed import BASE_USER, OFFICE_GROUP, T0, migrated, seed_plan
+from tests.delivery.seed import BASE_USER, OFFICE_GROUP, T0, dispose_engines, migrated, seed_plan
+
+
+@pytest_asyncio.fixture(autouse=True)
+async def _dispose_seed_engines() -> AsyncIterator[None]:
+    """The engines ``seed.migrated`` made, disposed in the test's own event loop."""
+    yield
+    await dispose_engines()
 
 
 class FixedClock:

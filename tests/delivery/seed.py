@@ -10,7 +10,7 @@ import asyncio
 from datetime import UTC, datetime
 
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from models import migrate
 from models.db import create_engine, create_session_factory
@@ -24,10 +24,24 @@ OFFICE_GROUP = -100_500_000_001
 T0 = datetime(2026, 11, 30, 1, 0, tzinfo=UTC)
 
 
+#: Engines ``migrated`` made during the running test; ``dispose_engines`` (an autouse fixture of
+#: ``tests/delivery/conftest.py``) disposes them before the test's event loop closes.
+ENGINES: list[AsyncEngine] = []
+
+
 async def migrated(url: str) -> async_sessionmaker[AsyncSession]:
-    """Upgrade ``url`` to the newest schema; a session factory on it (engine left to the GC)."""
+    """Upgrade ``url`` to the newest schema; a session factory on it (its engine is disposed at
+    the end of the test, see ``ENGINES``)."""
     await asyncio.to_thread(migrate.upgrade, url, "head")
-    return create_session_factory(create_engine(url))
+    engine = create_engine(url)
+    ENGINES.append(engine)
+    return create_session_factory(engine)
+
+
+async def dispose_engines() -> None:
+    """Dispose every engine in ``ENGINES`` (and forget them)."""
+    while ENGINES:
+        await ENGINES.pop().dispose()
 
 
 async def seed_plan(

@@ -35,17 +35,20 @@ async def test_outbox_list_pause_resume_and_adhoc(world: World, monkeypatch) -> 
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     # Two reminders (one sent, one failed: blocked) and the notice to the office's group (sent).
-    assert lines[0] == "pending: 0  sending: 0  sent: 2  failed: 1  retry: 0"
+    assert lines[0] == (
+        "chờ gửi (pending): 0  đang gửi (sending): 0  đã gửi (sent): 2  lỗi (failed): 1  "
+        "gửi lại (retry): 0"
+    )
     assert len(lines) == 4
     assert "failed   deadline" in lines[2] or "failed   deadline" in lines[3]
     assert "[blocked: Forbidden: bot was blocked by the user]" in result.output
 
     result = await _cli(world, monkeypatch, "reminders", "pause")
-    assert (result.exit_code, result.output) == (0, "reminders paused\n")
+    assert (result.exit_code, result.output) == (0, "đã tạm dừng nhắc việc\n")
     await add_reminders(world.sf, world.plan_id, users(1, start=5), tag="5a")
     assert (await world.sender().drain()).messages == 0  # paused: nothing goes out
     result = await _cli(world, monkeypatch, "reminders", "resume")
-    assert (result.exit_code, result.output) == (0, "reminders resumed\n")
+    assert (result.exit_code, result.output) == (0, "đã tiếp tục nhắc việc\n")
     assert (await world.sender().drain()).messages == 1
 
     result = await _cli(
@@ -63,7 +66,7 @@ async def test_outbox_list_pause_resume_and_adhoc(world: World, monkeypatch) -> 
     )
     assert result.exit_code == 0, result.output
     assert result.output == (
-        "ad-hoc request 1: 'Kết quả tháng 12' due 15/12/2026 to UBND xã 3, UBND xã 4\n"
+        "yêu cầu báo cáo đột xuất 1: “Kết quả tháng 12”, hạn 15/12/2026, gửi UBND xã 3, UBND xã 4\n"
     )
     async with world.sf() as session:
         [request] = (await session.scalars(select(AdhocRequest))).all()
@@ -71,7 +74,7 @@ async def test_outbox_list_pause_resume_and_adhoc(world: World, monkeypatch) -> 
     assert (request.subject, request.all_agencies, len(agencies)) == ("Kết quả tháng 12", False, 2)
     result = await _cli(world, monkeypatch, "adhoc", "create", "X", "--due", "2026-12-15")
     assert result.exit_code == 1
-    assert "give --agency NAME (one or more) or --all" in result.output
+    assert result.output == "lỗi: hãy cho --agency TÊN (một hoặc nhiều) hoặc --all\n"
 
 
 async def test_scheduler_fires_only_tick_and_sender_with_explicit_misfire(world: World) -> None:

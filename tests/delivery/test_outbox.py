@@ -91,7 +91,8 @@ async def test_two_claimers_at_once_never_share_a_row(db_url: str) -> None:
     plan_id = await seed_plan(sf, 60)
     await add_reminders(sf, plan_id, users(60), per_chat=2)
     # Two engines = two independent connection pools, as two processes would have.
-    factories = [create_session_factory(create_engine(db_url)) for _ in range(2)]
+    engines = [create_engine(db_url) for _ in range(2)]
+    factories = [create_session_factory(engine) for engine in engines]
 
     async def claimer(factory) -> list[int]:  # type: ignore[no-untyped-def]
         got: list[int] = []
@@ -103,7 +104,11 @@ async def test_two_claimers_at_once_never_share_a_row(db_url: str) -> None:
             got.extend(r.id for r in rows)
             await asyncio.sleep(0)
 
-    a, b = await asyncio.gather(*(claimer(f) for f in factories))
+    try:
+        a, b = await asyncio.gather(*(claimer(f) for f in factories))
+    finally:
+        for engine in engines:
+            await engine.dispose()
     assert set(a).isdisjoint(b)
     assert len(a) + len(b) == 120
     assert {r.attempts for r in await _rows(sf)} == {1}

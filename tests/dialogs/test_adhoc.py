@@ -130,7 +130,7 @@ async def test_period_ids_keep_every_form() -> None:
     ).id == ("adhoc:2026-11-01:2026-11-20")
     for form in ("2026-11", "2026-Q4", "2026-H1", "2026", "soket", "tongket"):
         assert parse_period_id(form, campaign_start=START, campaign_end=end).id == form
-    with pytest.raises(PeriodError, match="names an ad hoc request"):
+    with pytest.raises(PeriodError, match="là một yêu cầu báo cáo đột xuất"):
         parse_period_id("adhoc:7", campaign_start=START, campaign_end=end)
 
 

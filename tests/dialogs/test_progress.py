@@ -109,6 +109,14 @@ async def test_full_reply_is_stored_only_on_confirmation(
         "(phiên bản 1). Cảm ơn bạn!"
     )
     assert done.rows == ()
+    # The summary message is edited: same content, no longer "only counted when confirmed".
+    assert done.replaces == "\n".join(
+        [
+            "<b>Báo cáo đã gửi</b>",
+            *summary.text.splitlines()[1:-1],
+            "✅ Đã xác nhận, ghi nhận là phiên bản 1.",
+        ]
+    )
     [report] = await reports(session_factory)
     assert (report.period, report.occurrence, report.status) == (
         "2026-11",

@@ -99,6 +99,14 @@ async def test_full_reply_text_shown_verbatim_stored_nfc_double_tap_once(
         "✅ Đã ghi nhận báo cáo nhiệm vụ 5a, kỳ tháng 11/2026 (15/10/2026–14/11/2026) "
         "(phiên bản 1). Cảm ơn bạn!"
     )
+    # The summary message itself no longer says the report counts only once confirmed.
+    [edit] = [e for e in entries if e["kind"] == "edit"]
+    assert edit["message"]["message_id"] == message_id
+    assert "reply_markup" not in edit["message"]
+    assert edit["message"]["text"] == summary.replace("Xem lại báo cáo", "Báo cáo đã gửi").replace(
+        "Báo cáo chỉ được ghi nhận khi bạn bấm Xác nhận.",
+        "✅ Đã xác nhận, ghi nhận là phiên bản 1.",
+    )
     assert answers(entries) == ["", "Báo cáo này đã được ghi nhận."]
     [report] = await all_reports(session_factory)
     [version] = report.versions

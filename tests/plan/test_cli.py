@@ -98,7 +98,7 @@ def test_bad_import_exits_nonzero_and_writes_nothing(
     code, _, err = invoke(["plan", "import", str(bad)], env)
     assert code != 0 and message in err
     code, _, err = invoke(["plan", "show"], env)
-    assert code != 0 and "holds no plan" in err  # nothing was written
+    assert code != 0 and "cơ sở dữ liệu chưa có kế hoạch nào" in err  # nothing was written
 
 
 def test_import_show_reimport(env: dict[str, str]) -> None:
@@ -204,6 +204,9 @@ def test_two_plans_need_plan_option(env: dict[str, str]) -> None:
     code, out, _ = invoke(["plan", "import", str(PLAN_DOCX), "--key", "thu-nghiem"], env)
     assert code == 0 and "Đã tạo kế hoạch “thu-nghiem”." in out
     code, _, err = invoke(["plan", "show"], env)
-    assert code == 1 and "--plan KEY" in err
+    assert (code, err) == (
+        1,
+        "lỗi: cơ sở dữ liệu có nhiều kế hoạch: hãy chọn một bằng --plan MÃ\n",
+    )
     code, out, _ = invoke(["plan", "show", "--plan", "thu-nghiem"], env)
     assert code == 0 and "Kế hoạch thu-nghiem — Hà Tĩnh — 23 nhiệm vụ" in out

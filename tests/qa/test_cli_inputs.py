@@ -35,7 +35,7 @@ def db(sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
 def test_plan_set_refuses_an_unknown_key(db: str) -> None:
     typo = runner.invoke(app, ["plan", "set", "reminder_offset_days", "7,3"])
     assert typo.exit_code == 1
-    assert typo.stderr.startswith("error: unknown setting 'reminder_offset_days'; known: ")
+    assert typo.stderr.startswith("lỗi: không có thiết lập “reminder_offset_days”; các thiết lập: ")
     assert "reminder_offsets_days" in typo.stderr
     assert "reminder_offset_days" not in runner.invoke(app, ["plan", "get"]).output
     ok = runner.invoke(app, ["plan", "set", "reminder_offsets_days", "7,3"])
@@ -50,6 +50,6 @@ def test_invite_refuses_a_role_it_would_ignore(db: str) -> None:
     ):
         result = runner.invoke(app, argv)
         assert result.exit_code == 1
-        assert "not with --all-agencies/--leader" in result.stderr
+        assert "không đi với --all-agencies/--leader" in result.stderr
     assert runner.invoke(app, ["invite", "--all-agencies"]).exit_code == 0
     assert runner.invoke(app, ["invite", "--leader", "truong ban chi dao tinh"]).exit_code == 0

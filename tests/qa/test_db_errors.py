@@ -20,19 +20,19 @@ def test_old_or_missing_schema() -> None:
     for message in ("no such table: plans", "no such column: tasks.kind"):
         text = explain_database_error(URL, _wrapped(OperationalError, message))
         assert text is not None
-        assert text.startswith(f"the database {URL} has no schema or an old one ({message})")
+        assert text.startswith(f"cơ sở dữ liệu {URL} chưa có bảng hoặc bảng đã cũ ({message})")
 
 
 def test_cannot_open_and_cannot_connect() -> None:
     text = explain_database_error(URL, _wrapped(OperationalError, "unable to open database file"))
     assert text == (
-        f"cannot open the database {URL}: unable to open database file "
-        "(does the folder exist and is it writable?)"
+        f"không mở được cơ sở dữ liệu {URL}: unable to open database file "
+        "(thư mục có tồn tại và ghi được không?)"
     )
     refused = ConnectionRefusedError(111, "Connect call failed ('127.0.0.1', 5432)")
     pg = "postgresql://bot:pw@127.0.0.1/chiendich"
     assert explain_database_error(pg, refused) == (
-        "cannot connect to the database postgresql://bot:***@127.0.0.1/chiendich: "
+        "không kết nối được cơ sở dữ liệu postgresql://bot:***@127.0.0.1/chiendich: "
         "[Errno 111] Connect call failed ('127.0.0.1', 5432)"
     )
 

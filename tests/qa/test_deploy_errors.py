@@ -38,7 +38,7 @@ runner = CliRunner()
 def test_cli_on_an_unmigrated_database_says_to_migrate(tmp_path: Path, argv: list[str]) -> None:
     result = runner.invoke(app, argv, env={"DATABASE_URL": f"sqlite:///{tmp_path / 'new.db'}"})
     assert result.exit_code == 1
-    assert "has no schema" in result.stderr
+    assert "chưa có bảng hoặc bảng đã cũ" in result.stderr
     assert "python -m bot up --setup-only" in result.stderr
     assert "Traceback" not in result.output + result.stderr
     assert result.exception is None or isinstance(result.exception, SystemExit)
@@ -48,7 +48,7 @@ def test_cli_on_an_unreachable_postgresql_hides_the_password() -> None:
     url = f"postgresql://bot:s3cretpw@127.0.0.1:{free_port()}/chiendich"
     result = runner.invoke(app, ["contacts", "list"], env={"DATABASE_URL": url})
     assert result.exit_code == 1
-    assert "cannot connect to the database postgresql://bot:***@127.0.0.1" in result.stderr
+    assert "không kết nối được cơ sở dữ liệu postgresql://bot:***@127.0.0.1" in result.stderr
     assert "s3cretpw" not in result.stderr
     assert result.exception is None or isinstance(result.exception, SystemExit)
 
@@ -88,7 +88,7 @@ def test_run_start_up_failures_are_one_line_without_the_token(
         }
     )
     assert unmigrated.returncode == 1
-    assert "has no schema" in unmigrated.stderr
+    assert "chưa có bảng hoặc bảng đã cũ" in unmigrated.stderr
     assert "Traceback" not in unmigrated.stderr
 
     token = "1234:WrongTokenNobodyShouldSeeInLogs"
@@ -100,7 +100,7 @@ def test_run_start_up_failures_are_one_line_without_the_token(
         }
     )
     assert refused.returncode == 1
-    assert f"error: cannot use the Bot API at {api}" in refused.stderr
+    assert f"lỗi: không dùng được Bot API tại {api}" in refused.stderr
     # The token is a secret: journald keeps stderr.
     assert token not in refused.stderr
     assert "Traceback" not in refused.stderr
@@ -131,7 +131,7 @@ def test_run_webhook_on_a_busy_port_says_which_setting(emulator_port: int, tmp_p
             }
         )
     assert result.returncode == 1
-    assert f"error: cannot listen on 127.0.0.1:{port} for the webhook" in result.stderr
+    assert f"lỗi: không nghe được webhook tại 127.0.0.1:{port}" in result.stderr
     assert "WEBHOOK_LISTEN/WEBHOOK_PORT" in result.stderr
     assert "Traceback" not in result.stderr
 
@@ -142,11 +142,11 @@ def test_migrations_on_a_bad_database_are_one_line(argv: list[str], tmp_path: Pa
     not_a_db.write_text("Báo cáo tháng 11\n", encoding="utf-8")
     result = runner.invoke(app, argv, env={"DATABASE_URL": f"sqlite:///{not_a_db}"})
     assert result.exit_code == 1
-    assert result.stderr.startswith(f"error: cannot open the database sqlite:///{not_a_db}: ")
+    assert result.stderr.startswith(f"lỗi: không mở được cơ sở dữ liệu sqlite:///{not_a_db}: ")
     assert "file is not a database" in result.stderr
     assert result.exception is None or isinstance(result.exception, SystemExit)
     url = f"postgresql://bot:s3cretpw@127.0.0.1:{free_port()}/chiendich"
     refused = runner.invoke(app, argv, env={"DATABASE_URL": url})
     assert refused.exit_code == 1
-    assert "cannot connect to the database postgresql://bot:***@127.0.0.1" in refused.stderr
+    assert "không kết nối được cơ sở dữ liệu postgresql://bot:***@127.0.0.1" in refused.stderr
     assert refused.exception is None or isinstance(refused.exception, SystemExit)

@@ -104,7 +104,7 @@ def test_an_unreachable_server_is_a_clear_error() -> None:
     code, out, err = invoke(["plan", "show"], env)
     assert code == 1
     assert "Traceback" not in out + err
-    assert err.startswith("error:")
+    assert err.startswith("lỗi: không kết nối được cơ sở dữ liệu postgresql://postgres@127.0.0.1:1")
 
 
 # -- CLI: --plan on import, campaign settings ------------------------------------------------------

@@ -92,6 +92,16 @@ async def test_baocao_buttons_chunks_documents(
         assert refusal["reply_markup"]["inline_keyboard"][0][0]["text"] == (
             "Tháng 11/2026 (15/10–14/11/2026)"
         )
+        # A month without a year is the latest whose data range has begun (on 23/11/2026,
+        # "tháng 1" is 2026-01, before the campaign): said plainly, with the buttons.
+        await emu.client.send_command(OFFICE, "baocao", "tháng 1")
+        outside = (await emu.client.wait_for(OFFICE.id, total + 7, within=30))[-1]["message"]
+        assert outside["text"] == (
+            "Tháng 1/2026 (15/12/2025–14/01/2026) không thuộc thời gian Chiến dịch "
+            "(14/03/2026–27/07/2027). Gõ kèm năm, ví dụ /baocao thang 11/2026, hoặc chọn một kỳ "
+            "dưới đây."
+        )
+        assert len(outside["reply_markup"]["inline_keyboard"]) == 8
 
         # A leader may ask too (read-only: the report changes nothing).
         await emu.client.start(LEADER, leader)

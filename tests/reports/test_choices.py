@@ -7,7 +7,12 @@ from datetime import date
 
 import pytest
 
-from reports.choices import button_label, parse_period_text, period_choices
+from reports.choices import (
+    PeriodOutsideCampaign,
+    button_label,
+    parse_period_text,
+    period_choices,
+)
 from scheduler.periods import PeriodError
 
 START, END = date(2026, 3, 14), date(2027, 7, 27)
@@ -79,3 +84,43 @@ def test_typed_ad_hoc_requests() -> None:
     assert adhoc_request_text("adhoc:3") == 3
     assert adhoc_request_text("thang 11/2026") is None
     assert adhoc_request_text("adhoc:2026-11-01:2026-11-20") is None
+
+
+@pytest.mark.parametrize(
+    ("today", "text", "period_id"),
+    [
+        (date(2026, 11, 29), "tháng 11", "2026-11"),
+        (date(2026, 11, 29), "Tháng 12", "2026-12"),  # its data range began on 15/11
+        (date(2026, 11, 29), "thang 4", "2026-04"),
+        (date(2026, 11, 29), "quý 4", "2026-Q4"),
+        (date(2026, 11, 29), "Quý IV", "2026-Q4"),
+        (date(2026, 11, 29), "quy 3", "2026-Q3"),
+        (date(2026, 11, 29), "6 tháng đầu năm", "2026-H1"),
+        (date(2026, 12, 14), "tháng 12", "2026-12"),
+        (date(2026, 12, 20), "tháng 1", "2027-01"),  # 15/12/2026–14/01/2027 has begun
+        (date(2027, 2, 1), "quý 1", "2027-Q1"),
+        (date(2027, 2, 1), "tháng 11", "2026-11"),
+    ],
+)
+def test_typed_forms_without_a_year_take_the_latest_started(
+    today: date, text: str, period_id: str
+) -> None:
+    period = parse_period_text(text, campaign_start=START, campaign_end=END, today=today)
+    assert period.id == period_id
+
+
+def test_a_year_less_period_outside_the_campaign_is_refused_with_a_message() -> None:
+    with pytest.raises(PeriodOutsideCampaign) as refused:
+        parse_period_text(
+            "tháng 12", campaign_start=START, campaign_end=END, today=date(2026, 11, 10)
+        )
+    assert str(refused.value) == (
+        "Tháng 12/2025 (15/11–14/12/2025) không thuộc thời gian Chiến dịch (14/03/2026–27/07/2027)."
+        " Gõ kèm năm, ví dụ /baocao thang 11/2026, hoặc chọn một kỳ dưới đây."
+    )
+    # Q1/2026 (15/12/2025–14/03/2026) ends on the campaign's start: before the first period.
+    with pytest.raises(PeriodOutsideCampaign, match=r"^Quý I/2026 \(15/12/2025–14/03/2026\)"):
+        parse_period_text("quý 1", campaign_start=START, campaign_end=END, today=date(2026, 11, 29))
+    # Without today's date a year-less form cannot be read.
+    with pytest.raises(PeriodError):
+        parse_period_text("tháng 11", campaign_start=START, campaign_end=END)

@@ -45,7 +45,7 @@ def test_report_refuses_a_bad_period(
     monkeypatch.setenv("DATABASE_URL", db_url)
     result = CliRunner().invoke(app, ["report", "--period", "2026-13"])
     assert result.exit_code == 1
-    assert "no month 13" in result.output
+    assert result.output == "lỗi: không có tháng 13 (trong “2026-13”)\n"
 
 
 async def _ask_and_answer(factory: async_sessionmaker[AsyncSession]) -> int:
@@ -144,4 +144,4 @@ async def test_report_of_an_ad_hoc_request(
         CliRunner().invoke, app, ["report", "--period", "adhoc:999", "--out", str(out)]
     )
     assert missing.exit_code == 1
-    assert "no ad hoc request 999" in missing.output
+    assert "không có yêu cầu báo cáo đột xuất số 999" in missing.output

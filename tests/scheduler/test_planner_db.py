@@ -172,24 +172,38 @@ def test_cli_preview_calendar_and_activation(plan_db: str, monkeypatch: pytest.M
         "period": None,
     }
 
+    # The same preview as text lines, in Vietnamese.
+    result = runner.invoke(app, ["reminders", "preview", "--at", "2026-11-27T08:00+07:00"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[:2] == [
+        "Bộ Chỉ huy Quân sự tỉnh: sắp đến hạn: 10b (1001)",
+        "Bộ Chỉ huy Quân sự tỉnh: xác nhận tình trạng: "
+        + ", ".join(next(e["tasks"] for e in entries if e["kind"] == "status_check"))
+        + " (1001)",
+    ]
+
     # The standing office makes Fri 27/11 a day off: nothing goes out then; Thu 26/11 gets 10b.
     result = runner.invoke(app, ["calendar", "add-holiday", "27/11/2026", "--note", "Nghỉ bù"])
-    assert result.exit_code == 0, result.output
+    assert (result.exit_code, result.output) == (0, "27/11/2026 (T6) nay là ngày nghỉ\n")
     result = runner.invoke(
         app, ["reminders", "preview", "--at", "2026-11-27T08:00+07:00", "--json"]
     )
     assert json.loads(result.stdout) == []
+    result = runner.invoke(app, ["reminders", "preview", "--at", "2026-11-27T08:00+07:00"])
+    assert result.stdout == "không có gì cần gửi vào thời điểm này\n"
     result = runner.invoke(app, ["calendar", "list", "--from", "2026-11-20", "--to", "2026-11-30"])
     assert result.stdout.splitlines() == [
-        "Tue 24/11/2026  nghỉ      Ngày Văn hóa Việt Nam",
-        "Fri 27/11/2026  nghỉ      Ngày nghỉ do Cơ quan Thường trực thêm — Nghỉ bù *",
+        "T3 24/11/2026  nghỉ      Ngày Văn hóa Việt Nam",
+        "T6 27/11/2026  nghỉ      Ngày nghỉ do Cơ quan Thường trực thêm — Nghỉ bù *",
     ]
     result = runner.invoke(app, ["calendar", "add-workday", "2026-11-28"])
-    assert result.exit_code == 0, result.output
+    assert (result.exit_code, result.output) == (0, "28/11/2026 (T7) nay là ngày làm việc\n")
 
     # 4b is on-event: activated for Mon 8/2/2027, its 7-day reminder is on Mon 1/2/2027.
     result = runner.invoke(app, ["task", "activate", "4b", "--due", "2027-02-08"])
     assert result.exit_code == 0, result.output
+    assert result.output.startswith("đã kích hoạt nhiệm vụ 4b (")
+    assert result.output.endswith("), hạn 08/02/2027\n")
     result = runner.invoke(
         app, ["reminders", "preview", "--at", "2027-02-01T08:00+07:00", "--json"]
     )
@@ -201,7 +215,10 @@ def test_cli_preview_calendar_and_activation(plan_db: str, monkeypatch: pytest.M
     assert ("Sở Nội vụ", "deadline", ["4b"]) in rows
     result = runner.invoke(app, ["task", "activate", "10b", "--due", "2027-02-08"])
     assert result.exit_code == 1
-    assert "not on-event" in result.stderr
+    assert result.stderr == (
+        "lỗi: Nhiệm vụ 10b không phải nhiệm vụ thực hiện khi có sự kiện (thời gian: «»). "
+        "Chỉ kích hoạt được các nhiệm vụ «khi có…».\n"
+    )
     assert date(2027, 2, 8)  # the due date given above
 
 
