@@ -56,10 +56,23 @@ class Result:
     rss_idle_kib: int | None = None
     rss_loaded_kib: int | None = None
     rss_peak_kib: int | None = None
+    #: CPU seconds (user + system, all threads) the bot process spent during the measured phase.
+    cpu_seconds: float = 0.0
 
     @property
     def rate(self) -> float:
         return self.steps / self.seconds
+
+    @property
+    def cpu_ms_per_step(self) -> float:
+        return 1000 * self.cpu_seconds / self.steps
+
+
+def cpu(pid: int) -> float:
+    """CPU seconds (user + system, all threads) a process has used so far (Linux)."""
+    # Fields after the parenthesised command name: utime and stime are the 12th and 13th.
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def rss(pid: int) -> tuple[int, int]:
@@ -230,17 +243,19 @@ async def measure(
         await warm_up(client)
         await asyncio.sleep(1.0)  # let start-up work settle before the idle reading
         idle, _ = rss(proc.pid)
+        cpu_before = cpu(proc.pid)
         began = time.perf_counter()
         if kind == "echo":
             counts = await asyncio.gather(*(echo_person(client, u, rounds) for u in people))
         else:
             counts = await asyncio.gather(*(dialog_person(client, u) for u in people))
         seconds = time.perf_counter() - began
+        cpu_used = cpu(proc.pid) - cpu_before
         loaded, peak = rss(proc.pid)
     finally:
         proc.terminate()
         await proc.wait()
-    return Result(name, sum(counts), seconds, idle, loaded, peak)
+    return Result(name, sum(counts), seconds, idle, loaded, peak, cpu_used)
 
 
 async def main(contacts: int, quick: bool = False) -> list[Result]:
@@ -288,17 +303,22 @@ async def main(contacts: int, quick: bool = False) -> list[Result]:
 def report(results: list[Result], contacts: int) -> str:
     lines = [
         f"{contacts} persons at once; steps = user actions answered by the bot",
-        f"{'bot':38} {'steps':>6} {'seconds':>8} {'steps/s':>8} {'RSS idle':>9} {'loaded':>8} {'peak':>8}",
+        f"{'bot':38} {'steps':>6} {'seconds':>8} {'steps/s':>8} {'CPU ms/step':>11} "
+        f"{'RSS idle':>9} {'loaded':>8} {'peak':>8}",
     ]
     for r in results:
         lines.append(
-            f"{r.name:38} {r.steps:6d} {r.seconds:8.2f} {r.rate:8.1f} "
+            f"{r.name:38} {r.steps:6d} {r.seconds:8.2f} {r.rate:8.1f} {r.cpu_ms_per_step:11.2f} "
             f"{(r.rss_idle_kib or 0) / 1024:7.1f}MB {(r.rss_loaded_kib or 0) / 1024:6.1f}MB "
             f"{(r.rss_peak_kib or 0) / 1024:6.1f}MB"
         )
     by = {r.name: r for r in results}
     bare = by["bare PTB echo bot"]
-    line = f"ratio, no limiter both sides: {by['real bot, no rate limiter'].rate / bare.rate:.2f}× the echo bot"
+    real = by["real bot, no rate limiter"]
+    line = (
+        f"ratio, no limiter both sides: {real.rate / bare.rate:.2f}× the echo bot "
+        f"(CPU per step: {real.cpu_ms_per_step / bare.cpu_ms_per_step:.1f}× the echo bot's)"
+    )
     if "PTB echo bot + AIORateLimiter" in by:
         limited = by["PTB echo bot + AIORateLimiter"]
         built = by["real bot as built (AIORateLimiter)"]

@@ -62,7 +62,7 @@ def log_sql(path: str) -> None:
     from sqlalchemy import event
     from sqlalchemy.engine import Engine
 
-    out = open(path, "a", encoding="utf-8")  # noqa: SIM115  (open for the life of the process)
+    out = open(path, "a", encoding="utf-8")  # open for the life of the process
 
     def record(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
         out.write(" ".join(statement.split()) + "\n")
