@@ -42,6 +42,20 @@ class Actor:
     leader_title: str | None
 
     @classmethod
+    def of_snapshot(cls, contact: access.ContactSnapshot) -> Actor:
+        """The actor of a ``access.contact_snapshot``."""
+        return cls(
+            contact_id=contact.id,
+            telegram_user_id=contact.telegram_user_id,
+            full_name=contact.full_name,
+            roles=contact.roles,
+            agency_id=contact.agency_id,
+            agency_name=contact.agency_name,
+            leader_position_id=contact.leader_position_id,
+            leader_title=contact.leader_title,
+        )
+
+    @classmethod
     def of(cls, contact: Contact) -> Actor:
         """Snapshot of a loaded contact (roles, agency and leader position loaded)."""
         return cls(
@@ -109,19 +123,19 @@ async def check(
     """The role check inside the caller's unit of work: the sender's ``Actor``, or the
     ``Refused`` text to tell them, or None when the update has no sender.
 
-    One SELECT (``access.get_contact`` joins roles, agency and leader position) read fresh from the
-    database on every update — a revoke or a role taken away holds from the very next update —
+    One SELECT (``access.contact_snapshot`` joins roles, agency and leader position) read fresh from
+    the database on every update — a revoke or a role taken away holds from the very next update —
     and, at most once a minute per contact (``access.TOUCH_INTERVAL``), the activity UPDATE.
     Makes no Telegram call: the caller tells the person after its transaction has ended.
     """
     user = update.effective_user
     if user is None:
         return None
-    contact = await access.get_contact(session, context.plan_id, user.id)
+    contact = await access.contact_snapshot(session, context.plan_id, user.id)
     if contact is None:
         return Refused(refusal_unbound())
-    await access.touch(session, contact, context.now())
-    actor = Actor.of(contact)
+    await access.touch_snapshot(session, contact, context.now())
+    actor = Actor.of_snapshot(contact)
     if allowed and not (actor.roles & allowed):
         return Refused(refusal_role())
     if agency_of is not None and not actor.is_office:

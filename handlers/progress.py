@@ -255,10 +255,10 @@ async def _input_contact(
     user = update.effective_user
     if user is None:
         return None
-    contact = await access.get_contact(session, context.plan_id, user.id)
-    if contact is None or contact.agency_id is None or not (access.roles_of(contact) & REPORTERS):
+    contact = await access.contact_snapshot(session, context.plan_id, user.id)
+    if contact is None or contact.agency_id is None or not (contact.roles & REPORTERS):
         return None
-    await access.touch(session, contact, context.now())
+    await access.touch_snapshot(session, contact, context.now())
     return ContactRef(
         id=contact.id,
         plan_id=contact.plan_id,
