@@ -13,6 +13,12 @@ once; the echo bot gets the same number of round trips from the same number of p
 
 Variants: the real bot as built (with PTB's ``AIORateLimiter``, which holds every bot to Telegram's
 ~30 messages/s) and without it (our own cost); the echo bot bare and with the same limiter.
+``--quick`` runs only the two unlimited variants (while iterating).
+
+Besides steps/s, each bot's CPU time per step (user + system, all its threads, from /proc): on a
+shared machine the rate moves with other jobs' load, the CPU a step costs much less.
+Diagnostics of the real bot (``benchmarks/bots.py``): ``BENCH_PROFILE=/tmp/prof`` writes cProfile
+files, ``BENCH_SQL_LOG=/tmp/sql`` every SQL statement and aiosqlite worker-thread hand-off.
 """
 
 from __future__ import annotations

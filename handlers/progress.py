@@ -1,9 +1,8 @@
 """Telegram adapter of the progress dialog (``dialogs.progress``): ``/capnhat``, the ``upd`` buttons,
-and typed text, documents and photos while a dialog is active. Thin: one transaction per update finds
-the contact (the role check), calls the plain step, and the ``Screen`` it returns is rendered after
-the commit. ``/capnhat`` and the buttons run the role check and the step in
-one transaction (``handlers.auth.requires_in_unit``); typed text and files check the sender inside
-their step's transaction (``_input_contact``). Telegram is called only after the commit.
+and typed text, documents and photos while a dialog is active. Thin: one transaction per update
+checks the sender and runs the plain step (``/capnhat`` and the buttons through
+``handlers.auth.requires_in_unit``, typed text and files through ``_input_contact``); the ``Screen``
+it returns is sent after the commit, so no Telegram call happens inside a transaction.
 
 Telegram rules kept here:
 
