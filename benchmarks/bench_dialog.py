@@ -13,6 +13,12 @@ once; the echo bot gets the same number of round trips from the same number of p
 
 Variants: the real bot as built (with PTB's ``AIORateLimiter``, which holds every bot to Telegram's
 ~30 messages/s) and without it (our own cost); the echo bot bare and with the same limiter.
+``--quick`` runs only the two unlimited variants (while iterating).
+
+Besides steps/s, each bot's CPU time per step (user + system, all its threads, from /proc): on a
+shared machine the rate moves with other jobs' load, the CPU a step costs much less.
+Diagnostics of the real bot (``benchmarks/bots.py``): ``BENCH_PROFILE=/tmp/prof`` writes cProfile
+files, ``BENCH_SQL_LOG=/tmp/sql`` every SQL statement and aiosqlite worker-thread hand-off.
 """
 
 from __future__ import annotations
@@ -56,10 +62,23 @@ class Result:
     rss_idle_kib: int | None = None
     rss_loaded_kib: int | None = None
     rss_peak_kib: int | None = None
+    #: CPU seconds (user + system, all threads) the bot process spent during the measured phase.
+    cpu_seconds: float = 0.0
 
     @property
     def rate(self) -> float:
         return self.steps / self.seconds
+
+    @property
+    def cpu_ms_per_step(self) -> float:
+        return 1000 * self.cpu_seconds / self.steps
+
+
+def cpu(pid: int) -> float:
+    """CPU seconds (user + system, all threads) a process has used so far (Linux)."""
+    # Fields after the parenthesised command name: utime and stime are the 12th and 13th.
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def rss(pid: int) -> tuple[int, int]:
@@ -230,20 +249,22 @@ async def measure(
         await warm_up(client)
         await asyncio.sleep(1.0)  # let start-up work settle before the idle reading
         idle, _ = rss(proc.pid)
+        cpu_before = cpu(proc.pid)
         began = time.perf_counter()
         if kind == "echo":
             counts = await asyncio.gather(*(echo_person(client, u, rounds) for u in people))
         else:
             counts = await asyncio.gather(*(dialog_person(client, u) for u in people))
         seconds = time.perf_counter() - began
+        cpu_used = cpu(proc.pid) - cpu_before
         loaded, peak = rss(proc.pid)
     finally:
         proc.terminate()
         await proc.wait()
-    return Result(name, sum(counts), seconds, idle, loaded, peak)
+    return Result(name, sum(counts), seconds, idle, loaded, peak, cpu_used)
 
 
-async def main(contacts: int) -> list[Result]:
+async def main(contacts: int, quick: bool = False) -> list[Result]:
     people = [TgUser(10_000 + i, f"Cán bộ {i}") for i in range(contacts)]
     settings = EmulatorSettings()
     settings.rate_limits = False
@@ -261,11 +282,12 @@ async def main(contacts: int) -> list[Result]:
                 "LOG_LEVEL": "WARNING",
             }
             dialog_steps = 0
-            for name, flags in (
+            variants = [
                 ("real bot, no rate limiter", ["--no-rate-limiter"]),
                 ("  same, concurrent updates", ["--no-rate-limiter", "--concurrent-updates"]),
                 ("real bot as built (AIORateLimiter)", []),
-            ):
+            ]
+            for name, flags in variants[:1] if quick else variants:
                 url = f"sqlite:///{workdir / (str(len(results)) + '.db')}"
                 await seed(url, people)
                 env = {**base_env, "DATABASE_URL": url}
@@ -273,10 +295,11 @@ async def main(contacts: int) -> list[Result]:
                 dialog_steps = result.steps
                 results.append(result)
             rounds = max(1, round(dialog_steps / contacts))
-            for name, flags in (
+            echoes = [
                 ("bare PTB echo bot", []),
                 ("PTB echo bot + AIORateLimiter", ["--rate-limiter"]),
-            ):
+            ]
+            for name, flags in echoes[:1] if quick else echoes:
                 results.append(
                     await measure(name, "echo", flags, base_env, workdir, client, people, rounds)
                 )
@@ -286,25 +309,37 @@ async def main(contacts: int) -> list[Result]:
 def report(results: list[Result], contacts: int) -> str:
     lines = [
         f"{contacts} persons at once; steps = user actions answered by the bot",
-        f"{'bot':38} {'steps':>6} {'seconds':>8} {'steps/s':>8} {'RSS idle':>9} {'loaded':>8} {'peak':>8}",
+        f"{'bot':38} {'steps':>6} {'seconds':>8} {'steps/s':>8} {'CPU ms/step':>11} "
+        f"{'RSS idle':>9} {'loaded':>8} {'peak':>8}",
     ]
     for r in results:
         lines.append(
-            f"{r.name:38} {r.steps:6d} {r.seconds:8.2f} {r.rate:8.1f} "
+            f"{r.name:38} {r.steps:6d} {r.seconds:8.2f} {r.rate:8.1f} {r.cpu_ms_per_step:11.2f} "
             f"{(r.rss_idle_kib or 0) / 1024:7.1f}MB {(r.rss_loaded_kib or 0) / 1024:6.1f}MB "
             f"{(r.rss_peak_kib or 0) / 1024:6.1f}MB"
         )
     by = {r.name: r for r in results}
-    bare, limited = by["bare PTB echo bot"], by["PTB echo bot + AIORateLimiter"]
-    lines.append(
-        f"ratio, no limiter both sides: {by['real bot, no rate limiter'].rate / bare.rate:.2f}× the echo bot; "
-        f"with the limiter both sides: {by['real bot as built (AIORateLimiter)'].rate / limited.rate:.2f}×"
+    bare = by["bare PTB echo bot"]
+    real = by["real bot, no rate limiter"]
+    line = (
+        f"ratio, no limiter both sides: {real.rate / bare.rate:.2f}× the echo bot "
+        f"(CPU per step: {real.cpu_ms_per_step / bare.cpu_ms_per_step:.1f}× the echo bot's)"
     )
+    if "PTB echo bot + AIORateLimiter" in by:
+        limited = by["PTB echo bot + AIORateLimiter"]
+        built = by["real bot as built (AIORateLimiter)"]
+        line += f"; with the limiter both sides: {built.rate / limited.rate:.2f}×"
+    lines.append(line)
     return "\n".join(lines)
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--contacts", type=int, default=30)
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="only the real bot without the limiter and the bare echo bot (while iterating)",
+    )
     args = parser.parse_args()
-    print(report(asyncio.run(main(args.contacts)), args.contacts))
+    print(report(asyncio.run(main(args.contacts, args.quick)), args.contacts))

@@ -13,6 +13,7 @@ import logging
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -53,8 +54,33 @@ def dialog(rate_limiter: bool) -> None:
     app.run_polling(allowed_updates=Update.ALL_TYPES)
 
 
+def log_sql(path: str) -> None:
+    """Append every SQL statement the process runs to ``path`` (one line each, whitespace folded),
+    and every hand-off to aiosqlite's worker thread as ``-- aiosqlite <call>`` (cursor, execute,
+    fetchall, close, commit, rollback each cost one), to count them per step."""
+    import aiosqlite.core
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    out = open(path, "a", encoding="utf-8")  # open for the life of the process
+
+    def record(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        out.write(" ".join(statement.split()) + "\n")
+
+    event.listen(Engine, "before_cursor_execute", record)
+    hand_off = aiosqlite.core.Connection._execute
+
+    async def counted(self: Any, fn: Any, *args: Any, **kwargs: Any) -> Any:
+        out.write(f"-- aiosqlite {getattr(fn, '__name__', fn)}\n")
+        return await hand_off(self, fn, *args, **kwargs)
+
+    aiosqlite.core.Connection._execute = counted  # type: ignore[method-assign]
+
+
 if __name__ == "__main__":
     logging.basicConfig(level=logging.WARNING)
+    if os.environ.get("BENCH_SQL_LOG"):
+        log_sql(f"{os.environ['BENCH_SQL_LOG']}.{os.getpid()}")  # flushed at exit
     kind = sys.argv[1]
     if kind == "echo":
         echo("--rate-limiter" in sys.argv)

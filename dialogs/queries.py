@@ -29,7 +29,19 @@ class TaskChoice:
 
 
 async def agency_tasks(session: AsyncSession, plan_id: int, agency_id: int) -> list[TaskChoice]:
-    """The agency's live tasks: those it leads first, then those it supports, each in plan order."""
+    """The agency's live tasks: those it leads first, then those it supports, each in plan order.
+
+    Read once per session (one unit of work: one dialog step) and kept in ``session.info``: a step
+    that checks the list and then shows it does not read the plan twice.
+    """
+    key = ("dialogs.agency_tasks", plan_id, agency_id)
+    cached = session.info.get(key)
+    if cached is None:
+        cached = session.info[key] = await _agency_tasks(session, plan_id, agency_id)
+    return list(cached)
+
+
+async def _agency_tasks(session: AsyncSession, plan_id: int, agency_id: int) -> list[TaskChoice]:
     return [
         TaskChoice(
             id=t.id,

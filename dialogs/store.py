@@ -6,8 +6,11 @@ written together or not at all (DESIGN.md decision 4).
 
 Concurrency: a step first *claims* the state with one compare-and-set UPDATE on ``(token, step)``.
 Two taps on the same button, in one process or two, race on that UPDATE and only one wins; on
-SQLite the UPDATE is also the first statement of the transaction, so the write lock is taken (waiting
-up to the busy timeout) before anything is read, and no snapshot can go stale ("database is locked").
+SQLite the UPDATE is also the first write of the transaction, so the write lock is taken (waiting
+up to the busy timeout) before anything of the dialog is read, and no snapshot can go stale
+("database is locked"). The role check's SELECT may come before it in the same unit of work
+(``handlers.auth.requires_in_unit``): under the sqlite3 module's default transaction control a
+SELECT opens no SQLite transaction, so SQLite's transaction still begins with the first write.
 """
 
 from __future__ import annotations

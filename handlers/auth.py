@@ -4,6 +4,11 @@ The wrapper finds the sender's contact record, refuses politely (in Vietnamese) 
 not bound, lacks the role, or acts for another agency than the one the update is about, records the
 activity (``/lienhe`` shows it; written at most once a minute), and hands the callback an
 ``Actor`` — a snapshot of who is acting. No callback repeats these checks.
+
+``requires`` checks in a short transaction of its own, then runs the callback; ``requires_in_unit``
+runs the check and the callback's database work in one transaction (the progress dialog's steps:
+one transaction per update) and makes the Telegram calls after it commits. Nothing is cached: the
+contact is read on every update, so a revoke holds from the next tap.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from collections.abc import Awaitable, Callable, Coroutine, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Update
 from telegram.ext import ConversationHandler
 
@@ -34,6 +40,20 @@ class Actor:
     agency_name: str | None
     leader_position_id: int | None
     leader_title: str | None
+
+    @classmethod
+    def of_snapshot(cls, contact: access.ContactSnapshot) -> Actor:
+        """The actor of a ``access.contact_snapshot``."""
+        return cls(
+            contact_id=contact.id,
+            telegram_user_id=contact.telegram_user_id,
+            full_name=contact.full_name,
+            roles=contact.roles,
+            agency_id=contact.agency_id,
+            agency_name=contact.agency_name,
+            leader_position_id=contact.leader_position_id,
+            leader_title=contact.leader_title,
+        )
 
     @classmethod
     def of(cls, contact: Contact) -> Actor:
@@ -89,6 +109,42 @@ async def _refuse(update: Update, text: str) -> None:
         await update.effective_message.reply_text(text)
 
 
+class Refused(str):
+    """A refusal: the text the person is told (a ``str``)."""
+
+
+async def check(
+    session: AsyncSession,
+    update: Update,
+    context: BotContext,
+    allowed: frozenset[Role],
+    agency_of: AgencyOf | None = None,
+) -> Actor | Refused | None:
+    """The role check inside the caller's unit of work: the sender's ``Actor``, or the
+    ``Refused`` text to tell them, or None when the update has no sender.
+
+    One SELECT (``access.contact_snapshot`` joins roles, agency and leader position) read fresh from
+    the database on every update — a revoke or a role taken away holds from the very next update —
+    and, at most once a minute per contact (``access.TOUCH_INTERVAL``), the activity UPDATE.
+    Makes no Telegram call: the caller tells the person after its transaction has ended.
+    """
+    user = update.effective_user
+    if user is None:
+        return None
+    contact = await access.contact_snapshot(session, context.plan_id, user.id)
+    if contact is None:
+        return Refused(refusal_unbound())
+    await access.touch_snapshot(session, contact, context.now())
+    actor = Actor.of_snapshot(contact)
+    if allowed and not (actor.roles & allowed):
+        return Refused(refusal_role())
+    if agency_of is not None and not actor.is_office:
+        target = agency_of(update, context)
+        if target is not None and target != actor.agency_id:
+            return Refused(refusal_agency())
+    return actor
+
+
 def requires(
     roles: Iterable[Role], *, agency_of: AgencyOf | None = None
 ) -> Callable[[ActorCallback], Callback]:
@@ -103,31 +159,55 @@ def requires(
     def decorate(callback: ActorCallback) -> Callback:
         @functools.wraps(callback)
         async def wrapper(update: Update, context: BotContext) -> Any:
-            user = update.effective_user
-            if user is None:
-                return ConversationHandler.END
             # A short unit of work of its own: the callback opens the next one. Holding one
             # transaction across the callback's Telegram calls would keep SQLite's write lock
-            # for the length of a network round trip. It is one SELECT (``get_contact`` loads
-            # roles, agency and leader position joined) and, at most once a minute per contact
-            # (``access.TOUCH_INTERVAL``), the activity UPDATE: most updates write nothing here.
+            # for the length of a network round trip. Callbacks that do their work in one
+            # transaction use ``requires_in_unit`` instead (the check and the work together).
             async with context.session_factory.begin() as session:
-                contact = await access.get_contact(session, context.plan_id, user.id)
-                if contact is not None:
-                    await access.touch(session, contact, context.now())
-                    actor = Actor.of(contact)
-            if contact is None:
-                await _refuse(update, refusal_unbound())
+                verdict = await check(session, update, context, allowed, agency_of)
+            if not isinstance(verdict, Actor):
+                if verdict is not None:
+                    await _refuse(update, verdict)
                 return ConversationHandler.END
-            if allowed and not (actor.roles & allowed):
-                await _refuse(update, refusal_role())
+            return await callback(update, context, verdict)
+
+        return wrapper
+
+    return decorate
+
+
+#: What a ``requires_in_unit`` callback returns: the Telegram calls to make once its transaction
+#: has committed (None: nothing to send).
+AfterCommit = Callable[[], Awaitable[Any]] | None
+UnitCallback = Callable[[Update, BotContext, Actor, AsyncSession], Awaitable[AfterCommit]]
+
+
+def requires_in_unit(
+    roles: Iterable[Role], *, agency_of: AgencyOf | None = None
+) -> Callable[[UnitCallback], Callback]:
+    """Like ``requires``, with the check and the callback's database work in ONE unit of work.
+
+    The wrapper opens the transaction, runs ``check`` in it and, for an allowed person, the
+    callback ``(update, context, actor, session)``, which does its reads and writes and returns
+    what to send (an ``AfterCommit``), never calling Telegram itself. The transaction commits,
+    then the refusal or the callback's sends go out: no write lock is held across a network
+    call, and a step costs one transaction instead of two.
+    """
+    allowed = frozenset(roles)
+
+    def decorate(callback: UnitCallback) -> Callback:
+        @functools.wraps(callback)
+        async def wrapper(update: Update, context: BotContext) -> Any:
+            after: AfterCommit = None
+            async with context.session_factory.begin() as session:
+                verdict = await check(session, update, context, allowed, agency_of)
+                if isinstance(verdict, Actor):
+                    after = await callback(update, context, verdict, session)
+            if not isinstance(verdict, Actor):
+                if verdict is not None:
+                    await _refuse(update, verdict)
                 return ConversationHandler.END
-            if agency_of is not None and not actor.is_office:
-                target = agency_of(update, context)
-                if target is not None and target != actor.agency_id:
-                    await _refuse(update, refusal_agency())
-                    return ConversationHandler.END
-            return await callback(update, context, actor)
+            return await after() if after is not None else None
 
         return wrapper
 

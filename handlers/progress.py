@@ -1,7 +1,8 @@
 """Telegram adapter of the progress dialog (``dialogs.progress``): ``/capnhat``, the ``upd`` buttons,
-and typed text, documents and photos while a dialog is active. Thin: it finds the contact (the role
-check is ``handlers.auth.requires``), opens one transaction per update, calls the plain step, and
-renders the ``Screen`` it returns.
+and typed text, documents and photos while a dialog is active. Thin: one transaction per update
+checks the sender and runs the plain step (``/capnhat`` and the buttons through
+``handlers.auth.requires_in_unit``, typed text and files through ``_input_contact``); the ``Screen``
+it returns is sent after the commit, so no Telegram call happens inside a transaction.
 
 Telegram rules kept here:
 
@@ -19,11 +20,15 @@ Telegram rules kept here:
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import functools
 import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatType, ParseMode
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import (
@@ -39,7 +44,7 @@ from dialogs import progress
 from dialogs.config import ContactRef, DialogConfig
 from dialogs.render import Notice, Screen
 from handlers import callback_data as cb
-from handlers.auth import Actor, requires
+from handlers.auth import Actor, AfterCommit, requires_in_unit
 from handlers.context import BotContext
 from locales import _
 from models import access
@@ -87,14 +92,9 @@ async def _send(context: BotContext, chat_id: int, screen: Screen) -> Message:
     )
 
 
-async def _show_on_press(update: Update, context: BotContext, result: Screen | Notice) -> None:
-    query = update.callback_query
-    assert query is not None
-    if isinstance(result, Notice):
-        await query.answer(result.text, show_alert=True)
-        return
-    # Answer first (it stops the spinner), then show the step.
-    await query.answer(result.notice, show_alert=bool(result.notice))
+async def _show_screen(context: BotContext, query: CallbackQuery, result: Screen) -> None:
+    """Show ``result`` for a pressed button: edit its message in place, or (the dialog ended) take
+    its buttons away and send the result as a new message."""
     message = query.message
     if not isinstance(message, Message):  # too old for Telegram to hand back: answer anew
         await _send(context, query.from_user.id, result)
@@ -117,8 +117,27 @@ async def _show_on_press(update: Update, context: BotContext, result: Screen | N
     await _send(context, message.chat.id, result)
 
 
-async def _contact(context: BotContext, _session: AsyncSession, actor: Actor) -> ContactRef:
-    # The role check (``requires``) already found the contact; its snapshot is all the dialog needs.
+async def _show_on_press(update: Update, context: BotContext, result: Screen | Notice) -> None:
+    """Answer the press and show its result. The answer (it stops the spinner) and the screen go
+    out at the same time, two round trips in parallel; the answer is made even when showing the
+    screen fails, and then the failure is raised (the error handler reports it)."""
+    query = update.callback_query
+    assert query is not None
+    if isinstance(result, Notice):
+        await query.answer(result.text, show_alert=True)
+        return
+    outcomes = await asyncio.gather(
+        query.answer(result.notice, show_alert=bool(result.notice)),
+        _show_screen(context, query, result),
+        return_exceptions=True,
+    )
+    for outcome in outcomes:
+        if isinstance(outcome, BaseException):
+            raise outcome
+
+
+def _contact(context: BotContext, actor: Actor) -> ContactRef:
+    # The role check already found the contact; its snapshot is all the dialog needs.
     return ContactRef(
         id=actor.contact_id,
         plan_id=context.plan_id,
@@ -127,21 +146,21 @@ async def _contact(context: BotContext, _session: AsyncSession, actor: Actor) ->
     )
 
 
-@requires(REPORTERS)
-async def capnhat(update: Update, context: BotContext, actor: Actor) -> None:
-    """``/capnhat``: start the dialog (or offer the unfinished draft)."""
+@requires_in_unit(REPORTERS)
+async def capnhat(
+    update: Update, context: BotContext, actor: Actor, session: AsyncSession
+) -> AfterCommit:
+    """``/capnhat``: start the dialog (or offer the unfinished draft). The role check and the
+    step are one transaction; the screen is sent after it commits."""
     message = update.effective_message
     assert message is not None
     if actor.agency_id is None:
-        await message.reply_text(
-            _("Tài khoản của bạn chưa gắn với cơ quan nào nên chưa báo cáo được.")
-        )
-        return
-    async with context.session_factory.begin() as session:
-        contact = await _contact(context, session, actor)
-        assert contact is not None
-        screen = await progress.start(session, contact, context.now(), _config(context))
-    await _send(context, message.chat.id, screen)
+        text = _("Tài khoản của bạn chưa gắn với cơ quan nào nên chưa báo cáo được.")
+        return functools.partial(message.reply_text, text)
+    screen = await progress.start(
+        session, _contact(context, actor), context.now(), _config(context)
+    )
+    return functools.partial(_send, context, message.chat.id, screen)
 
 
 async def capnhat_in_group(update: Update, context: BotContext) -> None:
@@ -150,11 +169,11 @@ async def capnhat_in_group(update: Update, context: BotContext) -> None:
         await update.effective_message.reply_text(private_chat_notice(context))
 
 
-@requires(REPORTERS)
-async def on_button(update: Update, context: BotContext, actor: Actor) -> None:
-    """Any ``upd`` button: refuse what is not the tapper's, then hand it to the dialog."""
+async def on_button(update: Update, context: BotContext) -> None:
+    """Any ``upd`` button: the role check, then the dialog (``_press``), never leaving the button
+    spinning."""
     try:
-        await _on_button(update, context, actor)
+        await _press(update, context)
     except Exception:
         # Never leave the button spinning: a best-effort answer (it may have been answered
         # already), then the one error handler logs and tells the user.
@@ -164,71 +183,74 @@ async def on_button(update: Update, context: BotContext, actor: Actor) -> None:
         raise
 
 
-async def _on_button(update: Update, context: BotContext, actor: Actor) -> None:
+def _answer(query: CallbackQuery, text: str) -> Callable[[], Awaitable[Any]]:
+    return functools.partial(query.answer, text, show_alert=True)
+
+
+@requires_in_unit(REPORTERS)
+async def _press(
+    update: Update, context: BotContext, actor: Actor, session: AsyncSession
+) -> AfterCommit:
+    """A button of the dialog, inside the role check's transaction: refuse what is not the
+    tapper's, else run the step; returns the answer and screen to send after the commit."""
     query = update.callback_query
     assert query is not None
     try:
         data = cb.parse(query.data or "")
     except cb.CallbackDataError:
-        await query.answer(
-            _("Nút này thuộc phiên bản cũ của bot; gõ /capnhat để bắt đầu lại."), show_alert=True
-        )
-        return
+        return _answer(query, _("Nút này thuộc phiên bản cũ của bot; gõ /capnhat để bắt đầu lại."))
     chat = query.message.chat if query.message is not None else None
     in_private = (
         chat is not None and chat.type == ChatType.PRIVATE and chat.id == query.from_user.id
     )
     if data.action not in cb.UPD_ENTRY_ACTIONS and not in_private:
-        await query.answer(_("Nút này không dành cho bạn."), show_alert=True)
-        return
-    cfg, now = _config(context), context.now()
-    async with context.session_factory.begin() as session:
-        contact = await _contact(context, session, actor)
-        if contact is None or contact.agency_id is None:
-            result: Screen | Notice = Notice(_("Nút này không dành cho bạn."))
-        elif data.action == "adhoc":
-            try:
-                request_id = data.arg_int(0)
-            except cb.CallbackDataError:
-                result = Notice(_("Nút này không còn dùng được; gõ /capnhat để cập nhật."))
-            else:
-                result = await progress.open_adhoc(session, contact, now, cfg, request_id)
-        elif data.action in cb.UPD_ENTRY_ACTIONS:
-            try:
-                code, occurrence = data.args[0], data.arg_int(1)
-            except (IndexError, cb.CallbackDataError):
-                result = Notice(_("Nút này không còn dùng được; gõ /capnhat để cập nhật."))
-            else:
-                result = await progress.open_task(
-                    session, contact, now, cfg, code, occurrence, one_tap=data.action == "done"
-                )
-        else:
-            try:
-                token, step, arg = cb.dialog_parts(data)
-            except cb.CallbackDataError:
-                result = Notice(_("Nút này không còn dùng được; gõ /capnhat để cập nhật."))
-            else:
-                result = await progress.press(
-                    session, contact, now, cfg, token, step, data.action, arg
-                )
-    if isinstance(result, Screen) and not in_private:
-        # A reminder's button tapped in a group by the right contact: the dialog goes private.
+        return _answer(query, _("Nút này không dành cho bạn."))
+    cfg, now, contact = _config(context), context.now(), _contact(context, actor)
+    if contact.agency_id is None:
+        result: Screen | Notice = Notice(_("Nút này không dành cho bạn."))
+    elif data.action == "adhoc":
         try:
-            await _send(context, query.from_user.id, result)
-        except Forbidden:
-            await query.answer(
-                _("Hãy mở chat riêng với @{bot}, gửi /start rồi gửi /capnhat.").format(
-                    bot=context.settings.bot_username
-                ),
-                show_alert=True,
+            request_id = data.arg_int(0)
+        except cb.CallbackDataError:
+            result = Notice(_("Nút này không còn dùng được; gõ /capnhat để cập nhật."))
+        else:
+            result = await progress.open_adhoc(session, contact, now, cfg, request_id)
+    elif data.action in cb.UPD_ENTRY_ACTIONS:
+        try:
+            code, occurrence = data.args[0], data.arg_int(1)
+        except (IndexError, cb.CallbackDataError):
+            result = Notice(_("Nút này không còn dùng được; gõ /capnhat để cập nhật."))
+        else:
+            result = await progress.open_task(
+                session, contact, now, cfg, code, occurrence, one_tap=data.action == "done"
             )
-            return
-        await query.answer(_("Mời bạn tiếp tục trong chat riêng với bot."), show_alert=True)
-        return
+    else:
+        try:
+            token, step, arg = cb.dialog_parts(data)
+        except cb.CallbackDataError:
+            result = Notice(_("Nút này không còn dùng được; gõ /capnhat để cập nhật."))
+        else:
+            result = await progress.press(session, contact, now, cfg, token, step, data.action, arg)
+    if isinstance(result, Screen) and not in_private:
+        return functools.partial(_go_private, query, context, result)
     if isinstance(result, Notice) and not in_private:
-        await query.answer(_("Nút này không dành cho bạn."), show_alert=True)
+        return _answer(query, _("Nút này không dành cho bạn."))
+    return functools.partial(_show_on_press, update, context, result)
+
+
+async def _go_private(query: CallbackQuery, context: BotContext, screen: Screen) -> None:
+    """A reminder's button tapped in a group by the right contact: the dialog goes private."""
+    try:
+        await _send(context, query.from_user.id, screen)
+    except Forbidden:
+        await query.answer(
+            _("Hãy mở chat riêng với @{bot}, gửi /start rồi gửi /capnhat.").format(
+                bot=context.settings.bot_username
+            ),
+            show_alert=True,
+        )
         return
-    await _show_on_press(update, context, result)
+    await query.answer(_("Mời bạn tiếp tục trong chat riêng với bot."), show_alert=True)
 
 
 async def _input_contact(
@@ -242,10 +264,10 @@ async def _input_contact(
     user = update.effective_user
     if user is None:
         return None
-    contact = await access.get_contact(session, context.plan_id, user.id)
-    if contact is None or contact.agency_id is None or not (access.roles_of(contact) & REPORTERS):
+    contact = await access.contact_snapshot(session, context.plan_id, user.id)
+    if contact is None or contact.agency_id is None or not (contact.roles & REPORTERS):
         return None
-    await access.touch(session, contact, context.now())
+    await access.touch_snapshot(session, contact, context.now())
     return ContactRef(
         id=contact.id,
         plan_id=contact.plan_id,

@@ -16,8 +16,10 @@ gets a polite notice.
 
 from __future__ import annotations
 
+import asyncio
 import html
 from datetime import date
+from typing import TYPE_CHECKING
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
 from telegram.constants import ParseMode
@@ -39,12 +41,14 @@ from reports.choices import (
 )
 from reports.compile import compile_summary
 from reports.html import render_chunks
-from reports.outputs import build_files
 from reports.replies import campaign_window
 from reports.summary import Summary, period_label
 from scheduler import adhoc
 from scheduler.adhoc import AdhocRequestRef
 from scheduler.periods import PeriodError, ReportingPeriod, parse_period_id
+
+if TYPE_CHECKING:
+    from reports.outputs import ReportFiles
 
 #: More messages than this and the chat gets the brief form (the files carry everything).
 MAX_MESSAGES = 8
@@ -213,9 +217,21 @@ async def _send_report(
             )
     for chunk in render_chunks(summary, max_messages=MAX_MESSAGES):
         await context.bot.send_message(chat.id, chunk, parse_mode=ParseMode.HTML)
-    files = await build_files(summary)  # worker thread: the event loop keeps serving others
+    # Worker thread: the event loop keeps serving others (the first time, the thread also imports
+    # matplotlib, python-docx and openpyxl: ``_build_files``).
+    files = await asyncio.to_thread(_build_files, summary)
     for name, data in files.named():
         await context.bot.send_document(chat.id, InputFile(data, filename=name))
+
+
+def _build_files(summary: Summary) -> ReportFiles:
+    """``reports.outputs.build_files_sync``, imported on first use, in the calling (worker)
+    thread: the file libraries (matplotlib, python-docx, openpyxl: about 70 MB and over a second
+    to import) stay out of a bot that never builds a report file, and the import never blocks the
+    event loop."""
+    from reports.outputs import build_files_sync
+
+    return build_files_sync(summary)
 
 
 def handlers() -> list[BaseHandler[Update, BotContext, object]]:

@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
 from models.people import BoundChat, Contact, ContactRole, Invite, Role
+from models.plan import Agency, LeaderPosition
 
 #: Purpose of the standing office's bound group chat (``BoundChat.purpose``).
 STANDING_OFFICE_CHAT = "standing_office"
@@ -156,6 +157,88 @@ async def get_contact(
     return contact
 
 
+@dataclass(frozen=True)
+class ContactSnapshot:
+    """What the role check needs of an active contact, read without loading ORM objects:
+    ids, name, roles, agency and leader position (with their names), and the activity marks
+    ``touch`` looks at (as stored: SQLite hands datetimes back naive, meaning UTC)."""
+
+    id: int
+    plan_id: int
+    telegram_user_id: int
+    full_name: str
+    roles: frozenset[Role]
+    agency_id: int | None
+    agency_name: str | None
+    leader_position_id: int | None
+    leader_title: str | None
+    last_active_at: datetime | None
+    unreachable_at: datetime | None
+
+
+async def contact_snapshot(
+    session: AsyncSession, plan_id: int, telegram_user_id: int
+) -> ContactSnapshot | None:
+    """The active contact of ``telegram_user_id`` in the plan as a ``ContactSnapshot``; None when
+    unknown or revoked. Read from the database on every call (nothing cached, so a revoke or a
+    role taken away holds from the next update).
+
+    One Core SELECT (one row per role, agency and leader position joined): this runs on every
+    update, and building ORM objects cost about as much as the query itself. Same answer as
+    ``get_contact`` + ``roles_of``.
+    """
+    rows = (
+        await session.execute(
+            select(
+                Contact.id,
+                Contact.full_name,
+                Contact.agency_id,
+                Contact.leader_position_id,
+                Contact.revoked_at,
+                Contact.last_active_at,
+                Contact.unreachable_at,
+                Agency.name,
+                LeaderPosition.title,
+                ContactRole.role,
+            )
+            .outerjoin(Agency, Agency.id == Contact.agency_id)
+            .outerjoin(LeaderPosition, LeaderPosition.id == Contact.leader_position_id)
+            .outerjoin(ContactRole, ContactRole.contact_id == Contact.id)
+            .where(Contact.plan_id == plan_id, Contact.telegram_user_id == telegram_user_id)
+        )
+    ).all()
+    if not rows or rows[0].revoked_at is not None:
+        return None
+    first = rows[0]
+    return ContactSnapshot(
+        id=first.id,
+        plan_id=plan_id,
+        telegram_user_id=telegram_user_id,
+        full_name=first.full_name,
+        roles=frozenset(Role(r.role) for r in rows if r.role is not None),
+        agency_id=first.agency_id,
+        agency_name=first.name,
+        leader_position_id=first.leader_position_id,
+        leader_title=first.title,
+        last_active_at=first.last_active_at,
+        unreachable_at=first.unreachable_at,
+    )
+
+
+async def touch_snapshot(session: AsyncSession, contact: ContactSnapshot, now: datetime) -> bool:
+    """``touch`` for a ``ContactSnapshot``: the same rule (``needs_touch``), one Core UPDATE when
+    it applies. Returns whether it wrote."""
+    if not needs_touch(contact, now):
+        return False
+    await session.execute(
+        update(Contact)
+        .where(Contact.id == contact.id)
+        .values(last_active_at=now, unreachable_at=None, unreachable_reason=None)
+        .execution_options(synchronize_session=False)
+    )
+    return True
+
+
 def roles_of(contact: Contact) -> frozenset[Role]:
     """The roles a contact holds (empty once revoked)."""
     if contact.revoked_at is not None:
@@ -266,7 +349,7 @@ async def bind_group_chat(
 TOUCH_INTERVAL = timedelta(minutes=1)
 
 
-def needs_touch(contact: Contact, now: datetime) -> bool:
+def needs_touch(contact: Contact | ContactSnapshot, now: datetime) -> bool:
     """Whether ``touch`` would write: the contact is marked unreachable, has no recorded
     activity, or its last activity is ``TOUCH_INTERVAL`` or more before ``now`` (aware UTC)."""
     if contact.unreachable_at is not None or contact.last_active_at is None:

@@ -294,3 +294,71 @@ async def test_contact_lookup_is_one_query_and_touch_is_throttled(
         assert contact is not None and contact.last_active_at is not None
         assert access.needs_touch(contact, NOW + timedelta(seconds=61 + 59)) is False
         assert access.needs_touch(contact, NOW + timedelta(seconds=61 + 60)) is True
+
+
+async def test_contact_snapshot_matches_get_contact_and_sees_revoke_at_once(
+    session_factory: async_sessionmaker[AsyncSession],
+) -> None:
+    """The role check's Core read (``contact_snapshot``) gives what ``get_contact`` + ``roles_of``
+    give — two roles, an agency, a leader position, nobody — in one SELECT; a revoke is seen on
+    the very next read, and ``touch_snapshot`` follows ``touch``'s once-a-minute rule."""
+    async with session_factory.begin() as s:
+        p = await make_small_plan(s)
+        office = await access.create_invite(
+            s, p.plan.id, Role.STANDING_OFFICE, now=NOW, ttl=TTL, agency_id=p.agencies["Sở Y tế"].id
+        )
+        await access.redeem_invite(
+            s, p.plan.id, office.code, telegram_user_id=31, full_name="H", username=None, now=NOW
+        )
+        pos = await directory.find_leader_position(s, p.plan.id, "truong ban chi dao tinh")
+        lead = await access.create_invite(
+            s, p.plan.id, Role.LEADER, now=NOW, ttl=TTL, leader_position_id=pos.id
+        )
+        await access.redeem_invite(
+            s, p.plan.id, lead.code, telegram_user_id=32, full_name="I", username=None, now=NOW
+        )
+        plan_id = p.plan.id
+    statements: list[str] = []
+
+    def count(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        statements.append(statement)
+
+    engine = session_factory.kw["bind"].sync_engine
+    for telegram_user_id in (31, 32, 33):
+        async with session_factory() as s:
+            contact = await access.get_contact(s, plan_id, telegram_user_id)
+            event.listen(engine, "before_cursor_execute", count)
+            try:
+                snap = await access.contact_snapshot(s, plan_id, telegram_user_id)
+            finally:
+                event.remove(engine, "before_cursor_execute", count)
+            assert len(statements) == 1
+            statements.clear()
+            if contact is None:
+                assert telegram_user_id == 33 and snap is None
+                continue
+            assert snap is not None
+            assert (snap.id, snap.full_name, snap.roles) == (
+                contact.id,
+                contact.full_name,
+                access.roles_of(contact),
+            )
+            assert (snap.agency_id, snap.agency_name) == (
+                contact.agency_id,
+                contact.agency.name if contact.agency else None,
+            )
+            assert (snap.leader_position_id, snap.leader_title) == (
+                contact.leader_position_id,
+                contact.leader_position.title if contact.leader_position else None,
+            )
+    async with session_factory.begin() as s:
+        snap = await access.contact_snapshot(s, plan_id, 31)
+        assert snap is not None and snap.roles == {Role.STANDING_OFFICE, Role.CONTACT}
+        assert await access.touch_snapshot(s, snap, NOW + timedelta(seconds=59)) is False
+        assert await access.touch_snapshot(s, snap, NOW + timedelta(seconds=60)) is True
+    async with session_factory.begin() as s:
+        snap = await access.contact_snapshot(s, plan_id, 31)
+        assert snap is not None and access.needs_touch(snap, NOW + timedelta(seconds=119)) is False
+        await directory.revoke_contact(s, plan_id, 31, now=NOW)
+    async with session_factory() as s:
+        assert await access.contact_snapshot(s, plan_id, 31) is None

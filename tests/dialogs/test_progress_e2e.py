@@ -21,6 +21,9 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from emulator.client import TgGroup, TgUser
 from emulator.pytest_plugin import TelegramEmulator
 from handlers import callback_data as cb
+from handlers.auth import refusal_unbound
+from models import directory
+from models.people import Contact
 from models.progress import DialogState, ProgressReport
 from tests.bot.harness import running_bot
 from tests.dialogs.conftest import NOW
@@ -94,7 +97,11 @@ async def test_full_reply_text_shown_verbatim_stored_nfc_double_tap_once(
     await telegram_emulator.client.press_button(AN, message_id, data)
     await telegram_emulator.client.press_button(AN, message_id, data)
     entries = (await telegram_emulator.client.wait_for(AN.id, before + 4))[before:]
-    assert [e["kind"] for e in entries] == ["callback_answer", "edit", "message", "callback_answer"]
+    kinds = [e["kind"] for e in entries]
+    # The first press's answer and edit go out together (either may land first); then the
+    # result message; then the second press, answered with a notice and nothing else.
+    assert sorted(kinds[:2]) == ["callback_answer", "edit"]
+    assert kinds[2:] == ["message", "callback_answer"]
     assert shown(entries)[-1] == (
         "✅ Đã ghi nhận báo cáo nhiệm vụ 5a, kỳ tháng 11/2026 (15/10/2026–14/11/2026) "
         "(phiên bản 1). Cảm ơn bạn!"
@@ -321,3 +328,51 @@ async def test_document_attached_and_huy_cancels(
     # With nothing open, the general /huy answers.
     assert shown(await an.command("huy")) == ["Không có thao tác nào đang dở. Đã hủy."]
     assert len(await all_reports(session_factory)) == 1
+
+
+async def test_a_failed_edit_still_answers_the_press(
+    bot: Any, telegram_emulator: TelegramEmulator, session_factory: async_sessionmaker[AsyncSession]
+) -> None:
+    """The answer and the edit go out together; when the edit fails the press is still answered
+    (no endless spinner) and the error handler tells the person."""
+    emu = telegram_emulator
+    an = Person(emu, AN)
+    await an.command("capnhat")
+    await emu.client.inject_fault("editMessageText", 400, "Bad Request: message can't be edited")
+    entries = await an.press(T5A)
+    assert [e["kind"] for e in entries] == ["callback_answer", "message"]
+    assert answers(entries) == [""]
+    assert shown(entries) == [
+        "Xin lỗi, bot gặp lỗi khi xử lý yêu cầu của bạn. Vui lòng thử lại sau ít phút; "
+        "nếu vẫn lỗi, hãy báo Cơ quan Thường trực."
+    ]
+    # The step itself was committed before the screen went out: the dialog is on the status.
+    async with session_factory() as s:
+        row = await s.scalar(select(DialogState))
+        assert row is not None and row.state == "choosing_status"
+
+
+async def test_revoked_contact_refused_on_the_very_next_tap(
+    bot: Any, telegram_emulator: TelegramEmulator, session_factory: async_sessionmaker[AsyncSession]
+) -> None:
+    """Nothing about roles is cached: a revoke holds from the next update, mid-dialog."""
+    emu = telegram_emulator
+    an = Person(emu, AN)
+    await an.command("capnhat")
+    await an.press(T5A)
+    async with session_factory() as s:
+        before = await s.scalar(select(DialogState))
+        assert before is not None
+    async with session_factory.begin() as s:
+        contact = await s.get(Contact, before.contact_id)
+        assert contact is not None
+        await directory.revoke_contact(s, contact.plan_id, AN.id, now=NOW)
+    entries = await an.press("Đang thực hiện", expect=1)
+    assert [e["kind"] for e in entries] == ["callback_answer"]
+    assert answers(entries) == [refusal_unbound()]
+    entries = await an.command("capnhat")
+    assert shown(entries) == [refusal_unbound()]
+    async with session_factory() as s:
+        after = await s.scalar(select(DialogState))
+        assert after is not None
+        assert (after.state, after.step, after.draft) == (before.state, before.step, before.draft)
