@@ -57,6 +57,7 @@ class IndicatorAsk(BaseModel):
     id: int
     name: str
     unit: str
+    whole: bool = True  # a count: fractions are refused (``plan.indicators.counts_whole``)
 
 
 class Attachment(BaseModel):
@@ -87,6 +88,7 @@ class Draft(BaseModel):
     figures: dict[str, str] = Field(default_factory=dict)
     figure_index: int = 0
     candidates: list[str] = Field(default_factory=list)  # readings of an ambiguous figure
+    dropped: list[str] = Field(default_factory=list)  # its fractional readings, refused
     ambiguous_text: str = ""
     result: str | None = None
     difficulties: str | None = None

@@ -11,6 +11,14 @@ dialog asks which one was meant. The rules, in order:
    reading: ambiguous.
 3. Nothing reads it → ``Invalid``.
 
+Whole-number figures (``whole=True``; every indicator of the plan counts things — sets of remains,
+graves, samples, pieces of information — see ``plan.indicators``): a reading with a fractional part
+is dropped, and an integral one such as "12,0" is kept as 12. So "12,5" → ``Invalid(NOT_WHOLE)``;
+"12.5" → ``Ambiguous((125,), dropped=(12.5,))`` and "1.23" → ``Ambiguous((123,), dropped=(1.23,))``:
+still confirmed, never guessed, because 125 (a misplaced thousands dot) is a guess as much as 12,5
+was — the contact taps "125" or types again; "1.000" → ``Parsed(1000)`` as before. If every reading
+is dropped ("1,234.5"), ``Invalid(NOT_WHOLE)`` with the first dropped reading.
+
 A figure is stored in ``Numeric(14, 2)``: readings that are negative, have more than two decimals or
 twelve or more integer digits are dropped (and if none is left the input is ``Invalid`` saying why).
 """
@@ -39,6 +47,7 @@ class InvalidReason(enum.StrEnum):
     NEGATIVE = "negative"
     TOO_PRECISE = "too_precise"
     TOO_LARGE = "too_large"
+    NOT_WHOLE = "not_whole"  # a fraction where whole things are counted
 
 
 @dataclass(frozen=True)
@@ -50,16 +59,20 @@ class Parsed:
 
 @dataclass(frozen=True)
 class Ambiguous:
-    """The text may mean any of ``candidates`` (1 or 2 storable values, in the order to offer)."""
+    """The text may mean any of ``candidates`` (1 or 2 storable values, in the order to offer);
+    ``dropped``: readings refused because they are not whole (only with ``whole=True``)."""
 
     candidates: tuple[Decimal, ...]
+    dropped: tuple[Decimal, ...] = ()
 
 
 @dataclass(frozen=True)
 class Invalid:
-    """Not a storable figure; ``reason`` says why."""
+    """Not a storable figure; ``reason`` says why. ``value``: the fractional reading refused as
+    ``NOT_WHOLE`` (None for the other reasons)."""
 
     reason: InvalidReason
+    value: Decimal | None = None
 
 
 ParseResult = Parsed | Ambiguous | Invalid
@@ -113,13 +126,44 @@ def _storable(readings: list[Decimal]) -> ParseResult:
     return Ambiguous(tuple(good))
 
 
-def parse_figure(text: str) -> ParseResult:
-    """Read a figure typed by a contact (rules in the module docstring).
+def _whole(value: Decimal) -> bool:
+    return value == value.to_integral_value()
+
+
+def _only_whole(result: ParseResult) -> ParseResult:
+    """``result`` restricted to whole numbers (module docstring); integral values lose their
+    ``.0`` ("12,0" → 12)."""
+    if isinstance(result, Parsed):
+        if not _whole(result.value):
+            return Invalid(InvalidReason.NOT_WHOLE, result.value)
+        return Parsed(result.value.quantize(Decimal(1)))
+    if isinstance(result, Ambiguous):
+        kept: list[Decimal] = []
+        for value in result.candidates:
+            whole = value.quantize(Decimal(1)) if _whole(value) else None
+            if whole is not None and all(whole != seen for seen in kept):
+                kept.append(whole)
+        dropped = tuple(v for v in result.candidates if not _whole(v))
+        if not kept:
+            return Invalid(InvalidReason.NOT_WHOLE, dropped[0])
+        return Ambiguous(tuple(kept), dropped)
+    return result
+
+
+def parse_figure(text: str, *, whole: bool = False) -> ParseResult:
+    """Read a figure typed by a contact (rules in the module docstring); ``whole``: only whole
+    numbers are storable (a count).
 
     ``"1.234"`` → ``Parsed(1234)``; ``"12,5"`` → ``Parsed(12.5)``; ``"12.5"`` →
     ``Ambiguous((125, 12.5))``; ``"1,234"`` → ``Ambiguous((1234,))`` (1,234 has three decimals);
-    ``"abc"`` → ``Invalid(NOT_A_NUMBER)``; ``"-3"`` → ``Invalid(NEGATIVE)``.
+    ``"abc"`` → ``Invalid(NOT_A_NUMBER)``; ``"-3"`` → ``Invalid(NEGATIVE)``. With ``whole``:
+    ``"12,5"`` → ``Invalid(NOT_WHOLE, 12.5)``; ``"12.5"`` → ``Ambiguous((125,), dropped=(12.5,))``.
     """
+    result = _parse(text)
+    return _only_whole(result) if whole else result
+
+
+def _parse(text: str) -> ParseResult:
     cleaned = _clean(text)
     if not cleaned or not _ALLOWED.match(cleaned):
         return Invalid(InvalidReason.NOT_A_NUMBER)

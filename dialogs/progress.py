@@ -244,19 +244,19 @@ async def receive_text(
     state = Waiting(row.state)
     text = steps.nfc(text)
     if state is Waiting.TYPING_FIGURE:
-        result = parse_figure(text)
         indicator = draft.indicators[draft.figure_index]
+        result = parse_figure(text, whole=indicator.whole)
         if isinstance(result, Parsed):
             draft.figures[str(indicator.id)] = str(result.value)
             steps.advance(row, draft)
         elif isinstance(result, Ambiguous):
             draft.candidates = [str(v) for v in result.candidates]
+            draft.dropped = [str(v) for v in result.dropped]
             draft.ambiguous_text = text
             steps.go(row, draft, Waiting.CONFIRMING_FIGURE)
-        else:
-            return await steps.show(
-                session, contact, row, draft, cfg, prefix=steps.invalid_figure(result)
-            )
+        else:  # asked again; the figure entered before (if any) stays in the draft
+            prefix = steps.invalid_figure(result, text, indicator)
+            return await steps.show(session, contact, row, draft, cfg, prefix=prefix)
     elif state in TEXT_STEPS:
         if len(text) > MAX_TEXT:
             prefix = _(

@@ -13,6 +13,7 @@ from dialogs.draft import IndicatorAsk
 from models.agency_tasks import agency_tasks_ordered
 from models.plan import Agency, Indicator, TaskIndicator
 from models.reminders import CalendarOverride
+from plan.indicators import counts_whole
 from scheduler.calendar import WorkingCalendar
 
 
@@ -74,7 +75,9 @@ async def task_indicators(session: AsyncSession, task_id: int) -> list[Indicator
             .order_by(Indicator.id)
         )
     ).all()
-    return [IndicatorAsk(id=i.id, name=i.name, unit=i.unit) for i in rows]
+    return [
+        IndicatorAsk(id=i.id, name=i.name, unit=i.unit, whole=counts_whole(i.code)) for i in rows
+    ]
 
 
 async def agency_name(session: AsyncSession, agency_id: int) -> str:

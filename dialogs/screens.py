@@ -145,13 +145,21 @@ async def current(
         rows.append(back_cancel())
     elif state is Waiting.TYPING_FIGURE:
         indicator = draft.indicators[draft.figure_index]
+        ask = (
+            _(
+                "Số liệu «{name}» phát sinh trong kỳ (đơn vị: {unit})?\n"
+                "Gõ một số nguyên, ví dụ 12 hoặc 1.234 — hoặc bấm Bỏ qua."
+            )
+            if indicator.whole
+            else _(
+                "Số liệu «{name}» phát sinh trong kỳ (đơn vị: {unit})?\n"
+                "Gõ một số, ví dụ 1.234 hoặc 12,5 — hoặc bấm Bỏ qua."
+            )
+        )
         text = (
             task_header(draft)
             + "\n"
-            + _(
-                "Số liệu «{name}» phát sinh trong kỳ (đơn vị: {unit})?\n"
-                "Gõ một số, ví dụ 1.234 hoặc 12,5 — hoặc bấm Bỏ qua."
-            ).format(name=html.escape(indicator.name), unit=html.escape(indicator.unit))
+            + ask.format(name=html.escape(indicator.name), unit=html.escape(indicator.unit))
         )
         value = draft.figure(indicator.id)
         if value is not None:
@@ -162,6 +170,14 @@ async def current(
         text = _("Bạn gõ «{text}». Cách viết này dễ nhầm; xin chọn đúng số bạn muốn:").format(
             text=html.escape(draft.ambiguous_text)
         )
+        if draft.dropped:
+            text += "\n" + _(
+                "(«{name}» chỉ nhận số nguyên nên không thể là {values}; nếu không đúng số nào, "
+                "bấm Nhập lại.)"
+            ).format(
+                name=html.escape(indicator.name),
+                values=", ".join(format_figure(Decimal(raw)) for raw in draft.dropped),
+            )
         for index, raw in enumerate(draft.candidates):
             label = _("{value} {unit}").format(
                 value=format_figure(Decimal(raw)), unit=indicator.unit

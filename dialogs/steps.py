@@ -8,13 +8,14 @@ from __future__ import annotations
 import html
 import unicodedata
 from datetime import datetime
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialogs import queries, screens, store
 from dialogs.config import AnyContact, DialogConfig
-from dialogs.draft import TEXT_STEPS, Draft, Outcome, Waiting
-from dialogs.numbers import Invalid, InvalidReason
+from dialogs.draft import TEXT_STEPS, Draft, IndicatorAsk, Outcome, Waiting
+from dialogs.numbers import Invalid, InvalidReason, format_figure
 from dialogs.render import Button, Notice, Screen, moment
 from locales import _
 from models.progress import DialogState, ProgressStatus
@@ -329,11 +330,26 @@ async def on_button(
     return await show(session, contact, row, draft, cfg)
 
 
-def invalid_figure(result: Invalid) -> str:
+def invalid_figure(result: Invalid, typed: str, indicator: IndicatorAsk) -> str:
+    """Why the figure ``typed`` (as the contact typed it) was refused, and what to type instead."""
+    if result.reason is InvalidReason.NOT_WHOLE:
+        value = result.value if result.value is not None else Decimal(0)
+        return _(
+            "Bạn gõ «{typed}», nhưng số liệu «{name}» đếm theo {unit} nên chỉ nhận số nguyên. "
+            "Xin gõ lại một số nguyên, ví dụ {low} hoặc {high}."
+        ).format(
+            typed=html.escape(typed),
+            name=html.escape(indicator.name),
+            unit=html.escape(indicator.unit),
+            low=format_figure(value.to_integral_value(ROUND_FLOOR)),
+            high=format_figure(value.to_integral_value(ROUND_CEILING)),
+        )
     messages = {
         InvalidReason.NOT_A_NUMBER: _(
             "Không đọc được số. Gõ số theo kiểu Việt Nam, ví dụ 1.234 hoặc 12,5."
-        ),
+        )
+        if not indicator.whole
+        else _("Không đọc được số. Gõ một số nguyên theo kiểu Việt Nam, ví dụ 12 hoặc 1.234."),
         InvalidReason.NEGATIVE: _("Số liệu không được âm."),
         InvalidReason.TOO_PRECISE: _("Số liệu có tối đa 2 chữ số thập phân."),
         InvalidReason.TOO_LARGE: _("Số quá lớn."),

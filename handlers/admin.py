@@ -119,7 +119,7 @@ async def adhoc(update: Update, context: BotContext, actor: Actor) -> None:
         return
     due, subject = parsed
     async with context.session_factory.begin() as session:
-        await controls.create_adhoc(
+        request = await controls.create_adhoc(
             session,
             context.plan_id,
             subject=subject,
@@ -128,10 +128,12 @@ async def adhoc(update: Update, context: BotContext, actor: Actor) -> None:
             now=context.now(),
             by_contact_id=actor.contact_id,
         )
+        number = request.id
+    # The number is what /baocao takes for the request's report (reports.choices).
     await update.effective_message.reply_text(
         _(
-            "Đã tạo yêu cầu báo cáo đột xuất «{subject}», hạn {due}. Bot sẽ gửi đến tất cả cơ quan vào giờ nhắc việc tới."
-        ).format(subject=subject, due=due.strftime("%d/%m/%Y"))
+            "Đã tạo yêu cầu báo cáo đột xuất số {number} «{subject}», hạn {due}. Bot sẽ gửi đến tất cả cơ quan vào giờ nhắc việc tới.\nXem báo cáo tổng hợp của yêu cầu này: /baocao dot xuat {number}"
+        ).format(number=number, subject=subject, due=due.strftime("%d/%m/%Y"))
     )
 
 

@@ -14,7 +14,7 @@ from telegram.ext import BaseHandler, CommandHandler, ConversationHandler, Messa
 
 from handlers.auth import Actor, refusal_unbound
 from handlers.context import BotContext
-from handlers.menu import commands_for, sync_menu
+from handlers.menu import commands_for, group_commands_for, sync_menu
 from handlers.render import chunks, role_names, task_list
 from locales import N_, _
 from models import access
@@ -183,19 +183,40 @@ async def _start_in_group(update: Update, context: BotContext, code: str | None)
     )
 
 
+def help_text(roles: frozenset[Role], *, in_group: bool) -> str:
+    """``/trogiup``'s answer for a person holding ``roles`` (none: unbound). In a group only the
+    commands that work there (``Command.in_groups``), then the others of the person's roles named
+    as used in a private chat with the bot."""
+    if not in_group:
+        lines = [_("<b>Các lệnh bạn dùng được:</b>")]
+        lines += [f"/{c.name} — {_(c.description)}" for c in commands_for(roles)]
+    else:
+        here = group_commands_for(roles)
+        lines = [_("<b>Các lệnh bạn dùng được trong nhóm này:</b>")]
+        lines += [f"/{c.name} — {_(c.group_description or c.description)}" for c in here]
+        private = [f"/{c.name}" for c in commands_for(roles) if c not in here]
+        if private:
+            lines += [
+                "",
+                _("Các lệnh khác ({commands}) dùng trong tin nhắn riêng với bot.").format(
+                    commands=", ".join(private)
+                ),
+            ]
+    if not roles:
+        lines += ["", refusal_unbound()]
+    return "\n".join(lines)
+
+
 async def help_command(update: Update, context: BotContext) -> None:
-    """``/trogiup``: the commands of the sender's roles (the public ones for an unbound account)."""
-    user = update.effective_user
-    if user is None or update.effective_message is None:
+    """``/trogiup``: the commands of the sender's roles (the public ones for an unbound account);
+    in a group, those that work there (``help_text``)."""
+    user, chat = update.effective_user, update.effective_chat
+    if user is None or chat is None or update.effective_message is None:
         return
     async with context.session_factory.begin() as session:
         contact = await access.get_contact(session, context.plan_id, user.id)
         roles = access.roles_of(contact) if contact is not None else frozenset[Role]()
-    lines = [_("<b>Các lệnh bạn dùng được:</b>")]
-    lines += [f"/{c.name} — {_(c.description)}" for c in commands_for(roles)]
-    if not roles:
-        lines += ["", refusal_unbound()]
-    await _reply(update, "\n".join(lines))
+    await _reply(update, help_text(roles, in_group=chat.type != Chat.PRIVATE))
 
 
 async def cancel(update: Update, context: BotContext) -> int:

@@ -13,7 +13,8 @@ from models.plan import Indicator, Task, TaskAssignment, TaskIndicator, TaskRole
 
 @dataclass(frozen=True)
 class IndicatorSpec:
-    """An indicator to seed: ``target_setting`` names the plan setting holding the denominator."""
+    """An indicator to seed: ``target_setting`` names the plan setting holding the denominator;
+    ``whole``: its figure counts whole things, so the dialog refuses a fraction ("12,5")."""
 
     code: str
     name: str
@@ -22,9 +23,12 @@ class IndicatorSpec:
     target_min: float | None = None
     target_max: float | None = None
     target_setting: str | None = None
+    whole: bool = True
 
 
-#: DOMAIN.md's table. Task 5a: "Phấn đấu đến tháng 7/2027 … quy tập được từ 10 đến 12 hài cốt";
+#: DOMAIN.md's table. Every figure counts things (pieces of information, sets of remains, graves,
+#: samples), so all are whole; the one percentage of the plan (graves sampled against the
+#: unidentified graves, 6a) is computed by the reports from two counts, never typed. Task 5a: "Phấn đấu đến tháng 7/2027 … quy tập được từ 10 đến 12 hài cốt";
 #: 6a: "lấy 100% mẫu hài cốt liệt sĩ chưa xác định được thông tin" (denominator: a setting).
 INDICATORS: tuple[IndicatorSpec, ...] = (
     IndicatorSpec("info_received", "Thông tin tiếp nhận", "thông tin", ("5c",)),
@@ -40,6 +44,12 @@ INDICATORS: tuple[IndicatorSpec, ...] = (
     IndicatorSpec("samples_dna", "Mẫu bàn giao giám định ADN", "mẫu", ("6a", "6c")),
     IndicatorSpec("remains_identified", "Hài cốt xác định được danh tính", "hài cốt", ("6a",)),
 )
+
+
+def counts_whole(code: str) -> bool:
+    """Whether the indicator ``code`` takes whole numbers only: its spec's ``whole``; True for a code
+    not in ``INDICATORS`` (an indicator is a counted figure, ``models.plan.Indicator``)."""
+    return next((spec.whole for spec in INDICATORS if spec.code == code), True)
 
 
 async def seed_indicators(

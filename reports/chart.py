@@ -1,7 +1,8 @@
 """The indicators against their targets over the campaign's months, as a PNG (matplotlib, Agg).
 
 One panel per indicator that has figures or a target: the cumulative total after each monthly
-cut-off (owners' figures only), and the target as a horizontal band (min–max) or line (100 % of the
+cut-off (owners' figures only) up to the report's data end — the period's end, or the compile date
+if that is earlier (``plotted``): no point is drawn for a cut-off that has not come yet — and the target as a horizontal band (min–max) or line (100 % of the
 denominator). Labels are Vietnamese, in DejaVu Sans (it has every Vietnamese glyph and ships with
 matplotlib). Built on a ``Figure`` object, not ``pyplot``: no global state, safe in a worker thread.
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 import io
 import math
 from datetime import date
+from decimal import Decimal
 
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -27,9 +29,34 @@ def _month_label(day: date) -> str:
     return f"{day.month:02d}/{day.year % 100:02d}"
 
 
-def _panel(ax: Axes, line: IndicatorLine) -> None:
-    xs = [_month_label(d) for d, _v in line.by_cutoff]
-    ys = [float(v) for _d, v in line.by_cutoff]
+def data_end(summary: Summary) -> date:
+    """The last day the chart shows: the period's end, or the compile date if that is earlier (a
+    milestone or an open period compiled before its end)."""
+    return min(summary.period.end, summary.compiled_on)
+
+
+def plotted(
+    line: IndicatorLine, period_end: date, compiled_on: date
+) -> list[tuple[date, str, Decimal]]:
+    """The points of ``line``'s panel: (day, x label, cumulative value).
+
+    One per monthly cut-off up to ``period_end`` and not after ``compiled_on`` (label "MM/YY").
+    When the cumulative total at a cut-off after ``compiled_on`` (still inside the period) is above
+    the last point kept — figures already confirmed for the open period — one more point at
+    ``compiled_on`` (label "DD/MM/YY") carries it, so the chart ends on the report's total.
+    """
+    end = min(period_end, compiled_on)
+    points = [(day, _month_label(day), value) for day, value in line.by_cutoff if day <= end]
+    pending = [value for day, value in line.by_cutoff if end < day <= period_end]
+    if pending and pending[-1] != (points[-1][2] if points else Decimal(0)):
+        points.append((compiled_on, compiled_on.strftime("%d/%m/%y"), pending[-1]))
+    return points
+
+
+def _panel(ax: Axes, line: IndicatorLine, period_end: date, compiled_on: date) -> None:
+    points = plotted(line, period_end, compiled_on)
+    xs = [label for _d, label, _v in points]
+    ys = [float(v) for _d, _label, v in points]
     ax.set_title(line.name, fontsize=10, family=FONT_FAMILY)
     if xs:
         ax.plot(xs, ys, marker="o", color="#1f4e79", label=_("Lũy kế"))
@@ -75,6 +102,13 @@ def _panel(ax: Axes, line: IndicatorLine) -> None:
 
 def build_chart(summary: Summary, dpi: int = 110) -> bytes:
     """PNG bytes of the indicators chart (see the module docstring)."""
+    buffer = io.BytesIO()
+    chart_figure(summary, dpi).savefig(buffer, format="png")
+    return buffer.getvalue()
+
+
+def chart_figure(summary: Summary, dpi: int = 110) -> Figure:
+    """The chart as a matplotlib ``Figure`` (an Agg canvas attached), one axes per panel."""
     lines = [
         line
         for line in summary.indicators
@@ -86,7 +120,7 @@ def build_chart(summary: Summary, dpi: int = 110) -> bytes:
     FigureCanvasAgg(figure)
     figure.suptitle(
         _("Kết quả chỉ tiêu so với kế hoạch — {label} (số liệu đến {end})").format(
-            label=summary.label, end=summary.period.end.strftime("%d/%m/%Y")
+            label=summary.label, end=data_end(summary).strftime("%d/%m/%Y")
         ),
         fontsize=12,
         family=FONT_FAMILY,
@@ -98,7 +132,5 @@ def build_chart(summary: Summary, dpi: int = 110) -> bytes:
         )
         ax.set_axis_off()
     for index, line in enumerate(lines, start=1):
-        _panel(figure.add_subplot(rows, cols, index), line)
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png")
-    return buffer.getvalue()
+        _panel(figure.add_subplot(rows, cols, index), line, summary.period.end, summary.compiled_on)
+    return figure

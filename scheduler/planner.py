@@ -21,6 +21,7 @@ from datetime import date, datetime
 
 from scheduler.calendar import WorkingCalendar
 from scheduler.items import TO_AGENCY, TO_OFFICE, Item, ItemBuilder
+from scheduler.periods import adhoc_request_id
 from scheduler.rules import KIND_ORDER, ReminderKind, ReminderRules
 from scheduler.snapshot import ContactRef, PlanSnapshot
 from scheduler.texts import header, task_line
@@ -41,7 +42,8 @@ class Reminder:
 
     ``agency`` is the agency it concerns (for an escalation, the late agency); ``leader`` names the
     leader position an escalation goes to. ``tasks`` are task codes in plan order. ``covers`` lists
-    the keys a status check folds. ``scheduled_at`` is the sending time (aware, plan time zone).
+    the keys a status check folds, ``requests`` the ad hoc requests it folds (their ids, in the
+    order of its lines). ``scheduled_at`` is the sending time (aware, plan time zone).
     """
 
     key: str
@@ -57,6 +59,7 @@ class Reminder:
     header: str
     lines: tuple[str, ...]
     covers: tuple[str, ...] = ()
+    requests: tuple[int, ...] = ()
 
     @property
     def sort_key(self) -> tuple[str, int, str, str, str]:
@@ -75,6 +78,8 @@ class Reminder:
             "header": self.header,
             "lines": list(self.lines),
             "covers": list(self.covers),
+            # Read by scheduler.reminder_text: a "Báo cáo ngay" button per folded request.
+            "requests": list(self.requests),
         }
 
 
@@ -190,11 +195,14 @@ class _Planner:
                 for t in task_ids
             ]
             lines += [self._adhoc_line(subject, due) for subject, due in adhoc]
+            requests = tuple(
+                r for subject, _due in adhoc if (r := adhoc_request_id(subject)) is not None
+            )
             result.append(
                 self._make(
                     key, ReminderKind.STATUS_CHECK, agency_id, tuple(task_ids), None, None,
                     self._agency_recipients(agency_id, key), None, lines,
-                    covers=tuple(sorted(key for _item, key in pairs)),
+                    covers=tuple(sorted(key for _item, key in pairs)), requests=requests,
                 )
             )  # fmt: skip
         return result, absorbed
@@ -252,6 +260,7 @@ class _Planner:
         leader: str | None,
         lines: list[str],
         covers: tuple[str, ...] = (),
+        requests: tuple[int, ...] = (),
     ) -> Reminder:
         agency = self.snap.agencies[agency_id].name
         codes = tuple(self.tasks[t].code if isinstance(t, int) else t for t in task_ids_or_codes)
@@ -261,7 +270,7 @@ class _Planner:
         )
         return Reminder(
             key, kind, agency_id, agency, self.sending_at, codes, period, due, recipients, leader,
-            text, tuple(lines), covers,
+            text, tuple(lines), covers, requests,
         )  # fmt: skip
 
     def _adhoc_subject(self, period: str) -> str | None:

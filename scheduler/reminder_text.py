@@ -11,7 +11,9 @@ read with these keys, all optional:
 - ``tasks`` (list of codes, or ``{"code", "occurrence"}`` dicts): the tasks it is about — each gets
   "Cập nhật ngay" and "Đã hoàn thành" buttons (occurrence 0 = the next open deadline);
 - ``period`` (str): an ad hoc request's ``adhoc:<request id>`` gets "Báo cáo ngay", which opens the
-  progress dialog answering that request.
+  progress dialog answering that request;
+- ``requests`` (list of request ids): the ad hoc requests a status check folds, each with its
+  "Báo cáo ngay" too (labelled with the request's number when there are several).
 
 Plain texts are HTML-escaped here. Each answerable item also gets "Nhắc lại sau" (snooze that
 outbox row). Kinds (``OutboxMessage.kind``) are the planner's — deadline, overdue, escalation, fyi,
@@ -85,6 +87,16 @@ def _tasks(payload: dict[str, Any]) -> list[tuple[str, int]]:
     return out
 
 
+def _requests(payload: dict[str, Any]) -> list[int]:
+    """The ad hoc request ids an item answers: its ``period``'s, then its ``requests``."""
+    found = adhoc_request_id(str(payload.get("period") or ""))
+    out = [found] if found is not None else []
+    for raw in payload.get("requests") or []:
+        if isinstance(raw, int) and raw not in out:
+            out.append(raw)
+    return out
+
+
 def item_lines(row: OutboxMessage, number: int) -> list[str]:
     """The item's lines in HTML: ``number. header`` in bold, then its task lines."""
     payload = row.payload or {}
@@ -116,15 +128,16 @@ def item_buttons(row: OutboxMessage, number: int) -> list[list[InlineKeyboardBut
                 ),
             ]
         )
-    request_id = adhoc_request_id(str((row.payload or {}).get("period") or ""))
-    if request_id is not None:
+    for request_id in (requests := _requests(row.payload or {})):
+        label = (
+            _("Báo cáo ngay (mục {number})").format(number=number)
+            if len(requests) == 1
+            else _("Báo cáo ngay (mục {number}, yêu cầu số {request})").format(
+                number=number, request=request_id
+            )
+        )
         rows.append(
-            [
-                InlineKeyboardButton(
-                    _("Báo cáo ngay (mục {number})").format(number=number),
-                    callback_data=callback_data.open_adhoc(request_id),
-                )
-            ]
+            [InlineKeyboardButton(label, callback_data=callback_data.open_adhoc(request_id))]
         )
     rows.append(
         [

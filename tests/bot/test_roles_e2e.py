@@ -166,7 +166,33 @@ async def test_another_agency_revoke_transfer_and_group(
         await emu.client.send_command(OFFICE, "lienhe", chat=group)
         await emu.client.send_command(OFFICE, "trogiup", chat=group)
         after = texts(await emu.client.wait_for(group.id, 2))
-        assert after[1].startswith("Các lệnh bạn dùng được:")
+        # /trogiup in the group lists only what works there; the rest is named as private.
+        assert after[1] == "\n".join(
+            [
+                "Các lệnh bạn dùng được trong nhóm này:",
+                "/start — Liên kết nhóm này của Cơ quan Thường trực (gửi kèm mã mời)",
+                "/baocao — Báo cáo tổng hợp theo kỳ (tháng, quý, năm…)",
+                "/hopthu — Hộp thư nhắc việc: đã gửi, chờ gửi, không gửi được",
+                "/tamdungnhac — Tạm dừng mọi nhắc việc",
+                "/tieptucnhac — Tiếp tục gửi nhắc việc sau khi tạm dừng",
+                "/dotxuat — Yêu cầu báo cáo đột xuất tới các cơ quan",
+                "/kichhoat — Kích hoạt nhiệm vụ «khi có…» với hạn hoàn thành",
+                "/ngaynghi — Thêm ngày nghỉ (không gửi nhắc việc)",
+                "/ngaylamviec — Thêm ngày làm việc (ví dụ thứ Bảy làm bù)",
+                "/trogiup — Hướng dẫn sử dụng",
+                "",
+                "Các lệnh khác (/nhiemvu, /capnhat, /lienhe, /moi, /huy) dùng trong tin nhắn "
+                "riêng với bot.",
+            ]
+        )
+        # A contact in the same group: only /trogiup works there.
+        emu.clock.advance(60)
+        await emu.client.send_command(OTHER, "trogiup", chat=group)
+        assert texts(await emu.client.wait_for(group.id, 3))[2] == (
+            "Các lệnh bạn dùng được trong nhóm này:\n"
+            "/trogiup — Hướng dẫn sử dụng\n\n"
+            "Các lệnh khác (/start, /nhiemvu, /capnhat, /huy) dùng trong tin nhắn riêng với bot."
+        )
 
         # Transfer Sở Y tế: Cường is revoked, loses his menu, and gets the unbound refusal.
         now = emulator_clock(emu)()

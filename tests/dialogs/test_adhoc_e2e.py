@@ -79,10 +79,14 @@ async def test_office_asks_agency_answers_from_the_reminder_report_compiled(
         await thu.command("start")
         await minh.command("start")
         [created] = shown(await minh.say(f"/dotxuat 04/12/2026 {SUBJECT}"))
-        assert created.startswith(f"Đã tạo yêu cầu báo cáo đột xuất «{SUBJECT}», hạn 04/12/2026.")
         async with sf() as s:
             request_id = await s.scalar(select(AdhocRequest.id))
         assert request_id is not None
+        assert created == (
+            f"Đã tạo yêu cầu báo cáo đột xuất số {request_id} «{SUBJECT}», hạn 04/12/2026. Bot sẽ "
+            "gửi đến tất cả cơ quan vào giờ nhắc việc tới.\n"
+            f"Xem báo cáo tổng hợp của yêu cầu này: /baocao dot xuat {request_id}"
+        )
         period = f"adhoc:{request_id}"
 
         # Mon 30/11 08:00: the planner writes the request for every agency, the sender delivers.
@@ -168,3 +172,12 @@ async def test_office_asks_agency_answers_from_the_reminder_report_compiled(
         assert "Sở Y tế (nội dung 6a) báo cáo 120 — không cộng vào tổng." in report
         assert "• Sở Nội vụ: chưa báo cáo." in report
         assert "Sở Y tế (6a): Thiếu kinh phí <giám định>" in report
+
+        # The command the office was told when it made the request gives the same report.
+        emu.clock.advance(60)
+        before = len(await minh.transcript())
+        await emu.client.send_command(MINH, "baocao", f"dot xuat {request_id}")
+        sent = await emu.client.wait_for(MINH.id, before + 4, within=30)
+        typed = [e["message"] for e in sent[before:] if e.get("message")]
+        assert [m["document"]["file_name"] for m in typed if "document" in m] == documents
+        assert f"báo cáo đột xuất “{SUBJECT}”" in "\n".join(m["text"] for m in typed if "text" in m)

@@ -68,3 +68,28 @@ def test_format_is_vietnamese() -> None:
     assert format_figure(Decimal("1234.5")) == "1.234,5"
     assert format_figure(Decimal("12.50")) == "12,5"
     assert format_figure(Decimal("1234567")) == "1.234.567"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("1.234", Parsed(Decimal("1234"))),
+        ("12,0", Parsed(Decimal("12"))),  # integral: kept, without its ",0"
+        ("1.234,0", Parsed(Decimal("1234"))),
+        ("12,5", Invalid(InvalidReason.NOT_WHOLE, Decimal("12.5"))),
+        ("0,5", Invalid(InvalidReason.NOT_WHOLE, Decimal("0.5"))),
+        # Ambiguous stays confirmed: only the whole readings are offered, the others are named.
+        ("12.5", Ambiguous((Decimal("125"),), (Decimal("12.5"),))),
+        ("1.23", Ambiguous((Decimal("123"),), (Decimal("1.23"),))),
+        ("1,234", Ambiguous((Decimal("1234"),))),
+        ("1,000", Ambiguous((Decimal("1"), Decimal("1000")))),
+        ("1,234.5", Invalid(InvalidReason.NOT_WHOLE, Decimal("1234.5"))),  # no whole reading
+        ("-3", Invalid(InvalidReason.NEGATIVE)),
+        ("ba", Invalid(InvalidReason.NOT_A_NUMBER)),
+    ],
+)
+def test_whole_numbers_refuse_fractions(text: str, expected: object) -> None:
+    result = parse_figure(text, whole=True)
+    assert result == expected
+    if isinstance(result, Parsed):
+        assert result.value.as_tuple().exponent == 0  # stored as "12", not "12.0"

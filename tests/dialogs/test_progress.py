@@ -82,7 +82,7 @@ async def test_full_reply_is_stored_only_on_confirmation(
     assert isinstance(s, Screen)
     assert s.text == HEADER_5A + (
         "\nSố liệu «Hài cốt quy tập» phát sinh trong kỳ (đơn vị: bộ)?"
-        "\nGõ một số, ví dụ 1.234 hoặc 12,5 — hoặc bấm Bỏ qua."
+        "\nGõ một số nguyên, ví dụ 12 hoặc 1.234 — hoặc bấm Bỏ qua."
     )
     assert labels(s) == [["Bỏ qua"], ["« Quay lại", "Hủy"]]
     summary = await full_reply(driver, begin=False)
@@ -181,26 +181,73 @@ async def test_correction_keeps_every_version(
 async def test_ambiguous_figure_is_confirmed_not_guessed(
     driver: Driver, session_factory: async_sessionmaker[AsyncSession]
 ) -> None:
+    """Sets of remains are counted whole: of "12.5" only the reading 125 is left, and it is still
+    confirmed (a misplaced thousands dot is a guess too); "1.23" likewise offers only 123."""
     await driver.start()
     await driver.tap(T5A)
     await driver.tap("Đang thực hiện")
     s = await driver.text("12.5")
     assert isinstance(s, Screen)
-    assert s.text == "Bạn gõ «12.5». Cách viết này dễ nhầm; xin chọn đúng số bạn muốn:"
-    assert labels(s) == [["125 bộ"], ["12,5 bộ"], ["Nhập lại", "Hủy"]]
+    assert s.text == (
+        "Bạn gõ «12.5». Cách viết này dễ nhầm; xin chọn đúng số bạn muốn:\n"
+        "(«Hài cốt quy tập» chỉ nhận số nguyên nên không thể là 12,5; nếu không đúng số nào, "
+        "bấm Nhập lại.)"
+    )
+    assert labels(s) == [["125 bộ"], ["Nhập lại", "Hủy"]]
     s2 = await driver.tap("Nhập lại")
     assert isinstance(s2, Screen) and "Số liệu «Hài cốt quy tập»" in s2.text
-    await driver.text("1.23")
-    s = await driver.tap("1,23 bộ")
+    s = await driver.text("1.23")
+    assert isinstance(s, Screen)
+    assert labels(s) == [["123 bộ"], ["Nhập lại", "Hủy"]]
+    s = await driver.tap("123 bộ")
     assert isinstance(s, Screen)
     assert s.text.endswith("Kết quả thực hiện trong kỳ? Gõ ngắn gọn, hoặc bấm Bỏ qua.")
     for _ in range(5):
         s = await driver.tap("Bỏ qua")
     assert isinstance(s, Screen)
-    assert "Hài cốt quy tập: 1,23 bộ" in s.text
+    assert "Hài cốt quy tập: 123 bộ" in s.text
     await driver.tap("Xác nhận")
     [report] = await reports(session_factory)
-    assert report.versions[0].figures[0].value == Decimal("1.23")
+    assert report.versions[0].figures[0].value == Decimal("123")
+
+
+async def test_fraction_of_a_count_is_refused_and_nothing_is_lost(
+    driver: Driver, session_factory: async_sessionmaker[AsyncSession]
+) -> None:
+    """A decimal for whole things ("12,5" sets of remains) is refused, showing what was typed
+    (escaped) and what to type; the figure entered before stays in the draft."""
+    await driver.start()
+    await driver.tap(T5A)
+    await driver.tap("Đang thực hiện")
+    await driver.text("7")
+    await driver.tap("« Quay lại")  # back to the figure: "Đang có: 7 bộ."
+    s = await driver.text("12,5")
+    assert isinstance(s, Screen)
+    assert s.text == (
+        "Bạn gõ «12,5», nhưng số liệu «Hài cốt quy tập» đếm theo bộ nên chỉ nhận số nguyên. "
+        "Xin gõ lại một số nguyên, ví dụ 12 hoặc 13.\n\n"
+        + HEADER_5A
+        + "\nSố liệu «Hài cốt quy tập» phát sinh trong kỳ (đơn vị: bộ)?"
+        "\nGõ một số nguyên, ví dụ 12 hoặc 1.234 — hoặc bấm Bỏ qua."
+        "\nĐang có: 7 bộ."
+    )
+    assert labels(s) == [["Bỏ qua"], ["« Quay lại", "Hủy"]]
+    s = await driver.text("<0,5>")
+    assert isinstance(s, Screen) and s.text.startswith("Không đọc được số.")
+    s = await driver.text("1.234,5")
+    assert isinstance(s, Screen) and s.text.startswith(
+        "Bạn gõ «1.234,5», nhưng số liệu «Hài cốt quy tập» đếm theo bộ nên chỉ nhận số nguyên. "
+        "Xin gõ lại một số nguyên, ví dụ 1.234 hoặc 1.235."
+    )
+    s = await driver.text("1.234")  # thousands dot: 1234, as before
+    assert isinstance(s, Screen)
+    assert s.text.endswith("Kết quả thực hiện trong kỳ? Gõ ngắn gọn, hoặc bấm Bỏ qua.")
+    for _ in range(5):
+        s = await driver.tap("Bỏ qua")
+    assert isinstance(s, Screen) and "Hài cốt quy tập: 1.234 bộ" in s.text
+    await driver.tap("Xác nhận")
+    [report] = await reports(session_factory)
+    assert report.versions[0].figures[0].value == Decimal("1234")
 
 
 async def test_invalid_figure_asks_again(driver: Driver) -> None:
@@ -210,7 +257,8 @@ async def test_invalid_figure_asks_again(driver: Driver) -> None:
     s = await driver.text("ba bộ")
     assert isinstance(s, Screen)
     assert s.text.startswith(
-        "Không đọc được số. Gõ số theo kiểu Việt Nam, ví dụ 1.234 hoặc 12,5.\n\n" + HEADER_5A
+        "Không đọc được số. Gõ một số nguyên theo kiểu Việt Nam, ví dụ 12 hoặc 1.234.\n\n"
+        + HEADER_5A
     )
     s = await driver.text("-3")
     assert isinstance(s, Screen) and s.text.startswith("Số liệu không được âm.")

@@ -68,7 +68,13 @@ async def test_full_reply_text_shown_verbatim_stored_nfc_double_tap_once(
     entries = await an.press(T5A)
     assert answers(entries) == [""]  # answered, silently
     await an.press("Đang thực hiện")
-    await an.say("12,5")
+    # Sets of remains are whole: "12,5" is refused with what was typed and what to type.
+    [refused] = shown(await an.say("12,5"))
+    assert refused.startswith(
+        "Bạn gõ «12,5», nhưng số liệu «Hài cốt quy tập» đếm theo bộ nên chỉ nhận số nguyên. "
+        "Xin gõ lại một số nguyên, ví dụ 12 hoặc 13.\n\nNhiệm vụ 5a: "
+    )
+    await an.say("12")
     typed = unicodedata.normalize("NFD", 'Đã quy tập <3 bộ> & bàn giao "đủ"')
     await an.say(typed)
     await an.press("Bỏ qua")
@@ -82,7 +88,7 @@ async def test_full_reply_text_shown_verbatim_stored_nfc_double_tap_once(
             "nước Cộng hòa Dân chủ nhân dân Lào",
             "Kỳ báo cáo: tháng 11/2026 (15/10/2026–14/11/2026)",
             "Tình trạng: Đang thực hiện",
-            "Hài cốt quy tập: 12,5 bộ",
+            "Hài cốt quy tập: 12 bộ",
             'Kết quả: Đã quy tập <3 bộ> & bàn giao "đủ"',
             "Khó khăn, vướng mắc: (bỏ trống)",
             "Phương hướng tiếp theo: (bỏ trống)",

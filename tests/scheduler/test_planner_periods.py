@@ -16,7 +16,9 @@ from datetime import date, datetime
 
 import pytest
 
+from models.reminders import OutboxMessage
 from scheduler.calendar import WorkingCalendar
+from scheduler.reminder_text import render
 from scheduler.rules import ReminderRules
 from scheduler.snapshot import AdhocPlan, SnoozeRef
 from tests.scheduler.conftest import TZ, at, brief, entries, run, shown, simulate
@@ -204,6 +206,49 @@ def test_adhoc_request_around_national_day_2026() -> None:
     # A reply to the request ends it for that agency.
     answered = snapshot(adhoc=(request,), adhoc_answered=frozenset({(1, Y_TE)}))
     assert [r.agency for r in run(answered, "2026-09-03 08:00") if r.period == "adhoc:1"] == [BCH]
+
+
+def test_folded_adhoc_request_keeps_its_report_button() -> None:
+    """An ad hoc reminder of Sat 22/8 left unsent folds into Mon 24/8's status check; its line
+    keeps the "Báo cáo ngay" button, which opens the dialog on that request (issue 7)."""
+    first = AdhocPlan(
+        1, "Kết quả lấy mẫu ADN", date(2026, 9, 2), at("2026-08-21 10:00"), (Y_TE, BCHQS)
+    )
+    second = AdhocPlan(
+        2, "Danh sách mộ chưa rõ tên", date(2026, 9, 4), at("2026-08-21 11:00"), (Y_TE,)
+    )
+    [check] = [
+        r
+        for r in run(snapshot(adhoc=(first,)), "2026-08-24 08:00")
+        if r.kind == "status_check" and r.agency == YT
+    ]
+    assert check.lines[-1] == "*. Kết quả lấy mẫu ADN — hạn 02/09/2026, còn 9 ngày"
+    assert (check.requests, check.payload()["requests"]) == ((1,), [1])
+    row = OutboxMessage(
+        id=7, key=check.key, kind="status_check", recipient_chat_id=1001, payload=check.payload()
+    )
+    [message] = render([row])
+    assert message.keyboard is not None
+    buttons = [(b.text, b.callback_data) for line in message.keyboard.inline_keyboard for b in line]
+    assert ("Báo cáo ngay (mục 1)", "upd:v1:adhoc:1") in buttons
+    assert buttons[-1] == ("Nhắc lại sau (mục 1)", "rem:v1:snooze:7")
+    # Two requests folded together: one button each, told apart by the request's number.
+    [both] = [
+        r
+        for r in run(snapshot(adhoc=(first, second)), "2026-08-24 08:00")
+        if r.kind == "status_check" and r.agency == YT
+    ]
+    assert both.requests == (1, 2)
+    row = OutboxMessage(
+        id=8, key=both.key, kind="status_check", recipient_chat_id=1001, payload=both.payload()
+    )
+    [message] = render([row])
+    assert message.keyboard is not None
+    labels = [b.text for line in message.keyboard.inline_keyboard for b in line]
+    assert [label for label in labels if label.startswith("Báo cáo ngay")] == [
+        "Báo cáo ngay (mục 1, yêu cầu số 1)",
+        "Báo cáo ngay (mục 1, yêu cầu số 2)",
+    ]
 
 
 def test_snooze_moves_an_item_to_the_next_working_days_sending_time() -> None:
