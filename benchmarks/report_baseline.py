@@ -110,20 +110,21 @@ def standing_sql(d: Dialect, asked: int) -> str:
     """
     values = ", ".join(f"(:p{i}, {d.day(f'c{i}')}, {d.day(f'd{i}')})" for i in range(asked))
     confirmed = d.local_day("f.confirmed_at")
+    start, end, as_of = d.day("start"), d.day("end"), d.day("as_of")
     return f"""
 WITH asked(period, cutoff, due) AS (VALUES {values}),
-leads AS (
+leads AS MATERIALIZED (  -- lead agencies of the plan's current tasks
   SELECT a.task_id, a.agency_id FROM task_assignments a JOIN tasks t ON t.id = a.task_id
   WHERE t.plan_id = :plan AND t.archived_at IS NULL AND a.role = 'LEAD'
     AND a.agency_id IS NOT NULL
 ),
-sched AS (
+sched AS MATERIALIZED (
   SELECT t.id AS task_id, t.code, s.ongoing, s.window_start, s.activated_at, s.activated_due,
          (s.on_event IS NOT NULL AND s.on_event <> '') AS on_event
   FROM tasks t LEFT JOIN task_schedules s ON s.task_id = t.id
   WHERE t.plan_id = :plan AND t.archived_at IS NULL
 ),
-dl AS MATERIALIZED (
+dl AS MATERIALIZED (  -- (task, occurrence as replies number it, due date)
   SELECT d.task_id, d.due,
          CASE WHEN count(*) OVER (PARTITION BY d.task_id) > 1 THEN d.occurrence ELSE 0 END AS occ
   FROM task_deadlines d JOIN sched s ON s.task_id = d.task_id
@@ -132,14 +133,41 @@ dl AS MATERIALIZED (
   WHERE s.on_event AND s.activated_due IS NOT NULL
     AND NOT EXISTS (SELECT 1 FROM task_deadlines x WHERE x.task_id = s.task_id)
 ),
-done AS MATERIALIZED (
+rule AS MATERIALIZED (  -- per task: 0 not asked, 1 every lead asked, 2 leads with a deadline
+                        -- before the period not reported done
+  SELECT s.task_id, CASE
+    WHEN s.on_event AND (s.activated_at IS NULL OR {d.utc_day("s.activated_at")} > {end}) THEN 0
+    WHEN s.ongoing THEN
+      CASE WHEN s.window_start IS NULL OR s.window_start <= {end} THEN 1 ELSE 0 END
+    WHEN s.window_start IS NOT NULL AND s.window_start <= {end}
+      AND (SELECT max(due) FROM dl WHERE dl.task_id = s.task_id) >= {start} THEN 1
+    WHEN EXISTS (SELECT 1 FROM dl WHERE dl.task_id = s.task_id
+                 AND {d.month_start("dl.due")} <= {end} AND dl.due >= {start}) THEN 1
+    WHEN s.on_event AND NOT EXISTS (SELECT 1 FROM dl WHERE dl.task_id = s.task_id) THEN 1
+    ELSE 2 END AS rule
+  FROM sched s
+),
+done AS MATERIALIZED (  -- reported done up to the period's end
   SELECT DISTINCT r.task_id, r.agency_id, r.occurrence FROM progress_reports r
   WHERE r.plan_id = :plan AND r.period IN :done_periods AND r.status = 'DONE'
-    AND r.task_id IN (SELECT task_id FROM dl)
+    AND r.task_id IN (SELECT task_id FROM dl WHERE due < {as_of})
 ),
-latest AS MATERIALIZED (
-  SELECT task_id, agency_id, status, days_late, attached FROM (
+undone AS MATERIALIZED (  -- (lead, deadline) before as_of not reported done
+  SELECT l.task_id, l.agency_id, dl.occ, dl.due FROM leads l JOIN dl ON dl.task_id = l.task_id
+  WHERE dl.due < {as_of} AND NOT EXISTS (SELECT 1 FROM done WHERE done.task_id = l.task_id
+                                       AND done.agency_id = l.agency_id AND done.occurrence = dl.occ)
+),
+active AS MATERIALIZED (
+  SELECT l.task_id, l.agency_id FROM leads l JOIN rule ON rule.task_id = l.task_id
+  WHERE rule.rule = 1
+  UNION
+  SELECT u.task_id, u.agency_id FROM undone u JOIN rule ON rule.task_id = u.task_id
+  WHERE rule.rule = 2 AND u.due < {start}
+),
+latest AS MATERIALIZED (  -- each task × agency's latest reply among those the period reads
+  SELECT task_id, agency_id, status, days_late, attached, is_lead FROM (
     SELECT r.task_id, r.agency_id, r.status,
+           (r.task_id, r.agency_id) IN (SELECT task_id, agency_id FROM leads) AS is_lead,
            {d.positive(d.days(confirmed, "a.due"))} AS days_late,
            (coalesce(v.attachment_file_id, '') <> '' OR coalesce(v.attachment_name, '') <> '')
              AS attached,
@@ -152,29 +180,14 @@ latest AS MATERIALIZED (
     WHERE r.plan_id = :plan AND r.period IN :asked_ids
   ) ranked WHERE rn = 1
 ),
-active AS MATERIALIZED (
-  SELECT l.task_id, l.agency_id FROM leads l JOIN sched s ON s.task_id = l.task_id
-  WHERE NOT (s.on_event AND (s.activated_at IS NULL OR {d.utc_day("s.activated_at")} > {d.day("end")}))
-    AND CASE WHEN s.ongoing THEN (s.window_start IS NULL OR s.window_start <= {d.day("end")})
-    ELSE (
-      (s.window_start IS NOT NULL AND s.window_start <= {d.day("end")}
-        AND (SELECT max(due) FROM dl WHERE dl.task_id = l.task_id) >= {d.day("start")})
-      OR EXISTS (SELECT 1 FROM dl WHERE dl.task_id = l.task_id
-                 AND {d.month_start("dl.due")} <= {d.day("end")} AND dl.due >= {d.day("start")})
-      OR EXISTS (SELECT 1 FROM dl WHERE dl.task_id = l.task_id AND dl.due < {d.day("start")}
-                 AND NOT EXISTS (SELECT 1 FROM done WHERE done.task_id = l.task_id
-                                 AND done.agency_id = l.agency_id AND done.occurrence = dl.occ))
-      OR (s.on_event AND NOT EXISTS (SELECT 1 FROM dl WHERE dl.task_id = l.task_id))
-    ) END
-),
-silent AS (
-  SELECT a.task_id, a.agency_id FROM active a
-  WHERE NOT EXISTS (SELECT 1 FROM latest l WHERE l.task_id = a.task_id AND l.agency_id = a.agency_id)
+silent AS MATERIALIZED (  -- asked, no reply
+  SELECT task_id, agency_id FROM active
+  EXCEPT
+  SELECT task_id, agency_id FROM latest
 )
 SELECT 'status' AS kind, s.code AS name, l.status, count(*) AS n1, 0 AS n2, 0 AS n3, 0 AS n4,
        CAST(NULL AS DATE) AS due
-FROM latest l JOIN leads ld ON ld.task_id = l.task_id AND ld.agency_id = l.agency_id
-JOIN sched s ON s.task_id = l.task_id GROUP BY s.code, l.status
+FROM latest l JOIN sched s ON s.task_id = l.task_id WHERE l.is_lead GROUP BY s.code, l.status
 UNION ALL
 SELECT 'status', s.code, NULL, count(*), 0, 0, 0, NULL FROM silent x
 JOIN sched s ON s.task_id = x.task_id GROUP BY s.code
@@ -186,17 +199,14 @@ SELECT 'agency', g.name, NULL, sum(replied), sum(late), sum(missing), max(days_l
   SELECT agency_id, 0, 0, count(*), 0 FROM silent GROUP BY agency_id
 ) per JOIN agencies g ON g.id = per.agency_id GROUP BY g.name
 UNION ALL
-SELECT 'overdue', s.code, NULL, {d.days(d.day("as_of"), "dl.due")}, count(*), dl.occ, 0, dl.due
-FROM dl JOIN sched s ON s.task_id = dl.task_id JOIN leads l ON l.task_id = dl.task_id
-WHERE NOT (s.on_event AND s.activated_at IS NULL) AND dl.due < {d.day("as_of")}
-  AND NOT EXISTS (SELECT 1 FROM done WHERE done.task_id = l.task_id
-                  AND done.agency_id = l.agency_id AND done.occurrence = dl.occ)
-GROUP BY s.code, dl.occ, dl.due
+SELECT 'overdue', s.code, NULL, {d.days(as_of, "u.due")}, count(*), u.occ, 0, u.due
+FROM undone u JOIN sched s ON s.task_id = u.task_id
+WHERE NOT (s.on_event AND s.activated_at IS NULL)
+GROUP BY s.code, u.occ, u.due
 UNION ALL
 SELECT 'counts', NULL, NULL,
   (SELECT count(*) FROM sched WHERE on_event AND activated_at IS NULL),
-  (SELECT count(*) FROM latest l JOIN leads ld ON ld.task_id = l.task_id
-     AND ld.agency_id = l.agency_id WHERE l.attached),
+  (SELECT count(*) FROM latest WHERE attached AND is_lead),
   (SELECT count(*) FROM contacts c WHERE c.plan_id = :plan AND c.unreachable_at IS NOT NULL
      AND c.revoked_at IS NULL),
   0, NULL
@@ -213,13 +223,12 @@ WITH owners AS (
   FROM task_indicators ti JOIN tasks t ON t.id = ti.task_id WHERE t.plan_id = :plan
 )
 SELECT 'owner' AS kind, i.code, sum(CASE WHEN r.period IN :inside THEN f.value ELSE 0 END),
-       sum(f.value), count(*)
+       sum(CASE WHEN r.period IN :regular THEN f.value ELSE 0 END), count(*)
 FROM owners o
 JOIN indicators i ON i.id = o.indicator_id
 JOIN progress_reports r ON r.task_id = o.task_id AND r.agency_id = o.agency_id
 JOIN progress_report_versions v ON v.report_id = r.id AND v.version = r.latest_version
 JOIN indicator_figures f ON f.version_id = v.id AND f.indicator_id = o.indicator_id
-WHERE r.plan_id = :plan AND r.period IN :regular
 GROUP BY i.code
 UNION ALL
 SELECT 'notes', i.code, 0, sum(total), count(*) FROM (
