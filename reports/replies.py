@@ -6,7 +6,8 @@ them, and one province's report reads a few thousand (see ``benchmarks/bench_rep
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections import defaultdict
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -16,15 +17,25 @@ from sqlalchemy import and_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from models.plan import PlanSetting
+from models.plan import (
+    Agency,
+    PlanSetting,
+    Section,
+    Task,
+    TaskAssignment,
+    TaskDeadline,
+    TaskRole,
+    TaskSchedule,
+)
 from models.progress import ProgressReport, ProgressReportVersion, ProgressStatus
 from models.reminders import CalendarOverride
+from reports.activity import Done, TaskFacts, deadlines_of
 from reports.summary import nfc
 from scheduler.calendar import WorkingCalendar
 from scheduler.periods import ReportingPeriod
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Reply:
     """A stored reply with its latest version, as the compiler needs it."""
 
@@ -78,6 +89,90 @@ async def load_calendar(session: AsyncSession, plan_id: int) -> WorkingCalendar:
     return WorkingCalendar(overrides={day: working for day, working in rows})
 
 
+async def load_tasks(
+    session: AsyncSession, plan_id: int
+) -> tuple[list[TaskFacts], dict[int, tuple[int, str]]]:
+    """The plan's current tasks in document order, and its sections (id → (number, title)).
+
+    Three Core selects (tasks with schedule, section and deadlines; lead assignments; nothing
+    per task): a province's plan has a hundred-odd lead agencies on each task.
+    """
+    connection = await session.connection()
+    rows = await connection.execute(
+        select(
+            Task.id,
+            Task.code,
+            Task.position,
+            Task.section_id,
+            Task.content,
+            Task.timeline_text,
+            Section.number,
+            Section.title,
+            TaskSchedule.ongoing,
+            TaskSchedule.window_start,
+            TaskSchedule.on_event,
+            TaskSchedule.activated_due,
+            TaskSchedule.activated_at,
+            TaskDeadline.occurrence,
+            TaskDeadline.due,
+        )
+        .join(Section, Section.id == Task.section_id)
+        .outerjoin(TaskSchedule, TaskSchedule.task_id == Task.id)
+        .outerjoin(TaskDeadline, TaskDeadline.task_id == Task.id)
+        .where(Task.plan_id == plan_id, Task.archived_at.is_(None))
+        .order_by(Task.position, TaskDeadline.occurrence)
+    )
+    by_task: dict[int, Any] = {}
+    deadlines: dict[int, list[tuple[int, date]]] = {}
+    sections: dict[int, tuple[int, str]] = {}
+    for row in rows:
+        if row.id not in by_task:
+            by_task[row.id] = row
+            deadlines[row.id] = []
+            sections[row.section_id] = (row.number, row.title)
+        if row.due is not None:
+            deadlines[row.id].append((row.occurrence, row.due))
+    leads: dict[int, list[int]] = {task_id: [] for task_id in by_task}
+    lead_rows = await connection.execute(
+        select(TaskAssignment.task_id, TaskAssignment.agency_id)
+        .join(Task, Task.id == TaskAssignment.task_id)
+        .where(
+            Task.plan_id == plan_id,
+            Task.archived_at.is_(None),
+            TaskAssignment.role == TaskRole.LEAD,
+            TaskAssignment.agency_id.is_not(None),
+        )
+        .order_by(TaskAssignment.task_id, TaskAssignment.position)
+    )
+    for task_id, agency_id in lead_rows:
+        leads[task_id].append(int(agency_id))
+    tasks = [
+        TaskFacts(
+            id=row.id,
+            code=row.code,
+            position=row.position,
+            section_id=row.section_id,
+            content=row.content,
+            timeline=row.timeline_text,
+            leads=tuple(leads[row.id]),
+            deadlines=deadlines_of(deadlines[row.id], row.on_event, row.activated_due),
+            ongoing=bool(row.ongoing),
+            window_start=row.window_start,
+            on_event=row.on_event,
+            activated_at=row.activated_at,
+        )
+        for row in by_task.values()
+    ]
+    return tasks, sections
+
+
+async def load_agencies(session: AsyncSession, plan_id: int) -> dict[int, str]:
+    """The plan's agencies: id → NFC name."""
+    connection = await session.connection()
+    rows = await connection.execute(select(Agency.id, Agency.name).where(Agency.plan_id == plan_id))
+    return {agency_id: nfc(name) for agency_id, name in rows}
+
+
 async def load_replies(
     session: AsyncSession,
     plan_id: int,
@@ -85,19 +180,23 @@ async def load_replies(
     regular_ids: dict[str, date],
     tz: ZoneInfo,
     due_of: Callable[[str], date | None],
-) -> tuple[list[Reply], list[tuple[int, int, int]]]:
-    """The replies inside ``period`` and what was reported done before it.
+    done_tasks: Collection[int],
+) -> tuple[dict[tuple[int, int], Reply], Done]:
+    """Each task × agency's latest reply inside ``period``, and what was reported done by then.
 
     Inside: replies to the regular periods whose cut-off (``regular_ids``: id → cut-off) lies in
-    the period, and to ``period.id`` itself, with their latest version's texts and first
-    confirmation. Before: (task id, agency id, occurrence) reported done in an earlier regular
-    period, grouped by the database. Read as Core rows: no ORM objects for thousands of rows.
+    the period, and to ``period.id`` itself. Per task × agency the latest of them (latest cut-off,
+    then latest first-confirmation date, then id) comes back as a ``Reply`` with its latest
+    version's texts. Done: (task id, agency id) → occurrences reported done in any regular period
+    up to the period's end or in the period itself, for the tasks of ``done_tasks`` only (those
+    with a deadline the rules look at); the earlier periods are grouped by the database.
+    Read as Core rows: no ORM objects for thousands of rows.
     """
     inside = [pid for pid, cutoff in regular_ids.items() if period.start <= cutoff <= period.end]
     history = [pid for pid in regular_ids if pid not in inside and pid != period.id]
     connection = await session.connection()
-    done: list[tuple[int, int, int]] = []
-    if history:
+    done: Done = defaultdict(set)
+    if history and done_tasks:
         rows = await connection.execute(
             select(ProgressReport.task_id, ProgressReport.agency_id, ProgressReport.occurrence)
             .where(
@@ -107,8 +206,9 @@ async def load_replies(
             )
             .group_by(ProgressReport.task_id, ProgressReport.agency_id, ProgressReport.occurrence)
         )
-        done = [(t, a, o) for t, a, o in rows]
-    result: list[Reply] = []
+        for task_id, agency_id, occurrence in rows:
+            if task_id in done_tasks:
+                done[(task_id, agency_id)].add(occurrence)
     first = aliased(ProgressReportVersion)
     stmt = (
         select(
@@ -140,33 +240,45 @@ async def load_replies(
             ProgressReport.period.in_([*inside, period.id]),
         )
     )
+    # Per row only what ordering and "done" need; texts are normalized for the latest rows only.
+    latest: dict[tuple[int, int], tuple[tuple[date, date, int], Any, date]] = {}
+    dues: dict[str, date | None] = {}
+    done_status = ProgressStatus.DONE
     for row in await connection.execute(stmt):
-        cutoff = regular_ids.get(row.period, period.end)
-        confirmed_on = local_date(row[6], tz)
-        due = due_of(row.period)
+        key = (row.task_id, row.agency_id)
+        if row.status == done_status and row.task_id in done_tasks:
+            done[key].add(row.occurrence)
+        confirmed_on = local_date(row.confirmed_at, tz)
+        rank = (regular_ids.get(row.period, period.end), confirmed_on, row.id)
+        held = latest.get(key)
+        if held is None or rank > held[0]:
+            latest[key] = (rank, row, confirmed_on)
+    result: dict[tuple[int, int], Reply] = {}
+    for key, ((cutoff, confirmed_on, _id), row, _day) in latest.items():
+        if row.period not in dues:
+            dues[row.period] = due_of(row.period)
+        due = dues[row.period]
         attachment = None
         if row.attachment_file_id or row.attachment_name:
             attachment = (
                 nfc(row.attachment_name) or row.attachment_file_id,
                 row.attachment_kind or "",
             )
-        result.append(
-            Reply(
-                id=row.id,
-                task_id=row.task_id,
-                agency_id=row.agency_id,
-                occurrence=row.occurrence,
-                period=row.period,
-                cutoff=cutoff,
-                status=ProgressStatus(row.status),
-                confirmed_on=confirmed_on,
-                days_late=max(0, (confirmed_on - due).days) if due is not None else 0,
-                result=nfc(row.result),
-                difficulties=nfc(row.difficulties),
-                next_steps=nfc(row.next_steps),
-                proposals=nfc(row.proposals),
-                attachment=attachment,
-            )
+        result[key] = Reply(
+            row.id,
+            row.task_id,
+            row.agency_id,
+            row.occurrence,
+            row.period,
+            cutoff,
+            ProgressStatus(row.status),
+            confirmed_on,
+            max(0, (confirmed_on - due).days) if due is not None else 0,
+            nfc(row.result),
+            nfc(row.difficulties),
+            nfc(row.next_steps),
+            nfc(row.proposals),
+            attachment,
         )
     return result, done
 
