@@ -145,7 +145,8 @@ async def load_tasks(
         .order_by(TaskAssignment.task_id, TaskAssignment.position)
     )
     for task_id, agency_id in lead_rows:
-        leads[task_id].append(int(agency_id))
+        if agency_id is not None:  # filtered in SQL: narrows the type
+            leads[task_id].append(agency_id)
     tasks = [
         TaskFacts(
             id=row.id,
