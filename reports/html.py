@@ -38,17 +38,33 @@ def utf16_len(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
 
+def _escape(text: str) -> str:
+    """``html.escape(text)`` (quotes too), inlined: the renderer escapes thousands of lines."""
+    return (
+        text.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace('"', "&quot;")
+        .replace("'", "&#x27;")
+    )
+
+
 def _wrap(text: str, width: int = MAX_LINE) -> list[str]:
     """Escaped ``text`` in lines of ≤ ``width`` characters (at spaces; user newlines kept)."""
+    paragraphs = text.splitlines()
+    if len(paragraphs) == 1:  # the usual case: one paragraph that fits
+        escaped = _escape(paragraphs[0])
+        if len(escaped) <= width:
+            return [escaped]
     lines: list[str] = []
-    for paragraph in text.splitlines() or [""]:
+    for paragraph in paragraphs or [""]:
         # Wrap before escaping so an entity (&amp;) is never split; escaping grows a line by at
         # most 5×, so wrap at width // 5 only when needed.
-        escaped = escape(paragraph)
+        escaped = _escape(paragraph)
         if len(escaped) <= width:
             lines.append(escaped)
             continue
-        lines.extend(escape(p) for p in textwrap.wrap(paragraph, width // 5 or 1))
+        lines.extend(_escape(p) for p in textwrap.wrap(paragraph, width // 5 or 1))
     return lines
 
 
@@ -173,26 +189,28 @@ def _line_stacks(text: str, starts: list[int]) -> dict[int, tuple[tuple[str, str
     """
     open_at: dict[int, tuple[tuple[str, str], ...]] = {}
     stack: list[tuple[str, str]] = []
-    line = 0  # the line of the previous tag; lines before it are settled
+    previous = 0  # just after the previous tag
     for match in _TAG.finditer(text):
-        at = bisect_right(starts, match.start()) - 1
-        if stack and at > line:  # lines line … at-1 end with the current stack open
+        start = match.start()
+        if stack and text.find("\n", previous, start) >= 0:  # lines ending inside open tags
             frozen = tuple(stack)
-            for index in range(line, at):
+            line = bisect_right(starts, previous) - 1
+            for index in range(line, bisect_right(starts, start) - 1):
                 open_at[index] = frozen
-        line = at
+        previous = match.end()
         closing, name = match[1], match[2].lower()
         if not closing:
             stack.append((name, match[0]))
         elif stack and stack[-1][0] == name:
             stack.pop()
         else:
-            end = text.find("\n", match.start())
-            source = text[starts[at] : end if end >= 0 else len(text)]
+            line = bisect_right(starts, start) - 1
+            end = text.find("\n", start)
+            source = text[starts[line] : end if end >= 0 else len(text)]
             raise ValueError(f"unbalanced </{name}> in line {source[:60]!r}")
     if stack:
         frozen = tuple(stack)
-        for index in range(line, len(starts) - 1):
+        for index in range(bisect_right(starts, previous) - 1, len(starts) - 1):
             open_at[index] = frozen
     return open_at
 

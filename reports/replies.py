@@ -243,42 +243,46 @@ async def load_replies(
     )
     # Per row only what ordering and "done" need; texts are normalized for the latest rows only.
     latest: dict[tuple[int, int], tuple[tuple[date, date, int], Any, date]] = {}
-    dues: dict[str, date | None] = {}
     done_status = ProgressStatus.DONE
+    utc = ZoneInfo("UTC")
     for row in await connection.execute(stmt):
-        key = (row.task_id, row.agency_id)
-        if row.status == done_status and row.task_id in done_tasks:
-            done[key].add(row.occurrence)
-        confirmed_on = local_date(row.confirmed_at, tz)
-        rank = (regular_ids.get(row.period, period.end), confirmed_on, row.id)
+        report_id, task_id, agency_id, occurrence, period_id, status, confirmed_at = row[:7]
+        key = (task_id, agency_id)
+        if status == done_status and task_id in done_tasks:
+            done[key].add(occurrence)
+        if confirmed_at.tzinfo is None:  # SQLite hands back naive datetimes: stored as UTC
+            confirmed_at = confirmed_at.replace(tzinfo=utc)
+        confirmed_on = confirmed_at.astimezone(tz).date()
+        rank = (regular_ids.get(period_id, period.end), confirmed_on, report_id)
         held = latest.get(key)
         if held is None or rank > held[0]:
             latest[key] = (rank, row, confirmed_on)
     result: dict[tuple[int, int], Reply] = {}
+    dues: dict[str, date | None] = {}
     for key, ((cutoff, confirmed_on, _id), row, _day) in latest.items():
-        if row.period not in dues:
-            dues[row.period] = due_of(row.period)
-        due = dues[row.period]
+        (report_id, task_id, agency_id, occurrence, period_id, status, _confirmed) = row[:7]
+        result_text, difficulties, next_steps, proposals = row[7:11]
+        attachment_name, attachment_kind, attachment_file_id = row[11:]
+        if period_id not in dues:
+            dues[period_id] = due_of(period_id)
+        due = dues[period_id]
         attachment = None
-        if row.attachment_file_id or row.attachment_name:
-            attachment = (
-                nfc(row.attachment_name) or row.attachment_file_id,
-                row.attachment_kind or "",
-            )
+        if attachment_file_id or attachment_name:
+            attachment = (nfc(attachment_name) or attachment_file_id, attachment_kind or "")
         result[key] = Reply(
-            row.id,
-            row.task_id,
-            row.agency_id,
-            row.occurrence,
-            row.period,
+            report_id,
+            task_id,
+            agency_id,
+            occurrence,
+            period_id,
             cutoff,
-            ProgressStatus(row.status),
+            status if type(status) is ProgressStatus else ProgressStatus(status),
             confirmed_on,
             max(0, (confirmed_on - due).days) if due is not None else 0,
-            nfc(row.result),
-            nfc(row.difficulties),
-            nfc(row.next_steps),
-            nfc(row.proposals),
+            nfc(result_text),
+            nfc(difficulties),
+            nfc(next_steps),
+            nfc(proposals),
             attachment,
         )
     return result, done

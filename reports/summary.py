@@ -11,6 +11,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from locales import _
@@ -104,9 +105,10 @@ def nfc(text: str | None) -> str:
     return unicodedata.normalize("NFC", text or "").strip()
 
 
+@lru_cache(maxsize=4096)
 def fmt_date(day: date) -> str:
-    """``dd/mm/yyyy``, as Vietnamese documents write dates."""
-    return day.strftime("%d/%m/%Y")
+    """``dd/mm/yyyy``, as Vietnamese documents write dates (cached: a report repeats few dates)."""
+    return f"{day.day:02d}/{day.month:02d}/{day.year}"
 
 
 def fmt_number(value: Decimal | int | float | None) -> str:
