@@ -38,7 +38,6 @@ from sqlalchemy import func, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from benchmarks.report_baseline import asked_for, baseline_figures, differences, figures_of_summary
-from handlers.reports import MAX_MESSAGES
 from models import migrate
 from models.db import create_engine, create_session_factory
 from models.plan import Agency, Plan, Task, TaskAssignment, TaskIndicator, TaskRole
@@ -47,6 +46,7 @@ from plan.importer import import_plan
 from plan.parser import parse_plan_file
 from reports.compile import compile_summary
 from reports.docx import build_docx
+from reports.html import CHAT_MAX_MESSAGES as MAX_MESSAGES
 from reports.html import render_chunks
 from scheduler.periods import asked_periods, parse_period_id
 

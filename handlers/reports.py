@@ -26,14 +26,14 @@ from locales import _
 from models.plan import Plan
 from reports.choices import button_label, parse_period_text, period_choices
 from reports.compile import compile_summary
-from reports.html import render_chunks
+from reports.html import CHAT_MAX_MESSAGES, render_chunks
 from reports.outputs import build_files
 from reports.replies import campaign_window
 from reports.summary import period_label
 from scheduler.periods import PeriodError, ReportingPeriod, parse_period_id
 
 #: More messages than this and the chat gets the brief form (the files carry everything).
-MAX_MESSAGES = 8
+MAX_MESSAGES = CHAT_MAX_MESSAGES
 PREFIX = "rpt"
 
 

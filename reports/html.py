@@ -21,6 +21,9 @@ from reports import phrases
 from reports.summary import Summary
 
 TELEGRAM_LIMIT = 4096
+#: ``/baocao`` sends the brief form when the full one takes more messages than this (the files
+#: carry everything).
+CHAT_MAX_MESSAGES = 8
 #: Longest line the renderer writes; a longer user paragraph continues on the next line.
 MAX_LINE = 1000
 #: Entries of each list (II–IV, notes) the brief form shows.

@@ -123,7 +123,7 @@ async def indicator_lines(
     if inside:
         statement = union_all(statement, figures(sorted(inside), ~is_owner))
     rows = await connection.execute(statement)
-    for period_id, task_id, agency_id, indicator_id, value in rows:
+    for period_id, task_id, agency_id, indicator_id, value in rows.all():
         value = value if isinstance(value, Decimal) else Decimal(value)
         if owners.get((task_id, indicator_id)) != agency_id:
             if task_id in tasks_by_id:

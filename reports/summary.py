@@ -102,7 +102,7 @@ def period_label(period: ReportingPeriod) -> str:
 
 def nfc(text: str | None) -> str:
     """``text`` stripped and NFC-normalized ("" for None): keyboards send NFD too (DOMAIN.md)."""
-    return unicodedata.normalize("NFC", text or "").strip()
+    return unicodedata.normalize("NFC", text).strip() if text else ""
 
 
 @lru_cache(maxsize=4096)
