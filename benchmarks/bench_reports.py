@@ -182,7 +182,8 @@ async def measure(
     factory: async_sessionmaker[AsyncSession], key: str, period_id: str, runs: int = 7
 ) -> dict[str, Any]:
     """Time one province's report and the SQL baseline of the same figures, alternately
-    (``runs`` times each, so both see the same load on a shared machine); medians and ranges.
+    (``runs`` times each after one untimed run of each, so both see the same load on a shared
+    machine); medians and ranges.
 
     Every baseline run's figures are asserted equal to the report's (``report_baseline``).
     """
@@ -214,6 +215,8 @@ async def measure(
             baseline = await baseline_figures(await session.connection(), asked)
             return time.perf_counter() - t0, baseline
 
+    await report_once()  # one untimed run of each first: statement caches, lazy imports
+    await baseline_once()
     for _ in range(runs):  # timing runs (tracemalloc off: it slows every allocation)
         text_s, docx_s, chunks, docx, summary = await report_once()
         text_times.append(text_s)
@@ -240,6 +243,7 @@ async def measure(
             for name, times in (("text", text_times), ("sql", sql_times), ("docx", docx_times))
         },
         "ratios": sorted(t / q for t, q in zip(text_times, sql_times, strict=True)),
+        "runs": list(zip(text_times, sql_times, strict=True)),
         "peak_mb": peak / 1e6,
         "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "chunks": len(chunks),
@@ -293,6 +297,10 @@ async def main() -> None:
         f"SQL baseline (same figures, asserted equal): {timed('sql', result['sql_s'])}; "
         f"text / baseline = {result['text_s'] / result['sql_s']:.1f}× (medians; per-run "
         f"{result['ratios'][0]:.1f}–{result['ratios'][-1]:.1f}×)"
+    )
+    print(
+        "per run (text ms / baseline ms): "
+        + ", ".join(f"{t * 1000:.0f}/{q * 1000:.0f}" for t, q in result["runs"])
     )
     print(
         f"brief form /baocao sends (render_chunks, max_messages={MAX_MESSAGES}): "

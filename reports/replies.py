@@ -241,7 +241,8 @@ async def load_replies(
         )
     )
     # Per row only what ordering and "done" need; texts are normalized for the latest rows only.
-    latest: dict[tuple[int, int], tuple[tuple[date, date, int], Any, date]] = {}
+    # Few objects per row: the collector's full passes grow with what a report allocates.
+    latest: dict[tuple[int, int], tuple[Any, date]] = {}
     done_status = ProgressStatus.DONE
     utc = ZoneInfo("UTC")
     for row in (await connection.execute(stmt)).all():  # in bulk: faster than row by row
@@ -252,14 +253,19 @@ async def load_replies(
         if confirmed_at.tzinfo is None:  # SQLite hands back naive datetimes: stored as UTC
             confirmed_at = confirmed_at.replace(tzinfo=utc)
         confirmed_on = confirmed_at.astimezone(tz).date()
-        rank = (regular_ids.get(period_id, period.end), confirmed_on, report_id)
         held = latest.get(key)
-        if held is None or rank > held[0]:
-            latest[key] = (rank, row, confirmed_on)
+        if held is not None:  # the latest cut-off, then first confirmation, then id wins
+            other, other_on = held
+            mine = (regular_ids.get(period_id, period.end), confirmed_on, report_id)
+            theirs = (regular_ids.get(other[4], period.end), other_on, other[0])
+            if mine < theirs:
+                continue
+        latest[key] = (row, confirmed_on)
     result: dict[tuple[int, int], Reply] = {}
     dues: dict[str, date | None] = {}
-    for key, ((cutoff, confirmed_on, _id), row, _day) in latest.items():
+    for key, (row, confirmed_on) in latest.items():
         (report_id, task_id, agency_id, occurrence, period_id, status, _confirmed) = row[:7]
+        cutoff = regular_ids.get(period_id, period.end)
         result_text, difficulties, next_steps, proposals = row[7:11]
         attachment_name, attachment_kind, attachment_file_id = row[11:]
         if period_id not in dues:
