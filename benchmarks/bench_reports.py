@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import random
 import resource
 import statistics
@@ -191,16 +192,30 @@ async def measure(
     now = datetime(2026, 11, 23, 1, tzinfo=UTC)
     text_times, docx_times, sql_times, brief_times = [], [], [], []
 
+    full_gc: list[float] = []  # CPython's full collections inside the timed text runs (s)
+    gc_started = [0.0]
+    timing_text = [False]
+
+    def on_gc(phase: str, info: dict[str, int]) -> None:
+        if info["generation"] != 2 or not timing_text[0]:
+            return
+        if phase == "start":
+            gc_started[0] = time.perf_counter()
+        else:
+            full_gc.append(time.perf_counter() - gc_started[0])
+
     async def report_once() -> tuple[float, float, list[str], bytes, Any]:
         async with factory() as session:
             plan = await session.scalar(select(Plan).where(Plan.key == key))
             assert plan is not None
+            timing_text[0] = True
             t0 = time.perf_counter()
             summary = await compile_summary(
                 session, plan, period, now=now, campaign_start=START, campaign_end=END
             )
             chunks = render_chunks(summary)
             t1 = time.perf_counter()
+            timing_text[0] = False
         docx = build_docx(summary)
         return t1 - t0, time.perf_counter() - t1, chunks, docx, summary
 
@@ -217,6 +232,7 @@ async def measure(
 
     await report_once()  # one untimed run of each first: statement caches, lazy imports
     await baseline_once()
+    gc.callbacks.append(on_gc)
     for _ in range(runs):  # timing runs (tracemalloc off: it slows every allocation)
         text_s, docx_s, chunks, docx, summary = await report_once()
         text_times.append(text_s)
@@ -228,6 +244,8 @@ async def measure(
         sql_times.append(sql_s)
         wrong = differences(figures_of_summary(summary), baseline)
         assert not wrong, "the baseline does not state the report's figures: " + "; ".join(wrong)
+    gc.callbacks.remove(on_gc)
+    timed_gc = list(full_gc)
     tracemalloc.start()  # one more run for the memory peak
     await report_once()
     _current, peak = tracemalloc.get_traced_memory()
@@ -244,6 +262,7 @@ async def measure(
         },
         "ratios": sorted(t / q for t, q in zip(text_times, sql_times, strict=True)),
         "runs": list(zip(text_times, sql_times, strict=True)),
+        "full_gc": timed_gc,
         "peak_mb": peak / 1e6,
         "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "chunks": len(chunks),
@@ -301,6 +320,10 @@ async def main() -> None:
     print(
         "per run (text ms / baseline ms): "
         + ", ".join(f"{t * 1000:.0f}/{q * 1000:.0f}" for t, q in result["runs"])
+    )
+    print(
+        f"CPython full collections (generation 2) inside the timed text runs: "
+        f"{len(result['full_gc'])}, " + ", ".join(f"{g * 1000:.0f} ms" for g in result["full_gc"])
     )
     print(
         f"brief form /baocao sends (render_chunks, max_messages={MAX_MESSAGES}): "
