@@ -11,7 +11,6 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from functools import lru_cache
 from typing import Any
 
 from locales import _
@@ -105,9 +104,8 @@ def nfc(text: str | None) -> str:
     return unicodedata.normalize("NFC", text).strip() if text else ""
 
 
-@lru_cache(maxsize=4096)
 def fmt_date(day: date) -> str:
-    """``dd/mm/yyyy``, as Vietnamese documents write dates (cached: a report repeats few dates)."""
+    """``dd/mm/yyyy``, as Vietnamese documents write dates."""
     return f"{day.day:02d}/{day.month:02d}/{day.year}"
 
 
