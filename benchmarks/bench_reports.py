@@ -8,10 +8,12 @@ tasks. Then, for one province's monthly report (``2026-11``), measures:
 - text time: ``compile_summary`` + ``render_chunks`` (query → Telegram chunks);
 - DOCX time: ``build_docx`` of that summary;
 - peak memory: ``tracemalloc`` peak over compile + text + DOCX, and the process's max RSS;
-- the ratio of the text time to a plain SQL GROUP BY of the same figures (replies per agency and
-  status in the period; owners' figures per indicator in the period and cumulated).
+- the ratio of the text time to SQL computing the same figures (``benchmarks/report_baseline.py``:
+  GROUP BY and window queries for the status of each task × lead agency's latest reply, each
+  agency's on time / late / not reported, overdue deadlines, the owners' indicator sums of the
+  period and cumulated, the co-leads' notes), asserted equal to the report's figures every run.
 
-Aims (issue 8): text ≤ 1 s, DOCX ≤ 3 s, ≤ 300 MB, ≤ 3× the GROUP BY.
+Aims (issue 8): text ≤ 1 s, DOCX ≤ 3 s, ≤ 300 MB, ≤ 3× the SQL baseline.
 
 Run: ``/work/venv/bin/python -m benchmarks.bench_reports [--db PATH] [--replies N]``. The store is
 built once per database (``--rebuild`` starts a SQLite file afresh); SQLite by default,
@@ -22,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import random
 import resource
 import statistics
@@ -32,9 +35,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import bindparam, func, insert, select, text
+from sqlalchemy import func, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from benchmarks.report_baseline import asked_for, baseline_figures, differences, figures_of_summary
 from models import migrate
 from models.db import create_engine, create_session_factory
 from models.plan import Agency, Plan, Task, TaskAssignment, TaskIndicator, TaskRole
@@ -43,6 +47,7 @@ from plan.importer import import_plan
 from plan.parser import parse_plan_file
 from reports.compile import compile_summary
 from reports.docx import build_docx
+from reports.html import CHAT_MAX_MESSAGES as MAX_MESSAGES
 from reports.html import render_chunks
 from scheduler.periods import asked_periods, parse_period_id
 
@@ -174,66 +179,90 @@ async def build_store(factory: async_sessionmaker[AsyncSession], replies_target:
     return total
 
 
-GROUP_BY_STATUS = """
-SELECT agency_id, status, count(*) FROM progress_reports
-WHERE plan_id = :plan AND period IN (:period, :alias) GROUP BY agency_id, status
-"""
-GROUP_BY_FIGURES = """
-SELECT f.indicator_id, SUM(CASE WHEN r.period IN (:period, :alias) THEN f.value ELSE 0 END),
-       SUM(f.value)
-FROM progress_reports r
-JOIN progress_report_versions v ON v.report_id = r.id AND v.version = r.latest_version
-JOIN indicator_figures f ON f.version_id = v.id
-JOIN task_indicators ti ON ti.task_id = r.task_id AND ti.indicator_id = f.indicator_id
-WHERE r.plan_id = :plan AND r.agency_id = ti.owner_agency_id AND r.period IN :until
-GROUP BY f.indicator_id
-"""
-
-
 async def measure(
-    factory: async_sessionmaker[AsyncSession], key: str, period_id: str
-) -> dict[str, float]:
-    """Time one province's report (median of 5) and the GROUP BY baseline (median of 5)."""
+    factory: async_sessionmaker[AsyncSession], key: str, period_id: str, runs: int = 7
+) -> dict[str, Any]:
+    """Time one province's report and the SQL baseline of the same figures, alternately
+    (``runs`` times each after one untimed run of each, so both see the same load on a shared
+    machine); medians and ranges.
+
+    Every baseline run's figures are asserted equal to the report's (``report_baseline``).
+    """
     period = parse_period_id(period_id, campaign_start=START, campaign_end=END)
-    until = tuple(p.id for p in PERIODS if p.end <= period.end)
     now = datetime(2026, 11, 23, 1, tzinfo=UTC)
-    text_times, docx_times, sql_times = [], [], []
-    chunks: list[str] = []
+    text_times, docx_times, sql_times, brief_times = [], [], [], []
+
+    full_gc: list[float] = []  # CPython's full collections inside the timed text runs (s)
+    gc_started = [0.0]
+    timing_text = [False]
+
+    def on_gc(phase: str, info: dict[str, int]) -> None:
+        if info["generation"] != 2 or not timing_text[0]:
+            return
+        if phase == "start":
+            gc_started[0] = time.perf_counter()
+        else:
+            full_gc.append(time.perf_counter() - gc_started[0])
 
     async def report_once() -> tuple[float, float, list[str], bytes, Any]:
         async with factory() as session:
             plan = await session.scalar(select(Plan).where(Plan.key == key))
             assert plan is not None
+            timing_text[0] = True
             t0 = time.perf_counter()
             summary = await compile_summary(
                 session, plan, period, now=now, campaign_start=START, campaign_end=END
             )
             chunks = render_chunks(summary)
             t1 = time.perf_counter()
+            timing_text[0] = False
         docx = build_docx(summary)
         return t1 - t0, time.perf_counter() - t1, chunks, docx, summary
 
-    for _ in range(5):  # timing runs (tracemalloc off: it slows every allocation)
+    async def baseline_once() -> tuple[float, Any]:
+        async with factory() as session:
+            plan_id = await session.scalar(select(Plan.id).where(Plan.key == key))
+            assert plan_id is not None
+            t0 = time.perf_counter()
+            asked = await asked_for(
+                session, plan_id, period, now=now, campaign_start=START, campaign_end=END
+            )
+            baseline = await baseline_figures(await session.connection(), asked)
+            return time.perf_counter() - t0, baseline
+
+    await report_once()  # one untimed run of each first: statement caches, lazy imports
+    await baseline_once()
+    gc.callbacks.append(on_gc)
+    for _ in range(runs):  # timing runs (tracemalloc off: it slows every allocation)
         text_s, docx_s, chunks, docx, summary = await report_once()
         text_times.append(text_s)
         docx_times.append(docx_s)
+        t0 = time.perf_counter()  # what /baocao sends: the brief form when the full one is long
+        brief = render_chunks(summary, max_messages=MAX_MESSAGES)
+        brief_times.append(time.perf_counter() - t0)
+        sql_s, baseline = await baseline_once()
+        sql_times.append(sql_s)
+        wrong = differences(figures_of_summary(summary), baseline)
+        assert not wrong, "the baseline does not state the report's figures: " + "; ".join(wrong)
+    gc.callbacks.remove(on_gc)
+    timed_gc = list(full_gc)
     tracemalloc.start()  # one more run for the memory peak
     await report_once()
     _current, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    figures = text(GROUP_BY_FIGURES).bindparams(bindparam("until", expanding=True))
-    for _ in range(5):
-        async with factory() as session:
-            t0 = time.perf_counter()
-            plan_id = await session.scalar(select(Plan.id).where(Plan.key == key))
-            params = {"plan": plan_id, "period": period.id, "alias": period.id}
-            (await session.execute(text(GROUP_BY_STATUS), params)).all()
-            (await session.execute(figures, {**params, "until": until})).all()
-            sql_times.append(time.perf_counter() - t0)
     return {
         "text_s": statistics.median(text_times),
         "docx_s": statistics.median(docx_times),
         "sql_s": statistics.median(sql_times),
+        "brief_s": statistics.median(brief_times),
+        "brief_chunks": len(brief),
+        "ranges": {
+            name: (min(times), max(times))
+            for name, times in (("text", text_times), ("sql", sql_times), ("docx", docx_times))
+        },
+        "ratios": sorted(t / q for t, q in zip(text_times, sql_times, strict=True)),
+        "runs": list(zip(text_times, sql_times, strict=True)),
+        "full_gc": timed_gc,
         "peak_mb": peak / 1e6,
         "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "chunks": len(chunks),
@@ -248,6 +277,7 @@ async def main() -> None:
     parser.add_argument("--replies", type=int, default=1_000_000)
     parser.add_argument("--rebuild", action="store_true")
     parser.add_argument("--period", default="2026-11")
+    parser.add_argument("--runs", type=int, default=7, help="timing runs (medians, ranges)")
     args = parser.parse_args()
     path = Path(args.db.removeprefix("sqlite:///")) if args.db.startswith("sqlite") else None
     if args.rebuild:
@@ -266,7 +296,7 @@ async def main() -> None:
             print(f"built {stored:,} replies in {time.perf_counter() - t0:.0f} s")
             async with engine.begin() as conn:
                 await conn.execute(text("ANALYZE"))
-        result = await measure(factory, "tinh-07", args.period)
+        result = await measure(factory, "tinh-07", args.period, args.runs)
     finally:
         await engine.dispose()
     print(f"store: {stored:,} replies, {PROVINCES} provinces × {len(PERIODS)} periods")
@@ -274,11 +304,30 @@ async def main() -> None:
         f"one province's report {args.period}: {result['replies_in_period']:,} replies, "
         f"{result['chunks']} chat chunks, DOCX {result['docx_kb']:.0f} KB"
     )
-    print(f"text (compile + chunks): {result['text_s']:.3f} s")
-    print(f"DOCX:                    {result['docx_s']:.3f} s")
+    ranges = result["ranges"]
+
+    def timed(name: str, median: float) -> str:
+        low, high = ranges[name]
+        return f"{median:.3f} s (range {low:.3f}–{high:.3f})"
+
+    print(f"text (compile + chunks): {timed('text', result['text_s'])}")
+    print(f"DOCX:                    {timed('docx', result['docx_s'])}")
     print(
-        f"SQL GROUP BY baseline:   {result['sql_s']:.3f} s  (text / GROUP BY = "
-        f"{result['text_s'] / result['sql_s']:.1f}×)"
+        f"SQL baseline (same figures, asserted equal): {timed('sql', result['sql_s'])}; "
+        f"text / baseline = {result['text_s'] / result['sql_s']:.1f}× (medians; per-run "
+        f"{result['ratios'][0]:.1f}–{result['ratios'][-1]:.1f}×)"
+    )
+    print(
+        "per run (text ms / baseline ms): "
+        + ", ".join(f"{t * 1000:.0f}/{q * 1000:.0f}" for t, q in result["runs"])
+    )
+    print(
+        f"CPython full collections (generation 2) inside the timed text runs: "
+        f"{len(result['full_gc'])}, " + ", ".join(f"{g * 1000:.0f} ms" for g in result["full_gc"])
+    )
+    print(
+        f"brief form /baocao sends (render_chunks, max_messages={MAX_MESSAGES}): "
+        f"{result['brief_s'] * 1000:.1f} ms, {result['brief_chunks']} chunks"
     )
     print(
         f"peak memory (tracemalloc, compile + text + DOCX): {result['peak_mb']:.0f} MB; "

@@ -40,7 +40,7 @@ from reports.choices import (
     period_choices,
 )
 from reports.compile import compile_summary
-from reports.html import render_chunks
+from reports.html import CHAT_MAX_MESSAGES, render_chunks
 from reports.replies import campaign_window
 from reports.summary import Summary, period_label
 from scheduler import adhoc
@@ -51,7 +51,7 @@ if TYPE_CHECKING:
     from reports.outputs import ReportFiles
 
 #: More messages than this and the chat gets the brief form (the files carry everything).
-MAX_MESSAGES = 8
+MAX_MESSAGES = CHAT_MAX_MESSAGES
 PREFIX = "rpt"
 #: Ad hoc requests offered as buttons (the latest due first); older ones are typed.
 MAX_ADHOC_BUTTONS = 5

@@ -7,7 +7,17 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, Enum, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, TimestampMixin
@@ -31,7 +41,19 @@ class ProgressReport(TimestampMixin, Base):
     """
 
     __tablename__ = "progress_reports"
-    __table_args__ = (UniqueConstraint("task_id", "agency_id", "occurrence", "period"),)
+    __table_args__ = (
+        UniqueConstraint("task_id", "agency_id", "occurrence", "period"),
+        # A plan's replies to given periods, and "done?" from the index alone (migration 0002).
+        Index(
+            "ix_progress_reports_plan_period_status",
+            "plan_id",
+            "period",
+            "status",
+            "task_id",
+            "agency_id",
+            "occurrence",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), index=True)

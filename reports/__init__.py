@@ -7,7 +7,8 @@ Public API:
 - ``reports.replies.campaign_window(session, plan_id, default_start, default_end)`` — the campaign
   dates from the plan's settings, else the defaults.
 - ``reports.html.render_chunks(summary, limit=4096, max_messages=None) -> list[str]`` (Telegram
-  HTML messages), ``render_html``, ``split_html(text, limit)``.
+  HTML messages; ``CHAT_MAX_MESSAGES`` is what ``/baocao`` passes), ``render_html``,
+  ``split_html(text, limit)``.
 - ``reports.docx.build_docx(summary) -> bytes``, ``reports.xlsx.build_xlsx(summary) -> bytes``,
   ``reports.chart.build_chart(summary) -> bytes`` (PNG) — pure, safe in a worker thread;
   ``reports.outputs.build_files(summary)`` runs the three in one (``asyncio.to_thread``).

@@ -12,9 +12,9 @@ from __future__ import annotations
 import calendar as _calendar
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 
-from models.plan import Task, TaskRole
 from models.progress import ProgressStatus
 from reports.summary import OverdueTask, nfc
 from scheduler.periods import CUTOFF_DAY, ReportingPeriod, periods_at_cutoff
@@ -22,14 +22,50 @@ from scheduler.periods import CUTOFF_DAY, ReportingPeriod, periods_at_cutoff
 #: (task id, agency id) → the occurrences that agency reported done.
 Done = dict[tuple[int, int], set[int]]
 
+#: ``task_rule`` results: nobody asked, every lead asked, leads with an undone past deadline.
+NOT_ASKED, ALL_LEADS, UNDONE_LEADS = 0, 1, 2
 
-def lead_agency_ids(task: Task) -> list[int]:
-    """The task's lead agencies (groups left out), in the document's order."""
-    return [
-        a.agency_id
-        for a in sorted(task.assignments, key=lambda a: a.position)
-        if a.role == TaskRole.LEAD and a.agency_id is not None
-    ]
+
+@dataclass(frozen=True, slots=True)
+class TaskFacts:
+    """What the report's rules read of a task: read once per report as plain rows (no ORM).
+
+    ``leads``: lead agency ids (groups left out) in the document's order. ``deadlines``: (reply
+    occurrence, due date) — occurrence 0 for a task with one deadline, else the deadline's number;
+    an activated on-event task without deadlines has its activated due date as occurrence 0.
+    ``activated_at`` is aware UTC (naive UTC from SQLite).
+    """
+
+    id: int
+    code: str
+    position: int
+    section_id: int
+    content: str
+    timeline: str
+    leads: tuple[int, ...]
+    deadlines: tuple[tuple[int, date], ...]
+    ongoing: bool = False
+    window_start: date | None = None
+    on_event: str | None = None
+    activated_at: datetime | None = None
+
+    @property
+    def not_activated(self) -> bool:
+        """An on-event task the standing office has not activated yet."""
+        return bool(self.on_event) and self.activated_at is None
+
+
+def deadlines_of(
+    deadlines: Sequence[tuple[int, date]], on_event: str | None, activated_due: date | None
+) -> tuple[tuple[int, date], ...]:
+    """(reply occurrence, due) from the task's (occurrence, due) rows, an activated on-event due
+    date included (module docstring)."""
+    found = tuple(
+        (0 if len(deadlines) <= 1 else occurrence, due) for occurrence, due in sorted(deadlines)
+    )
+    if on_event and activated_due and not found:
+        return ((0, activated_due),)
+    return found
 
 
 def done_occurrences(replies: Iterable[tuple[int, int, int, ProgressStatus]]) -> Done:
@@ -41,21 +77,9 @@ def done_occurrences(replies: Iterable[tuple[int, int, int, ProgressStatus]]) ->
     return done
 
 
-def deadlines(task: Task) -> list[tuple[int, date]]:
-    """(reply occurrence, due date) of the task, an activated on-event due date included."""
-    found = [
-        (0 if len(task.deadlines) <= 1 else d.occurrence, d.due)
-        for d in sorted(task.deadlines, key=lambda d: d.occurrence)
-    ]
-    schedule = task.schedule
-    if schedule and schedule.on_event and schedule.activated_due and not found:
-        found.append((0, schedule.activated_due))
-    return found
-
-
-def due_for(task: Task, period: ReportingPeriod) -> date | None:
+def due_for(task: TaskFacts, period: ReportingPeriod) -> date | None:
     """The task's first deadline on or after the period's start, else its last one (None: none)."""
-    dues = sorted(due for _occurrence, due in deadlines(task))
+    dues = sorted(due for _occurrence, due in task.deadlines)
     return next((due for due in dues if due >= period.start), dues[-1] if dues else None)
 
 
@@ -66,44 +90,58 @@ def _month_start(due: date) -> date:
     return due
 
 
-def is_active(task: Task, agency_id: int, period: ReportingPeriod, done: Done) -> bool:
-    """True when ``agency_id`` (a lead) is asked about ``task`` in ``period`` (module docstring)."""
-    schedule = task.schedule
-    if schedule and schedule.on_event:
-        activated = schedule.activated_at
+def task_rule(task: TaskFacts, period: ReportingPeriod) -> int:
+    """Which lead agencies ``period`` asks about ``task`` (module docstring): ``NOT_ASKED``,
+    ``ALL_LEADS``, or ``UNDONE_LEADS`` — those with a deadline before the period not reported
+    done (``is_active`` decides per agency)."""
+    if task.on_event:
+        activated = task.activated_at
         if activated is None or activated.date() > period.end:
-            return False
-    if schedule and schedule.ongoing:
-        return schedule.window_start is None or schedule.window_start <= period.end
-    dues = deadlines(task)
-    if schedule and schedule.window_start and dues:
-        if period.overlaps(schedule.window_start, max(d for _o, d in dues)):
-            return True
-    reported = done.get((task.id, agency_id), set())
-    for occurrence, due in dues:
+            return NOT_ASKED
+    if task.ongoing:
+        asked = task.window_start is None or task.window_start <= period.end
+        return ALL_LEADS if asked else NOT_ASKED
+    dues = task.deadlines
+    if task.window_start and dues:
+        if period.overlaps(task.window_start, max(d for _o, d in dues)):
+            return ALL_LEADS
+    for _occurrence, due in dues:
         if period.overlaps(_month_start(due), due):
-            return True
-        if due < period.start and occurrence not in reported:
-            return True
-    return bool(schedule and schedule.on_event and not dues)
+            return ALL_LEADS
+    if task.on_event and not dues:
+        return ALL_LEADS
+    return UNDONE_LEADS
+
+
+def is_active(
+    task: TaskFacts, agency_id: int, period: ReportingPeriod, done: Done, rule: int | None = None
+) -> bool:
+    """True when ``agency_id`` (a lead) is asked about ``task`` in ``period`` (module docstring).
+
+    ``rule``: ``task_rule(task, period)`` when the caller has it already.
+    """
+    if rule is None:
+        rule = task_rule(task, period)
+    if rule != UNDONE_LEADS:
+        return rule == ALL_LEADS
+    reported = done.get((task.id, agency_id), ())
+    return any(
+        due < period.start and occurrence not in reported for occurrence, due in task.deadlines
+    )
 
 
 def overdue(
-    tasks: Sequence[Task], as_of: date, done: Done, agencies: dict[int, str]
+    tasks: Sequence[TaskFacts], as_of: date, done: Done, agencies: dict[int, str]
 ) -> list[OverdueTask]:
     """Deadlines before ``as_of`` not reported done, with the days overdue at ``as_of``."""
     found = []
     for task in tasks:
-        if task.schedule and task.schedule.on_event and task.schedule.activated_at is None:
+        if task.not_activated:
             continue
-        for occurrence, due in deadlines(task):
+        for occurrence, due in task.deadlines:
             if due >= as_of:
                 continue
-            late = [
-                agencies[a]
-                for a in lead_agency_ids(task)
-                if occurrence not in done.get((task.id, a), set())
-            ]
+            late = [agencies[a] for a in task.leads if occurrence not in done.get((task.id, a), ())]
             if late:
                 found.append(
                     OverdueTask(task.code, nfc(task.content), due, (as_of - due).days, late)

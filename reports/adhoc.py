@@ -25,9 +25,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
 
-from models.plan import Agency, Indicator, Plan, Section, Task
+from models.plan import Indicator, Plan
 from models.progress import (
     IndicatorFigure,
     ProgressReport,
@@ -35,9 +34,10 @@ from models.progress import (
     ProgressStatus,
 )
 from reports import activity
+from reports.activity import TaskFacts
 from reports.compile import LOCAL_TZ, _unreachable
 from reports.indicators import indicator_lines
-from reports.replies import Reply, load_replies, load_settings
+from reports.replies import Reply, load_agencies, load_replies, load_settings, load_tasks
 from reports.summary import (
     SETTING_HEADER,
     AgencyStanding,
@@ -71,35 +71,14 @@ async def compile_request_summary(
     period = request.period
     compiled_on = now.astimezone(tz).date()
     settings = await load_settings(session, plan.id)
-    tasks = (
-        await session.scalars(
-            select(Task)
-            .where(Task.plan_id == plan.id, Task.archived_at.is_(None))
-            .options(
-                selectinload(Task.assignments),
-                selectinload(Task.schedule),
-                selectinload(Task.deadlines),
-            )
-            .order_by(Task.position)
-        )
-    ).all()
-    sections = {
-        s.id: s for s in await session.scalars(select(Section).where(Section.plan_id == plan.id))
-    }
-    agencies = {
-        a.id: nfc(a.name)
-        for a in await session.scalars(
-            select(Agency).where(Agency.plan_id == plan.id).order_by(Agency.id)
-        )
-    }
+    tasks, sections = await load_tasks(session, plan.id)
+    agencies = dict(sorted((await load_agencies(session, plan.id)).items()))
 
     def due_of(period_id: str) -> date | None:
         return request.due if period_id == period.id else None
 
-    replies, _history = await load_replies(session, plan.id, period, {}, tz, due_of)
-    latest: dict[tuple[int, int], Reply] = {}
-    for reply in sorted(replies, key=lambda r: (r.confirmed_on, r.id)):
-        latest[(reply.task_id, reply.agency_id)] = reply
+    # Only the request's own replies (no regular periods); the latest per task × agency.
+    latest, _done = await load_replies(session, plan.id, period, {}, tz, due_of, ())
 
     blocks: dict[int, list[TaskLine]] = defaultdict(list)
     difficulties: list[Attributed] = []
@@ -108,7 +87,7 @@ async def compile_request_summary(
     deliverables: list[Deliverable] = []
     order = {agency_id: index for index, agency_id in enumerate(agencies)}
     for task in tasks:
-        leads = activity.lead_agency_ids(task)
+        leads = task.leads
         repliers = sorted(
             (a for t, a in latest if t == task.id),
             key=lambda a: (a not in leads, leads.index(a) if a in leads else order.get(a, 0)),
@@ -142,7 +121,7 @@ async def compile_request_summary(
             TaskLine(
                 task.code,
                 nfc(task.content),
-                nfc(task.timeline_text),
+                nfc(task.timeline),
                 lines,
                 activity.due_for(task, period),
             )
@@ -162,7 +141,6 @@ async def compile_request_summary(
     )
     indicators = await _with_request_notes(session, plan.id, period.id, indicators, tasks, agencies)
     done = activity.done_occurrences(await _done_rows(session, plan.id))
-    ordered_sections = sorted(sections.values(), key=lambda s: s.number)
     return Summary(
         plan_key=plan.key,
         header=ReportHeader.from_setting(settings.get(SETTING_HEADER)),
@@ -170,9 +148,9 @@ async def compile_request_summary(
         due=request.due,
         compiled_on=compiled_on,
         sections=[
-            SectionBlock(s.number, nfc(s.title), blocks[s.id])
-            for s in ordered_sections
-            if blocks[s.id]
+            SectionBlock(number, nfc(title), blocks[section_id])
+            for section_id, (number, title) in sorted(sections.items(), key=lambda s: s[1][0])
+            if blocks[section_id]
         ],
         difficulties=difficulties,
         next_steps=next_steps,
@@ -183,11 +161,7 @@ async def compile_request_summary(
         missing=missing,
         unreachable=await _unreachable(session, plan.id, agencies, tz),
         overdue=activity.overdue(tasks, min(period.end, compiled_on), done, agencies),
-        not_activated=[
-            (t.code, nfc(t.schedule.on_event))
-            for t in tasks
-            if t.schedule and t.schedule.on_event and t.schedule.activated_at is None
-        ],
+        not_activated=[(t.code, nfc(t.on_event)) for t in tasks if t.not_activated],
         deliverables=deliverables,
         subject=nfc(request.subject),
     )
@@ -196,11 +170,11 @@ async def compile_request_summary(
 def _standings(
     request: AdhocRequestRef,
     latest: dict[tuple[int, int], Reply],
-    tasks: object,
+    tasks: list[TaskFacts],
     agencies: dict[int, str],
 ) -> tuple[list[AgencyStanding], list[AgencyStanding], list[AgencyStanding]]:
     """The addressed agencies (and any other that answered), on time / late / not answered."""
-    position = {t.id: (t.position, t.code) for t in tasks}  # type: ignore[attr-defined]
+    position = {t.id: (t.position, t.code) for t in tasks}
     replies_of: dict[int, list[Reply]] = defaultdict(list)
     for (_task, agency_id), reply in latest.items():
         replies_of[agency_id].append(reply)
@@ -231,12 +205,12 @@ async def _with_request_notes(
     plan_id: int,
     period_id: str,
     lines: list[IndicatorLine],
-    tasks: object,
+    tasks: list[TaskFacts],
     agencies: dict[int, str],
 ) -> list[IndicatorLine]:
     """``lines`` with each figure of the request's replies (latest versions) as a note; an
     indicator without a line yet gets one with zero totals."""
-    code_of = {t.id: t.code for t in tasks}  # type: ignore[attr-defined]
+    code_of = {t.id: t.code for t in tasks}
     rows = (
         await session.execute(
             select(

@@ -23,19 +23,25 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date, datetime
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
 
 from models.people import Contact
-from models.plan import Agency, Plan, Section, Task
-from models.progress import ProgressStatus
+from models.plan import Plan
 from reports import activity
+from reports.activity import TaskFacts
 from reports.indicators import indicator_lines
-from reports.replies import Reply, load_calendar, load_replies, load_settings, local_date
+from reports.replies import (
+    Reply,
+    load_agencies,
+    load_calendar,
+    load_replies,
+    load_settings,
+    load_tasks,
+    local_date,
+)
 from reports.summary import (
     SETTING_DUE_WORKING_DAYS,
     SETTING_HEADER,
@@ -80,35 +86,10 @@ async def compile_summary(
     calendar = await load_calendar(session, plan.id)
     due_days = int(settings.get(SETTING_DUE_WORKING_DAYS, DEFAULT_DUE_WORKING_DAYS))
     header = ReportHeader.from_setting(settings.get(SETTING_HEADER))
-
-    tasks = (
-        await session.scalars(
-            select(Task)
-            .where(Task.plan_id == plan.id, Task.archived_at.is_(None))
-            .options(
-                selectinload(Task.assignments),
-                selectinload(Task.schedule),
-                selectinload(Task.deadlines),
-            )
-            .order_by(Task.position)
-        )
-    ).all()
-    sections = {
-        s.id: s for s in await session.scalars(select(Section).where(Section.plan_id == plan.id))
-    }
-    agencies = {
-        a.id: nfc(a.name)
-        for a in await session.scalars(select(Agency).where(Agency.plan_id == plan.id))
-    }
-
-    dues: dict[str, date | None] = {}
+    tasks, sections = await load_tasks(session, plan.id)
+    agencies = await load_agencies(session, plan.id)
 
     def due_of(period_id: str) -> date | None:
-        if period_id not in dues:
-            dues[period_id] = _due(period_id)
-        return dues[period_id]
-
-    def _due(period_id: str) -> date | None:
         try:
             answered = parse_period_id(
                 period_id, campaign_start=campaign_start, campaign_end=campaign_end
@@ -118,17 +99,9 @@ async def compile_summary(
         return answered.due(calendar, due_days)
 
     regular_ids = activity.regular_ids_until(min(campaign_start, period.start), period.end)
-    replies, history_done = await load_replies(session, plan.id, period, regular_ids, tz, due_of)
-    in_period = [
-        r for r in replies if period.start <= r.cutoff <= period.end or r.period == period.id
-    ]
-    latest: dict[tuple[int, int], Reply] = {}
-    for each in sorted(in_period, key=lambda r: (r.cutoff, r.confirmed_on, r.id)):
-        latest[(each.task_id, each.agency_id)] = each
-    done = activity.done_occurrences(
-        [(r.task_id, r.agency_id, r.occurrence, r.status) for r in replies]
-        + [(t, a, o, ProgressStatus.DONE) for t, a, o in history_done]
-    )
+    # "Done" matters only for deadlines before the period's end (asked again, overdue).
+    done_tasks = {t.id for t in tasks if any(due < period.end for _o, due in t.deadlines)}
+    latest, done = await load_replies(session, plan.id, period, regular_ids, tz, due_of, done_tasks)
 
     blocks: dict[int, list[TaskLine]] = defaultdict(list)
     expected: dict[int, list[str]] = defaultdict(list)  # agency → task codes it should answer
@@ -137,18 +110,18 @@ async def compile_summary(
     proposals: list[Attributed] = []
     deliverables: list[Deliverable] = []
     for task in tasks:
-        leads = activity.lead_agency_ids(task)
-        active = [a for a in leads if activity.is_active(task, a, period, done)]
-        replied = [a for a in leads if (task.id, a) in latest]
-        if not active and not replied:
-            continue
+        rule = activity.task_rule(task, period)
         lines = []
-        for agency_id in leads:
+        for agency_id in task.leads:
             found = latest.get((task.id, agency_id))
-            if agency_id in active:
+            active = rule == activity.ALL_LEADS or (
+                rule == activity.UNDONE_LEADS
+                and activity.is_active(task, agency_id, period, done, rule)
+            )
+            if active:
                 expected[agency_id].append(task.code)
             if found is None:
-                if agency_id in active:
+                if active:
                     lines.append(LeadReply(agencies[agency_id], None))
                 continue
             reply, name = found, agencies[agency_id]
@@ -163,20 +136,21 @@ async def compile_summary(
                     reply.days_late,
                 )
             )
-            for text, bucket in (
-                (reply.difficulties, difficulties),
-                (reply.next_steps, next_steps),
-                (reply.proposals, proposals),
-            ):
-                if text:
-                    bucket.append(Attributed(name, task.code, text))
+            if reply.difficulties:
+                difficulties.append(Attributed(name, task.code, reply.difficulties))
+            if reply.next_steps:
+                next_steps.append(Attributed(name, task.code, reply.next_steps))
+            if reply.proposals:
+                proposals.append(Attributed(name, task.code, reply.proposals))
             if reply.attachment:
                 deliverables.append(Deliverable(task.code, name, *reply.attachment))
+        if not lines:
+            continue  # neither asked nor answered in the period
         blocks[task.section_id].append(
             TaskLine(
                 task.code,
                 nfc(task.content),
-                nfc(task.timeline_text),
+                nfc(task.timeline),
                 lines,
                 activity.due_for(task, period),
             )
@@ -193,7 +167,6 @@ async def compile_summary(
         agencies=agencies,
         campaign_start=campaign_start,
     )
-    ordered_sections = sorted(sections.values(), key=lambda s: s.number)
     return Summary(
         plan_key=plan.key,
         header=header,
@@ -201,9 +174,9 @@ async def compile_summary(
         due=period.due(calendar, due_days),
         compiled_on=compiled_on,
         sections=[
-            SectionBlock(s.number, nfc(s.title), blocks[s.id])
-            for s in ordered_sections
-            if blocks[s.id]
+            SectionBlock(number, nfc(title), blocks[section_id])
+            for section_id, (number, title) in sorted(sections.items(), key=lambda s: s[1][0])
+            if blocks[section_id]
         ],
         difficulties=difficulties,
         next_steps=next_steps,
@@ -214,11 +187,7 @@ async def compile_summary(
         missing=missing,
         unreachable=await _unreachable(session, plan.id, agencies, tz),
         overdue=activity.overdue(tasks, min(period.end, compiled_on), done, agencies),
-        not_activated=[
-            (t.code, nfc(t.schedule.on_event))
-            for t in tasks
-            if t.schedule and t.schedule.on_event and t.schedule.activated_at is None
-        ],
+        not_activated=[(t.code, nfc(t.on_event)) for t in tasks if t.not_activated],
         deliverables=deliverables,
     )
 
@@ -226,7 +195,7 @@ async def compile_summary(
 def _standings(
     expected: dict[int, list[str]],
     latest: dict[tuple[int, int], Reply],
-    tasks: Any,
+    tasks: list[TaskFacts],
     agencies: dict[int, str],
 ) -> tuple[list[AgencyStanding], list[AgencyStanding], list[AgencyStanding]]:
     """Agencies asked in the period, split on time / late / not at all, in agency order."""
@@ -237,13 +206,14 @@ def _standings(
         replies_of[agency_id].append(reply)
     on_time, late, missing = [], [], []
     for agency_id in sorted(set(expected) | set(replies_of)):
-        own = sorted(replies_of[agency_id], key=lambda r: position.get(r.task_id, 0))
+        own = sorted(replies_of.get(agency_id, ()), key=lambda r: position.get(r.task_id, 0))
         replied = [code_of[r.task_id] for r in own]
+        answered = set(replied)
         standing = AgencyStanding(
             agency=agencies[agency_id],
             replied=replied,
             late=[code_of[r.task_id] for r in own if r.days_late],
-            missing=[c for c in expected.get(agency_id, []) if c not in replied],
+            missing=[c for c in expected.get(agency_id, ()) if c not in answered],
             last_confirmed_on=max((r.confirmed_on for r in own), default=None),
             days_late=max((r.days_late for r in own), default=0),
         )
@@ -259,8 +229,16 @@ def _standings(
 async def _unreachable(
     session: AsyncSession, plan_id: int, agencies: dict[int, str], tz: ZoneInfo
 ) -> list[UnreachableContact]:
-    contacts = await session.scalars(
-        select(Contact)
+    connection = await session.connection()
+    contacts = await connection.execute(
+        select(
+            Contact.full_name,
+            Contact.username,
+            Contact.telegram_user_id,
+            Contact.agency_id,
+            Contact.unreachable_at,
+            Contact.unreachable_reason,
+        )
         .where(
             Contact.plan_id == plan_id,
             Contact.unreachable_at.is_not(None),
@@ -272,7 +250,7 @@ async def _unreachable(
         UnreachableContact(
             name=nfc(c.full_name) or (c.username or str(c.telegram_user_id)),
             agency=agencies.get(c.agency_id, "") if c.agency_id else "",
-            since=local_date(c.unreachable_at, tz),  # type: ignore[arg-type]
+            since=local_date(c.unreachable_at, tz),
             reason=nfc(c.unreachable_reason),
         )
         for c in contacts

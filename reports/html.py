@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import re
 import textwrap
+from bisect import bisect_right
 from html import escape
+from itertools import accumulate
 from typing import TypeVar
 
 from locales import _
@@ -19,6 +21,9 @@ from reports import phrases
 from reports.summary import Summary
 
 TELEGRAM_LIMIT = 4096
+#: ``/baocao`` sends the brief form when the full one takes more messages than this (the files
+#: carry everything).
+CHAT_MAX_MESSAGES = 8
 #: Longest line the renderer writes; a longer user paragraph continues on the next line.
 MAX_LINE = 1000
 #: Entries of each list (II–IV, notes) the brief form shows.
@@ -27,7 +32,8 @@ BRIEF_ITEMS = 10
 CONTENT_PREVIEW = 160
 
 T = TypeVar("T")
-_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)([^>]*)>")
+#: A tag within one line (``split_html`` reads tags line by line: one never spans a line break).
+_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)([^>\n]*)>")
 
 
 def utf16_len(text: str) -> int:
@@ -35,17 +41,33 @@ def utf16_len(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
 
+def _escape(text: str) -> str:
+    """``html.escape(text)`` (quotes too), inlined: the renderer escapes thousands of lines."""
+    return (
+        text.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace('"', "&quot;")
+        .replace("'", "&#x27;")
+    )
+
+
 def _wrap(text: str, width: int = MAX_LINE) -> list[str]:
     """Escaped ``text`` in lines of ≤ ``width`` characters (at spaces; user newlines kept)."""
+    paragraphs = text.splitlines()
+    if len(paragraphs) == 1:  # the usual case: one paragraph that fits
+        escaped = _escape(paragraphs[0])
+        if len(escaped) <= width:
+            return [escaped]
     lines: list[str] = []
-    for paragraph in text.splitlines() or [""]:
+    for paragraph in paragraphs or [""]:
         # Wrap before escaping so an entity (&amp;) is never split; escaping grows a line by at
         # most 5×, so wrap at width // 5 only when needed.
-        escaped = escape(paragraph)
+        escaped = _escape(paragraph)
         if len(escaped) <= width:
             lines.append(escaped)
             continue
-        lines.extend(escape(p) for p in textwrap.wrap(paragraph, width // 5 or 1))
+        lines.extend(_escape(p) for p in textwrap.wrap(paragraph, width // 5 or 1))
     return lines
 
 
@@ -161,49 +183,92 @@ def annex_lines(summary: Summary, *, brief: bool = False) -> list[str]:
     return out
 
 
-def _tags_after(line: str, stack: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    """The open-tag stack (name, opening tag) after ``line``; raises ValueError on a stray close."""
-    stack = list(stack)
-    for match in _TAG.finditer(line):
+def _line_stacks(text: str, starts: list[int]) -> dict[int, tuple[tuple[str, str], ...]]:
+    """Line index → the tags (name, opening tag) still open at the end of that line, for the
+    lines where some are (a tag never spans a line break here, as ``split_html`` reads lines).
+
+    ``starts``: each line's first character offset in ``text``. Raises ValueError on a stray
+    closing tag.
+    """
+    open_at: dict[int, tuple[tuple[str, str], ...]] = {}
+    stack: list[tuple[str, str]] = []
+    previous = 0  # just after the previous tag
+    for match in _TAG.finditer(text):
+        start = match.start()
+        if stack and text.find("\n", previous, start) >= 0:  # lines ending inside open tags
+            frozen = tuple(stack)
+            line = bisect_right(starts, previous) - 1
+            for index in range(line, bisect_right(starts, start) - 1):
+                open_at[index] = frozen
+        previous = match.end()
         closing, name = match[1], match[2].lower()
         if not closing:
             stack.append((name, match[0]))
         elif stack and stack[-1][0] == name:
             stack.pop()
         else:
-            raise ValueError(f"unbalanced </{name}> in line {line[:60]!r}")
-    return stack
+            line = bisect_right(starts, start) - 1
+            end = text.find("\n", start)
+            source = text[starts[line] : end if end >= 0 else len(text)]
+            raise ValueError(f"unbalanced </{name}> in line {source[:60]!r}")
+    if stack:
+        frozen = tuple(stack)
+        for index in range(bisect_right(starts, previous) - 1, len(starts) - 1):
+            open_at[index] = frozen
+    return open_at
 
 
 def split_html(text: str, limit: int = TELEGRAM_LIMIT) -> list[str]:
     """Whole lines of ``text`` packed into chunks of ≤ ``limit`` UTF-16 units, tags balanced in each.
 
-    Raises ValueError when one line (with the tags it must reopen and close) exceeds ``limit``.
-    """
-    chunks: list[str] = []
-    lines: list[str] = []
-    size = 0
-    stack: list[tuple[str, str]] = []  # open at the end of ``lines``
-    reopen = ""  # tags open when the current chunk started
+    Greedy, in order: a chunk takes lines while the chunk — the tags left open by the previous
+    chunk reopened, its lines, the tags still open closed — fits in ``limit``. Raises ValueError
+    when one line (with the tags it must reopen and close) exceeds ``limit``, or on a closing tag
+    that closes nothing open.
 
-    def closing(tags: list[tuple[str, str]]) -> str:
+    Linear in the text: the tags are read in one pass, chunk ends found by bisection over the
+    lines' cumulated lengths (only lines ending inside an open tag are checked one by one).
+    """
+    lines = text.split("\n")
+    count = len(lines)
+    widths = list(map(len, lines))
+    starts = [0, *accumulate(w + 1 for w in widths)]  # character offsets (and one past the end)
+    if len(text.encode("utf-16-le")) != 2 * len(text):  # characters beyond the BMP count twice
+        widths = [utf16_len(line) for line in lines]
+    # ends[i]: UTF-16 length of lines[0:i] joined, plus one: lines s..j take ends[j+1]-ends[s]-1.
+    ends = [0, *accumulate(w + 1 for w in widths)]
+    open_at = _line_stacks(text, starts)
+    open_lines = sorted(open_at)
+    closes: dict[tuple[tuple[str, str], ...], int] = {}
+
+    def closing(tags: tuple[tuple[str, str], ...]) -> str:
         return "".join(f"</{name}>" for name, _open in reversed(tags))
 
-    for line in text.split("\n"):
-        after = _tags_after(line, stack)
-        cost = utf16_len(line) + (1 if lines else 0)
-        if lines and size + cost + utf16_len(closing(after)) > limit:
-            chunks.append(reopen + "\n".join(lines) + closing(stack))
-            reopen = "".join(open_tag for _name, open_tag in stack)
-            lines, size = [], utf16_len(reopen)
-            cost = utf16_len(line)
-        if size + cost + utf16_len(closing(after)) > limit:
-            raise ValueError(f"a line of {utf16_len(line)} characters does not fit in {limit}")
-        lines.append(line)
-        size += cost
-        stack = after
-    if lines:
-        chunks.append(reopen + "\n".join(lines) + closing(stack))
+    def close_cost(index: int) -> int:
+        tags = open_at.get(index)
+        if not tags:
+            return 0
+        if tags not in closes:
+            closes[tags] = utf16_len(closing(tags))
+        return closes[tags]
+
+    chunks: list[str] = []
+    first = 0
+    while first < count:
+        carried = open_at.get(first - 1, ()) if first else ()
+        reopen = "".join(open_tag for _name, open_tag in carried)
+        room = limit - utf16_len(reopen)
+        if widths[first] + close_cost(first) > room:
+            raise ValueError(f"a line of {widths[first]} characters does not fit in {limit}")
+        # The last line that fits ignoring closing tags, then the lines ending inside open tags.
+        last = bisect_right(ends, room + ends[first] + 1) - 2
+        for index in open_lines[bisect_right(open_lines, first) : bisect_right(open_lines, last)]:
+            if ends[index + 1] - ends[first] - 1 + close_cost(index) > room:
+                last = index - 1
+                break
+        tail = open_at.get(last, ())
+        chunks.append(reopen + "\n".join(lines[first : last + 1]) + closing(tail))
+        first = last + 1
     return chunks
 
 
@@ -211,8 +276,16 @@ def render_chunks(
     summary: Summary, limit: int = TELEGRAM_LIMIT, max_messages: int | None = None
 ) -> list[str]:
     """The report as Telegram messages, in order; the brief form when the full one would take
-    more than ``max_messages`` messages."""
-    chunks = split_html(render_html(summary), limit)
+    more than ``max_messages`` messages.
+
+    The full text is rendered once; it is split only when it might fit: ``n`` chunks of at most
+    ``limit`` units hold at most ``n * limit + n - 1`` units of the text (a line break between
+    two chunks is dropped), so a longer text needs more than ``max_messages`` chunks.
+    """
+    text = render_html(summary)
+    if max_messages is not None and utf16_len(text) > max_messages * (limit + 1) - 1:
+        return split_html(render_html(summary, brief=True), limit)
+    chunks = split_html(text, limit)
     if max_messages is not None and len(chunks) > max_messages:
         chunks = split_html(render_html(summary, brief=True), limit)
     return chunks

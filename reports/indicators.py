@@ -12,12 +12,12 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Select, and_, false, func, or_, select
+from sqlalchemy import ColumnElement, and_, false, func, or_, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.plan import Indicator, Task, TaskIndicator
 from models.progress import IndicatorFigure, ProgressReport, ProgressReportVersion
-from reports import activity
+from reports.activity import TaskFacts
 from reports.summary import (
     DEFAULT_UNIDENTIFIED_GRAVES,
     SETTING_UNIDENTIFIED_GRAVES,
@@ -35,7 +35,7 @@ async def indicator_lines(
     regular_ids: dict[str, date],
     settings: dict[str, Any],
     *,
-    tasks_by_id: dict[int, Task],
+    tasks_by_id: dict[int, TaskFacts],
     agencies: dict[int, str],
     campaign_start: date,
 ) -> list[IndicatorLine]:
@@ -48,23 +48,36 @@ async def indicator_lines(
     ``DEFAULT_UNIDENTIFIED_GRAVES``, flagged as a default. ``by_cutoff`` has one point per monthly
     cut-off after ``campaign_start`` up to the period's end.
     """
+    connection = await session.connection()  # Core rows, sums done by the database
     indicators = (
-        await session.scalars(
-            select(Indicator).where(Indicator.plan_id == plan_id).order_by(Indicator.id)
+        await connection.execute(
+            select(
+                Indicator.id,
+                Indicator.code,
+                Indicator.name,
+                Indicator.unit,
+                Indicator.target_min,
+                Indicator.target_max,
+                Indicator.target_setting,
+            )
+            .where(Indicator.plan_id == plan_id)
+            .order_by(Indicator.id)
         )
     ).all()
     if not indicators:
         return []
     owners: dict[tuple[int, int], int] = {}
-    for row in await session.scalars(
-        select(TaskIndicator).join(Task).where(Task.plan_id == plan_id)
-    ):
-        owner = row.owner_agency_id
-        if owner is None and row.task_id in tasks_by_id:  # default: the first lead agency
-            leads = activity.lead_agency_ids(tasks_by_id[row.task_id])
+    carried = await connection.execute(
+        select(TaskIndicator.task_id, TaskIndicator.indicator_id, TaskIndicator.owner_agency_id)
+        .join(Task, Task.id == TaskIndicator.task_id)
+        .where(Task.plan_id == plan_id)
+    )
+    for task_id, indicator_id, owner in carried:
+        if owner is None and task_id in tasks_by_id:  # default: the first lead agency
+            leads = tasks_by_id[task_id].leads
             owner = leads[0] if leads else None
         if owner is not None:
-            owners[(row.task_id, row.indicator_id)] = owner
+            owners[(task_id, indicator_id)] = owner
     is_owner = or_(
         false(),
         *(
@@ -76,13 +89,24 @@ async def indicator_lines(
             for (task_id, indicator_id), agency_id in owners.items()
         ),
     )
-    inside = [pid for pid, cutoff in regular_ids.items() if period.start <= cutoff <= period.end]
-    summed = func.sum(IndicatorFigure.value)
-    connection = await session.connection()  # Core rows, sums done by the database
+    inside = {pid for pid, cutoff in regular_ids.items() if period.start <= cutoff <= period.end}
+    period_total: dict[int, Decimal] = defaultdict(Decimal)
+    cumulative: dict[int, Decimal] = defaultdict(Decimal)
+    by_cutoff: dict[int, dict[date, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+    noted: dict[tuple[int, int, int], Decimal] = defaultdict(Decimal)
+    owned: dict[int, list[tuple[str, str, Decimal]]] = defaultdict(list)
+    # One statement, two GROUP BYs: the owners' figures of every regular period up to the
+    # period's end (totals), and the co-leads' figures of the period itself (notes).
+    columns = (
+        ProgressReport.period,
+        ProgressReport.task_id,
+        ProgressReport.agency_id,
+        IndicatorFigure.indicator_id,
+    )
 
-    def figures(*columns: Any) -> Select[Any]:
+    def figures(periods: list[str], owner: ColumnElement[bool]) -> Any:
         return (
-            select(*columns, summed)
+            select(*columns, func.sum(IndicatorFigure.value))
             .join(
                 ProgressReportVersion,
                 and_(
@@ -91,25 +115,20 @@ async def indicator_lines(
                 ),
             )
             .join(IndicatorFigure, IndicatorFigure.version_id == ProgressReportVersion.id)
-            .where(ProgressReport.plan_id == plan_id)
+            .where(ProgressReport.plan_id == plan_id, ProgressReport.period.in_(periods), owner)
             .group_by(*columns)
         )
 
-    period_total: dict[int, Decimal] = defaultdict(Decimal)
-    cumulative: dict[int, Decimal] = defaultdict(Decimal)
-    by_cutoff: dict[int, dict[date, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
-    notes: dict[int, list[FigureNote]] = defaultdict(list)
-    owned: dict[int, list[tuple[str, str, Decimal]]] = defaultdict(list)
-    owner_rows = await connection.execute(
-        figures(
-            ProgressReport.period,
-            ProgressReport.task_id,
-            ProgressReport.agency_id,
-            IndicatorFigure.indicator_id,
-        ).where(ProgressReport.period.in_(list(regular_ids)), is_owner)
-    )
-    for period_id, task_id, agency_id, indicator_id, value in owner_rows:
-        value = Decimal(value)
+    statement: Any = figures(list(regular_ids), is_owner)
+    if inside:
+        statement = union_all(statement, figures(sorted(inside), ~is_owner))
+    rows = await connection.execute(statement)
+    for period_id, task_id, agency_id, indicator_id, value in rows.all():
+        value = value if isinstance(value, Decimal) else Decimal(value)
+        if owners.get((task_id, indicator_id)) != agency_id:
+            if task_id in tasks_by_id:
+                noted[(indicator_id, task_id, agency_id)] += value
+            continue
         cutoff = regular_ids[period_id]
         cumulative[indicator_id] += value
         by_cutoff[indicator_id][cutoff] += value
@@ -117,16 +136,11 @@ async def indicator_lines(
             period_total[indicator_id] += value
             if task_id in tasks_by_id:
                 owned[indicator_id].append((tasks_by_id[task_id].code, agencies[agency_id], value))
-    if inside:
-        note_rows = await connection.execute(
-            figures(
-                ProgressReport.task_id, ProgressReport.agency_id, IndicatorFigure.indicator_id
-            ).where(ProgressReport.period.in_(inside), ~is_owner)
+    notes: dict[int, list[FigureNote]] = defaultdict(list)
+    for (indicator_id, task_id, agency_id), value in noted.items():
+        notes[indicator_id].append(
+            FigureNote(agencies[agency_id], tasks_by_id[task_id].code, value)
         )
-        for task_id, agency_id, indicator_id, value in note_rows:
-            if task_id in tasks_by_id:
-                code = tasks_by_id[task_id].code
-                notes[indicator_id].append(FigureNote(agencies[agency_id], code, Decimal(value)))
     months = sorted({c for c in regular_ids.values() if c > campaign_start})
     lines = []
     for ind in indicators:

@@ -62,7 +62,8 @@ def place_date_line(place: str, day: date) -> str:
 
 def lead_lines(leads: list[LeadReply]) -> list[str]:
     """One line per lead agency that replied, then one line naming those that did not."""
-    lines = [lead_line(lead) for lead in leads if lead.status is not None]
+    wording = _lead_wording()  # a province's task has a hundred lead agencies: look up once
+    lines = [lead_line(lead, wording) for lead in leads if lead.status is not None]
     silent = [lead.agency for lead in leads if lead.status is None]
     if silent:
         lines.append(
@@ -92,14 +93,26 @@ def reason_text(reason: str) -> str:
     return next((vi for key, vi in _REASONS if key in folded), reason)
 
 
-def lead_line(lead: LeadReply) -> str:
-    """ "Bộ Chỉ huy Quân sự tỉnh: Đang thực hiện (16/11/2026). <result>"."""
+def _lead_wording() -> tuple[str, str, str]:
+    return (
+        _("{agency}: {status}."),
+        _("{agency}: {status} (báo cáo ngày {when}{late})."),
+        _(", muộn"),
+    )
+
+
+def lead_line(lead: LeadReply, wording: tuple[str, str, str] | None = None) -> str:
+    """ "Bộ Chỉ huy Quân sự tỉnh: Đang thực hiện (16/11/2026). <result>".
+
+    ``wording``: ``_lead_wording()`` when the caller writes many lines.
+    """
+    unconfirmed, confirmed, late = wording or _lead_wording()
     status = STATUS_LABELS[lead.status]
     if lead.confirmed_on is None:
-        return _("{agency}: {status}.").format(agency=lead.agency, status=status)
+        return unconfirmed.format(agency=lead.agency, status=status)
     when = fmt_date(lead.confirmed_on)
-    text = _("{agency}: {status} (báo cáo ngày {when}{late}).").format(
-        agency=lead.agency, status=status, when=when, late=_(", muộn") if lead.late else ""
+    text = confirmed.format(
+        agency=lead.agency, status=status, when=when, late=late if lead.late else ""
     )
     return f"{text} {lead.result}" if lead.result else text
 

@@ -101,12 +101,12 @@ def period_label(period: ReportingPeriod) -> str:
 
 def nfc(text: str | None) -> str:
     """``text`` stripped and NFC-normalized ("" for None): keyboards send NFD too (DOMAIN.md)."""
-    return unicodedata.normalize("NFC", text or "").strip()
+    return unicodedata.normalize("NFC", text).strip() if text else ""
 
 
 def fmt_date(day: date) -> str:
     """``dd/mm/yyyy``, as Vietnamese documents write dates."""
-    return day.strftime("%d/%m/%Y")
+    return f"{day.day:02d}/{day.month:02d}/{day.year}"
 
 
 def fmt_number(value: Decimal | int | float | None) -> str:

@@ -273,3 +273,21 @@ def test_xlsx_fractional_figures_keep_their_decimals() -> None:
     assert _number_format(_number(Decimal("12.5"))) == "#,##0.0#"
     assert _number_format(_number(Decimal("12.00"))) == "#,##0"
     assert _number_format(None) == "#,##0"
+
+
+def test_brief_form_skips_splitting_a_full_text_too_long_to_fit(
+    november: Summary, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The full text is rendered once; when it is longer than ``max_messages`` chunks can hold,
+    only the brief form is split (the bot sends the brief form for a province's report)."""
+    import reports.html as module
+
+    split = []
+    monkeypatch.setattr(module, "split_html", lambda text, limit: split.append(text) or [text])
+    full = render_html(november)
+    assert 4096 < utf16_len(full) < 2 * 4097 - 1  # two chunks at most could hold it
+    module.render_chunks(november, max_messages=1)
+    assert split == [render_html(november, brief=True)]
+    split.clear()
+    module.render_chunks(november, max_messages=2)  # might fit: split, and it does
+    assert split == [full]
