@@ -131,6 +131,8 @@ def adhoc_create(
     """Ask agencies for an ad-hoc report; it goes out at the next sending time."""
     if bool(agency) == all_agencies:
         fail("give --agency NAME (one or more) or --all")
+    if not subject.strip():
+        fail("the subject is empty")
     settings = get_settings()
     due_day: date = due.date()
 
@@ -143,15 +145,20 @@ def adhoc_create(
                 ]
             except (LookupError, access.AccessError) as exc:
                 fail(str(exc))
-            request = await controls.create_adhoc(
-                session,
-                plan_row.id,
-                subject=subject,
-                due=due_day,
-                agency_ids=None if all_agencies else [a.id for a in found],
-                now=datetime.now(UTC),
-            )
-            return request.id, [a.name for a in found]
+            try:
+                request = await controls.create_adhoc(
+                    session,
+                    plan_row.id,
+                    subject=subject,
+                    due=due_day,
+                    agency_ids=None if all_agencies else [a.id for a in found],
+                    now=datetime.now(UTC),
+                    tz=settings.tz,
+                )
+            except controls.AdhocDueInPast as exc:
+                fail(f"the due date {exc.due:%d/%m/%Y} is before today ({exc.today:%d/%m/%Y})")
+            # An agency named twice (by name and by alias) is asked once.
+            return request.id, list(dict.fromkeys(a.name for a in found))
 
     request_id, names = run(body)
     typer.echo(

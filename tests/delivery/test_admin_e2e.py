@@ -149,8 +149,8 @@ async def test_office_pauses_resumes_sees_outbox_and_asks_adhoc(
         "Hộp thư nhắc việc\n⏸ Nhắc việc đang tạm dừng (/tieptucnhac để gửi lại).\n"
         "chờ gửi: 0; đang gửi: 0; đã gửi: 0; không gửi được: 0; chờ gửi lại: 0",
         "Đã tiếp tục gửi nhắc việc theo lịch.",
-        "Đã tạo yêu cầu báo cáo đột xuất «Kết quả quy tập tháng 12», hạn 15/12/2026. Bot sẽ gửi "
-        "đến tất cả cơ quan vào giờ nhắc việc tới.",
+        "Đã tạo yêu cầu báo cáo đột xuất số 1 «Kết quả quy tập tháng 12», hạn 15/12/2026. Bot sẽ "
+        "gửi đến tất cả cơ quan vào giờ nhắc việc tới. Xem báo cáo: /baocao dot xuat 1",
         "Cú pháp: /dotxuat ngày/tháng/năm nội dung yêu cầu báo cáo\n"
         "Ví dụ: /dotxuat 15/12/2026 Kết quả quy tập tháng 12",
     ]

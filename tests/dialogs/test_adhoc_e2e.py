@@ -79,10 +79,12 @@ async def test_office_asks_agency_answers_from_the_reminder_report_compiled(
         await thu.command("start")
         await minh.command("start")
         [created] = shown(await minh.say(f"/dotxuat 04/12/2026 {SUBJECT}"))
-        assert created.startswith(f"Đã tạo yêu cầu báo cáo đột xuất «{SUBJECT}», hạn 04/12/2026.")
         async with sf() as s:
             request_id = await s.scalar(select(AdhocRequest.id))
         assert request_id is not None
+        assert created.startswith(
+            f"Đã tạo yêu cầu báo cáo đột xuất số {request_id} «{SUBJECT}», hạn 04/12/2026."
+        )
         period = f"adhoc:{request_id}"
 
         # Mon 30/11 08:00: the planner writes the request for every agency, the sender delivers.
