@@ -145,6 +145,18 @@ class Settings(BaseSettings):
             raise ValueError(f"unknown time zone {value!r}") from exc
         return value
 
+    @field_validator("office_hours_end")
+    @classmethod
+    def _send_time_in_office_hours(cls, value: time, info) -> time:  # type: ignore[no-untyped-def]
+        # The planner plans only in [send_time, office_hours_end): otherwise nothing is ever sent.
+        send_time = info.data.get("send_time")
+        if send_time is not None and send_time >= value:
+            raise ValueError(
+                f"SEND_TIME {send_time:%H:%M} is not before OFFICE_HOURS_END {value:%H:%M}: "
+                "reminders go out only between them"
+            )
+        return value
+
     @field_validator("campaign_end")
     @classmethod
     def _end_after_start(cls, value: date, info) -> date:  # type: ignore[no-untyped-def]
