@@ -150,6 +150,20 @@ class Settings(BaseSettings):
             raise ValueError(_("múi giờ “{value}” không rõ").format(value=value)) from exc
         return value
 
+    @field_validator("office_hours_end")
+    @classmethod
+    def _send_time_in_office_hours(cls, value: time, info) -> time:  # type: ignore[no-untyped-def]
+        # The planner plans only in [send_time, office_hours_end): otherwise nothing is ever sent.
+        send_time = info.data.get("send_time")
+        if send_time is not None and send_time >= value:
+            raise ValueError(
+                _(
+                    "SEND_TIME {send} không trước OFFICE_HOURS_END {end}: nhắc việc chỉ được gửi "
+                    "trong khoảng giữa hai giờ này"
+                ).format(send=f"{send_time:%H:%M}", end=f"{value:%H:%M}")
+            )
+        return value
+
     @field_validator("campaign_end")
     @classmethod
     def _end_after_start(cls, value: date, info) -> date:  # type: ignore[no-untyped-def]

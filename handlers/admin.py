@@ -93,16 +93,13 @@ async def resume(update: Update, context: BotContext, actor: Actor) -> None:
     await _set_paused(update, context, False)
 
 
-def parse_adhoc(args: list[str]) -> tuple[datetime, str] | None:
-    """``["15/12/2026", "Báo", "cáo", …]`` → (due date, subject); None when malformed."""
+def parse_adhoc(args: list[str]) -> tuple[str, str] | None:
+    """``["15/12/2026", "Báo", "cáo", …]`` → (the date as typed, subject); None when malformed.
+    The date is read by ``parse_day``."""
     if len(args) < 2:
         return None
-    try:
-        due = datetime.strptime(args[0], "%d/%m/%Y")
-    except ValueError:
-        return None
     subject = " ".join(args[1:]).strip()
-    return (due, subject) if subject else None
+    return (args[0], subject) if subject else None
 
 
 @requires(roles_for("dotxuat"))
@@ -117,23 +114,34 @@ async def adhoc(update: Update, context: BotContext, actor: Actor) -> None:
             )
         )
         return
-    due, subject = parsed
-    async with context.session_factory.begin() as session:
-        request = await controls.create_adhoc(
-            session,
-            context.plan_id,
-            subject=subject,
-            due=due.date(),
-            agency_ids=None,
-            now=context.now(),
-            by_contact_id=actor.contact_id,
+    typed, subject = parsed
+    due = parse_day(typed)
+    if due is None:
+        await update.effective_message.reply_html(_not_a_day(typed))
+        return
+    try:
+        async with context.session_factory.begin() as session:
+            request = await controls.create_adhoc(
+                session,
+                context.plan_id,
+                subject=subject,
+                due=due,
+                agency_ids=None,
+                now=context.now(),
+                by_contact_id=actor.contact_id,
+                tz=context.settings.tz,
+            )
+    except controls.AdhocDueInPast as exc:
+        await update.effective_message.reply_text(
+            _("Hạn báo cáo {due} đã qua. Chọn hạn từ hôm nay ({today}) trở đi.").format(
+                due=f"{exc.due:%d/%m/%Y}", today=f"{exc.today:%d/%m/%Y}"
+            )
         )
-        number = request.id
-    # The number is what /baocao takes for the request's report (reports.choices).
+        return
     await update.effective_message.reply_text(
         _(
-            "Đã tạo yêu cầu báo cáo đột xuất số {number} «{subject}», hạn {due}. Bot sẽ gửi đến tất cả cơ quan vào giờ nhắc việc tới.\nXem báo cáo tổng hợp của yêu cầu này: /baocao dot xuat {number}"
-        ).format(number=number, subject=subject, due=due.strftime("%d/%m/%Y"))
+            "Đã tạo yêu cầu báo cáo đột xuất số {id} «{subject}», hạn {due}. Bot sẽ gửi đến tất cả cơ quan vào giờ nhắc việc tới.\nXem báo cáo tổng hợp của yêu cầu này: /baocao dot xuat {id}"
+        ).format(id=request.id, subject=subject, due=f"{due:%d/%m/%Y}")
     )
 
 

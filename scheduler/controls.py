@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, tzinfo
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -28,6 +29,18 @@ from scheduler.calendar import WorkingCalendar
 #: PlanSetting key: while true, the sender sends nothing for the plan and the planner tick is idle.
 PAUSED_KEY = "reminders_paused"
 STANDING_OFFICE_PURPOSE = "standing_office"
+#: The province's time zone (the settings' default): an ad hoc request's due date is a local date.
+LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+class AdhocDueInPast(ValueError):
+    """An ad hoc request due before the day it is made (local date): every addressed agency would
+    be told at once it is overdue, and a request cannot be withdrawn."""
+
+    def __init__(self, due: date, today: date) -> None:
+        super().__init__(f"due date {due:%d/%m/%Y} is before today ({today:%d/%m/%Y})")
+        self.due = due
+        self.today = today
 
 
 async def is_paused(session: AsyncSession, plan_id: int) -> bool:
@@ -73,16 +86,22 @@ async def create_adhoc(
     agency_ids: Sequence[int] | None,
     now: datetime,
     by_contact_id: int | None = None,
+    tz: tzinfo = LOCAL_TZ,
 ) -> AdhocRequest:
-    """Record a "báo cáo đột xuất" request to ``agency_ids`` (``None`` = every agency) due ``due``.
+    """Record a "báo cáo đột xuất" request to ``agency_ids`` (``None`` = every agency; an agency
+    named twice is asked once) due ``due`` (a local date in ``tz``; ``now`` aware).
 
     The planner sends it at the next sending time and follows it up like a deadline (issue 5).
-    Raises ``ValueError`` on an empty subject or an empty agency list."""
+    Raises ``AdhocDueInPast`` when ``due`` is before ``now``'s local date, ``ValueError`` on an
+    empty subject or an empty agency list."""
     subject = subject.strip()
     if not subject:
         raise ValueError("empty subject")
     if agency_ids is not None and not agency_ids:
         raise ValueError("no agency chosen")
+    today = now.astimezone(tz).date()
+    if due < today:
+        raise AdhocDueInPast(due, today)
     request = AdhocRequest(
         plan_id=plan_id,
         subject=subject,
@@ -93,7 +112,7 @@ async def create_adhoc(
     )
     session.add(request)
     await session.flush()
-    for agency_id in agency_ids or ():
+    for agency_id in dict.fromkeys(agency_ids or ()):
         session.add(AdhocRequestAgency(request_id=request.id, agency_id=agency_id))
     await session.flush()
     return request

@@ -241,7 +241,13 @@ class _Planner:
         lines = [
             task_line(t.code, t.title, item.due if show_due else None, self.today) for t in tasks
         ]
-        if item.kind == ReminderKind.ADHOC or not tasks:
+        # An ad hoc request's own reminder and its overdue notice name it in the header; the
+        # escalation (and a task-less item) name it in a line.
+        named_in_header = self._adhoc_subject(item.period or "") is not None and item.kind in (
+            ReminderKind.ADHOC,
+            ReminderKind.OVERDUE,
+        )
+        if (item.kind == ReminderKind.ADHOC or not tasks) and not named_in_header:
             lines.append(self._adhoc_line(item.subject, item.due))
         return self._make(
             key, item.kind, item.agency_id, tuple(t.code for t in tasks), item.period, item.due,

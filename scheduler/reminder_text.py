@@ -104,7 +104,9 @@ def item_lines(row: OutboxMessage, number: int) -> list[str]:
     body = payload.get("lines") or ([payload["text"]] if payload.get("text") else [])
     if not body:
         codes = ", ".join(code for code, _occ in _tasks(payload))
-        body = [codes or row.key]
+        # A header that says it all (an ad hoc request's reminder) needs no line; the key is
+        # shown only when there is nothing else to say.
+        body = [codes] if codes else ([] if payload.get("header") else [row.key])
     out = [f"<b>{number}. {html.escape(str(header)[:MAX_LINE])}</b>"]
     out.extend(html.escape(str(line)[:MAX_LINE]) for line in body)
     return out

@@ -141,6 +141,8 @@ def adhoc_create(
     """Ask agencies for an ad-hoc report; it goes out at the next sending time."""
     if bool(agency) == all_agencies:
         fail(_("hãy cho --agency TÊN (một hoặc nhiều) hoặc --all"))
+    if not subject.strip():
+        fail(_("nội dung yêu cầu đang để trống"))
     settings = get_settings()
     due_day: date = due.date()
 
@@ -153,15 +155,24 @@ def adhoc_create(
                 ]
             except (LookupError, access.AccessError) as exc:
                 fail(str(exc))
-            request = await controls.create_adhoc(
-                session,
-                plan_row.id,
-                subject=subject,
-                due=due_day,
-                agency_ids=None if all_agencies else [a.id for a in found],
-                now=datetime.now(UTC),
-            )
-            return request.id, [a.name for a in found]
+            try:
+                request = await controls.create_adhoc(
+                    session,
+                    plan_row.id,
+                    subject=subject,
+                    due=due_day,
+                    agency_ids=None if all_agencies else [a.id for a in found],
+                    now=datetime.now(UTC),
+                    tz=settings.tz,
+                )
+            except controls.AdhocDueInPast as exc:
+                fail(
+                    _("hạn báo cáo {due} đã qua (hôm nay là {today})").format(
+                        due=f"{exc.due:%d/%m/%Y}", today=f"{exc.today:%d/%m/%Y}"
+                    )
+                )
+            # An agency named twice (by name and by alias) is asked once.
+            return request.id, list(dict.fromkeys(a.name for a in found))
 
     request_id, names = run(body)
     typer.echo(

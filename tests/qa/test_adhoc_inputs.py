@@ -1,0 +1,163 @@
+"""Creating an ad hoc request (báo cáo đột xuất) with wrong inputs, found in the sandbox:
+
+- ``/dotxuat 01/01/2020 …`` and ``adhoc create … --due 2020-01-01`` were accepted: the agencies
+  were told at once the request was "quá hạn 2524 ngày" and the escalation followed, with no way to
+  withdraw the request; ``/dotxuat 31/02/2026 …`` got the bare syntax line, not "not a date";
+- the office was never told the request's number, which ``/baocao dot xuat N`` asks for;
+- ``adhoc create "" --all`` ended in a ``ValueError`` traceback, and the same agency named twice
+  (``--agency "so y te" --agency "Sở Y tế"``) in an ``IntegrityError`` traceback.
+
+Clock: Friday 27/11/2026 10:00 in Hà Tĩnh (03:00 UTC), the emulator's, which the bot reads.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, date, datetime
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from typer.testing import CliRunner
+
+from bot.cli import app
+from emulator.client import TgUser
+from emulator.pytest_plugin import TelegramEmulator
+from models import migrate
+from models.db import create_engine, create_session_factory
+from models.people import Role
+from models.reminders import AdhocRequest, AdhocRequestAgency
+from models.repositories import get_plan
+from scheduler import controls
+from tests.bot.harness import make_invite, running_bot, texts
+from tests.factories import make_small_plan
+
+OFFICE = TgUser(2201, "Hoàng", "Minh")
+FRIDAY_10H = datetime(2026, 11, 27, 3, 0, tzinfo=UTC)
+runner = CliRunner()
+
+
+async def test_dotxuat_refuses_a_past_or_impossible_date_and_names_the_request(
+    telegram_emulator: TelegramEmulator,
+    db_url: str,
+    session_factory: async_sessionmaker[AsyncSession],
+) -> None:
+    emu = telegram_emulator
+    emu.settings.rate_limits = False
+    async with session_factory.begin() as s:
+        await make_small_plan(s)
+    emu.clock.set(FRIDAY_10H.timestamp())
+    code = await make_invite(session_factory, emu, Role.STANDING_OFFICE, agency="Bộ CHQS tỉnh")
+    async with running_bot(emu, db_url, session_factory):
+        await emu.client.start(OFFICE, code)
+        await emu.client.wait_for(OFFICE.id, 1)
+        await emu.client.send_command(OFFICE, "dotxuat", "26/11/2026 Số liệu tháng 11")
+        await emu.client.send_command(OFFICE, "dotxuat", "31/02/2027 Số liệu tháng 2")
+        await emu.client.send_command(OFFICE, "dotxuat", "27/11/2026 Số liệu <ngày> & giờ")
+        replies = texts(await emu.client.wait_for(OFFICE.id, 4))[1:]
+    assert replies == [
+        "Hạn báo cáo 26/11/2026 đã qua. Chọn hạn từ hôm nay (27/11/2026) trở đi.",
+        "«31/02/2027» không phải là ngày hợp lệ (ngày/tháng/năm, ví dụ 08/02/2027).",
+        "Đã tạo yêu cầu báo cáo đột xuất số 1 «Số liệu <ngày> & giờ», hạn 27/11/2026. Bot sẽ gửi "
+        "đến tất cả cơ quan vào giờ nhắc việc tới.\n"
+        "Xem báo cáo tổng hợp của yêu cầu này: /baocao dot xuat 1",
+    ]
+    async with session_factory() as s:
+        stored = [(r.id, r.subject, r.due) for r in await s.scalars(select(AdhocRequest))]
+    assert stored == [(1, "Số liệu <ngày> & giờ", date(2026, 11, 27))]
+
+
+async def test_create_adhoc_refuses_a_due_date_before_the_local_day_and_names_agencies_once(
+    session_factory: async_sessionmaker[AsyncSession],
+) -> None:
+    async with session_factory.begin() as s:
+        plan = await make_small_plan(s)
+        y_te = plan.agencies["Sở Y tế"].id
+        # 27/11/2026 00:30 in Hà Tĩnh is still 26/11 in UTC: the local day decides.
+        just_after_midnight = datetime(2026, 11, 26, 17, 30, tzinfo=UTC)
+        with pytest.raises(controls.AdhocDueInPast):
+            await controls.create_adhoc(
+                s,
+                plan.plan.id,
+                subject="Số liệu",
+                due=date(2026, 11, 26),
+                agency_ids=[y_te],
+                now=just_after_midnight,
+            )
+        request = await controls.create_adhoc(
+            s,
+            plan.plan.id,
+            subject="Số liệu",
+            due=date(2026, 11, 27),
+            agency_ids=[y_te, y_te],
+            now=just_after_midnight,
+        )
+        asked = (
+            await s.scalars(
+                select(AdhocRequestAgency.agency_id).where(
+                    AdhocRequestAgency.request_id == request.id
+                )
+            )
+        ).all()
+    assert asked == [y_te]
+
+
+@pytest.fixture
+def db(sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    migrate.upgrade(sqlite_url)
+
+    async def seed() -> None:
+        engine = create_engine(sqlite_url)
+        async with create_session_factory(engine).begin() as s:
+            await make_small_plan(s)
+        await engine.dispose()
+
+    asyncio.run(seed())
+    monkeypatch.setenv("DATABASE_URL", sqlite_url)
+    return sqlite_url
+
+
+def _requests(url: str) -> list[tuple[str, list[str]]]:
+    async def read() -> list[tuple[str, list[str]]]:
+        engine = create_engine(url)
+        async with create_session_factory(engine)() as s:
+            plan = await get_plan(s)
+            out = []
+            for r in await s.scalars(select(AdhocRequest).where(AdhocRequest.plan_id == plan.id)):
+                ids = await s.scalars(
+                    select(AdhocRequestAgency.agency_id).where(
+                        AdhocRequestAgency.request_id == r.id
+                    )
+                )
+                out.append((r.subject, [str(i) for i in ids]))
+        await engine.dispose()
+        return out
+
+    return asyncio.run(read())
+
+
+def test_adhoc_create_refuses_bad_inputs_without_a_traceback(db: str) -> None:
+    empty = runner.invoke(app, ["adhoc", "create", "  ", "--due", "2099-12-15", "--all"])
+    assert (empty.exit_code, empty.stderr) == (1, "lỗi: nội dung yêu cầu đang để trống\n")
+    past = runner.invoke(app, ["adhoc", "create", "Số liệu", "--due", "2020-01-01", "--all"])
+    assert past.exit_code == 1
+    assert past.stderr.startswith("lỗi: hạn báo cáo 01/01/2020 đã qua (hôm nay là ")
+    twice = runner.invoke(
+        app,
+        [
+            "adhoc",
+            "create",
+            "Số liệu",
+            "--due",
+            "2099-12-15",
+            "--agency",
+            "so y te",
+            "--agency",
+            "Sở Y tế",
+        ],
+    )
+    assert (twice.exit_code, twice.output) == (
+        0,
+        "yêu cầu báo cáo đột xuất 1: “Số liệu”, hạn 15/12/2099, gửi Sở Y tế\n",
+    )
+    assert [(subject, len(agencies)) for subject, agencies in _requests(db)] == [("Số liệu", 1)]
