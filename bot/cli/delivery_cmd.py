@@ -257,7 +257,7 @@ def adhoc_cancel(
         _(
             "đã hủy yêu cầu báo cáo đột xuất {id}: “{subject}”, hạn {due}; bot thôi nhắc, các "
             "báo cáo đã gửi vẫn được giữ"
-        ).format(id=found.id, subject=found.subject, due=f"{found.due:%d/%m/%Y}")
+        ).format(id=found.id, subject=" ".join(found.subject.split()), due=f"{found.due:%d/%m/%Y}")
     )
 
 
