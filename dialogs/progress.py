@@ -120,11 +120,17 @@ async def open_adhoc(
 ) -> Screen | Notice:
     """An ad hoc reminder's "Báo cáo ngay": a new dialog at CHOOSING_TASK answering request
     ``request_id`` (``adhoc:<id>``). An unfinished draft is offered first. Returns a ``Notice``
-    when the request is not open to the contact's agency (another agency's, or closed: it stays
-    open ``scheduler.adhoc.OPEN_DAYS_AFTER_DUE`` days after its due date)."""
+    when the request is not open to the contact's agency (another agency's, cancelled, or closed:
+    it stays open ``scheduler.adhoc.OPEN_DAYS_AFTER_DUE`` days after its due date)."""
     _require_agency(contact)
     today = cfg.local_date(now)
     found = await adhoc.get_request(session, contact.plan_id, request_id, cfg.tz)
+    if (
+        found is not None
+        and found.cancelled_on is not None
+        and contact.agency_id in found.agency_ids
+    ):
+        return Notice(adhoc.cancelled_notice(found.cancelled_on))
     if found is None or contact.agency_id not in found.agency_ids or not found.is_open(today):
         return Notice(_("Yêu cầu báo cáo đột xuất này không còn mở cho cơ quan của bạn."))
     row = await store.load(session, contact.id)

@@ -3,7 +3,10 @@
 - ``/hopthu`` — the outbox: rows per status and the latest failures (who could not be reached);
 - ``/tamdungnhac`` / ``/tieptucnhac`` — pause / resume every reminder;
 - ``/dotxuat dd/mm/yyyy nội dung`` — an ad-hoc report request to every agency (the CLI
-  ``python -m bot adhoc create`` can address chosen agencies);
+  ``python -m bot adhoc create`` can address chosen agencies); ``/dotxuat`` alone lists the
+  requests with their numbers (``scheduler.adhoc.request_standings``);
+- ``/huydotxuat N`` — cancel request N after a "Xác nhận / Hủy" question (buttons
+  ``dx:v1:cancel:<id>`` and ``dx:v1:keep``);
 - ``/kichhoat mã dd/mm/yyyy`` — activate an on-event task with its due date;
 - ``/ngaynghi dd/mm/yyyy [ghi chú]`` / ``/ngaylamviec dd/mm/yyyy [ghi chú]`` — a day off / a
   working day in the plan's calendar (``scheduler.commands``, shared with the CLI);
@@ -18,7 +21,8 @@ from __future__ import annotations
 import html
 from datetime import date, datetime, time
 
-from telegram import Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.constants import ParseMode
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from handlers import callback_data
@@ -26,6 +30,7 @@ from handlers.auth import Actor, requires
 from handlers.context import BotContext
 from handlers.menu import roles_for
 from locales import N_, _
+from scheduler import adhoc as adhoc_requests
 from scheduler import claims, commands, controls
 from scheduler.rules import ReminderRules
 
@@ -102,17 +107,55 @@ def parse_adhoc(args: list[str]) -> tuple[str, str] | None:
     return (args[0], subject) if subject else None
 
 
+#: Prefix of the buttons of ``/huydotxuat``.
+ADHOC_PREFIX = "dx"
+#: Requests ``/dotxuat`` lists (latest due first), so that the answer stays one message.
+MAX_LISTED = 20
+
+
+def _adhoc_usage() -> str:
+    return _(
+        "Cú pháp: /dotxuat ngày/tháng/năm nội dung yêu cầu báo cáo\nVí dụ: /dotxuat 15/12/2026 Kết quả quy tập tháng 12"
+    )
+
+
+async def _list_adhoc(update: Update, context: BotContext) -> None:
+    """``/dotxuat`` alone: the requests with their numbers, then how to make or cancel one."""
+    assert update.effective_message is not None
+    async with context.session_factory() as session:
+        standings = await adhoc_requests.request_standings(
+            session, context.plan_id, context.settings.tz
+        )
+    today = context.now().astimezone(context.settings.tz).date()
+    lines = []
+    if standings:
+        lines.append(_("<b>Yêu cầu báo cáo đột xuất</b> (hạn muộn nhất trước):"))
+        lines += [f"• {html.escape(s.line(today))}" for s in standings[:MAX_LISTED]]
+        if len(standings) > MAX_LISTED:
+            lines.append(
+                _("… và {count} yêu cầu cũ hơn (xem tất cả: python -m bot adhoc list).").format(
+                    count=len(standings) - MAX_LISTED
+                )
+            )
+        lines.append(
+            _("Xem báo cáo của yêu cầu số N: /baocao dot xuat N · Hủy yêu cầu số N: /huydotxuat N")
+        )
+    else:
+        lines.append(_("Chưa có yêu cầu báo cáo đột xuất nào."))
+    lines += ["", html.escape(_adhoc_usage())]
+    await update.effective_message.reply_html("\n".join(lines))
+
+
 @requires(roles_for("dotxuat"))
 async def adhoc(update: Update, context: BotContext, actor: Actor) -> None:
-    """/dotxuat dd/mm/yyyy nội dung"""
+    """/dotxuat dd/mm/yyyy nội dung; alone: the list of requests."""
     assert update.effective_message is not None
+    if not context.args:
+        await _list_adhoc(update, context)
+        return
     parsed = parse_adhoc(list(context.args or []))
     if parsed is None:
-        await update.effective_message.reply_text(
-            _(
-                "Cú pháp: /dotxuat ngày/tháng/năm nội dung yêu cầu báo cáo\nVí dụ: /dotxuat 15/12/2026 Kết quả quy tập tháng 12"
-            )
-        )
+        await update.effective_message.reply_text(_adhoc_usage())
         return
     typed, subject = parsed
     due = parse_day(typed)
@@ -143,6 +186,101 @@ async def adhoc(update: Update, context: BotContext, actor: Actor) -> None:
             "Đã tạo yêu cầu báo cáo đột xuất số {id} «{subject}», hạn {due}. Bot sẽ gửi đến tất cả cơ quan vào giờ nhắc việc tới.\nXem báo cáo tổng hợp của yêu cầu này: /baocao dot xuat {id}"
         ).format(id=request.id, subject=subject, due=f"{due:%d/%m/%Y}")
     )
+
+
+@requires(roles_for("huydotxuat"))
+async def cancel_adhoc(update: Update, context: BotContext, actor: Actor) -> None:
+    """/huydotxuat N — ask "Xác nhận / Hủy" before cancelling request N."""
+    message = update.effective_message
+    assert message is not None
+    args = list(context.args or [])
+    number = args[0].lstrip("#") if len(args) == 1 else ""
+    if not number.isdigit() or len(number) > 18:
+        await message.reply_text(
+            _(
+                "Cú pháp: /huydotxuat số_yêu_cầu\nVí dụ: /huydotxuat 3\nXem số của các yêu cầu: /dotxuat"
+            )
+        )
+        return
+    async with context.session_factory() as session:
+        found = await adhoc_requests.get_request(
+            session, context.plan_id, int(number), context.settings.tz
+        )
+    if found is None:
+        await message.reply_text(
+            _("Không có yêu cầu báo cáo đột xuất số {number}. Xem danh sách: /dotxuat").format(
+                number=int(number)
+            )
+        )
+        return
+    if found.cancelled_on is not None:
+        await message.reply_text(_already_cancelled(found))
+        return
+    question = _(
+        "Hủy yêu cầu báo cáo đột xuất số {id} «{subject}», hạn {due}?\nBot sẽ thôi nhắc các cơ "
+        "quan và không nhận thêm báo cáo cho yêu cầu này; các báo cáo đã gửi vẫn được giữ."
+    ).format(id=found.id, subject=html.escape(found.subject), due=f"{found.due:%d/%m/%Y}")
+    keyboard = InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    _("Xác nhận"),
+                    callback_data=callback_data.build(ADHOC_PREFIX, "cancel", found.id),
+                ),
+                InlineKeyboardButton(
+                    _("Hủy"), callback_data=callback_data.build(ADHOC_PREFIX, "keep")
+                ),
+            ]
+        ]
+    )
+    await message.reply_text(question, parse_mode=ParseMode.HTML, reply_markup=keyboard)
+
+
+def _already_cancelled(request: adhoc_requests.AdhocRequestRef) -> str:
+    assert request.cancelled_on is not None
+    return _("Yêu cầu báo cáo đột xuất số {id} đã được hủy ngày {day}.").format(
+        id=request.id, day=f"{request.cancelled_on:%d/%m/%Y}"
+    )
+
+
+@requires(roles_for("huydotxuat"))
+async def cancel_adhoc_button(update: Update, context: BotContext, actor: Actor) -> None:
+    """The answer to /huydotxuat's question: cancel the request, or leave it as it is."""
+    query = update.callback_query
+    assert query is not None
+    try:
+        data = callback_data.parse(query.data or "")
+        request_id = data.arg_int(0) if data.action == "cancel" else 0
+        if data.action not in ("cancel", "keep"):
+            raise callback_data.CallbackDataError(data.action)
+    except callback_data.CallbackDataError:
+        await query.answer(_("Nút này đã cũ. Vui lòng gửi lại lệnh."), show_alert=True)
+        return
+    if data.action == "keep":
+        text = _("Đã bỏ qua: yêu cầu báo cáo đột xuất vẫn giữ nguyên.")
+    else:
+        try:
+            async with context.session_factory.begin() as session:
+                found = await adhoc_requests.cancel_request(
+                    session,
+                    context.plan_id,
+                    request_id,
+                    context.now(),
+                    context.settings.tz,
+                    by_contact_id=actor.contact_id,
+                )
+        except adhoc_requests.RequestAlreadyCancelled as exc:
+            text = _already_cancelled(exc.request)
+        else:
+            if found is None:
+                text = _("Không thực hiện được: yêu cầu này không còn trong danh sách.")
+            else:
+                text = _(
+                    "Đã hủy yêu cầu báo cáo đột xuất số {id} «{subject}». Bot thôi nhắc các cơ "
+                    "quan; các báo cáo đã gửi vẫn được giữ (/baocao dot xuat {id})."
+                ).format(id=found.id, subject=html.escape(found.subject))
+    await query.answer()
+    await query.edit_message_text(text, parse_mode=ParseMode.HTML)
 
 
 def parse_day(text: str) -> date | None:
@@ -299,8 +437,10 @@ def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
         CommandHandler("tamdungnhac", pause),
         CommandHandler("tieptucnhac", resume),
         CommandHandler("dotxuat", adhoc),
+        CommandHandler("huydotxuat", cancel_adhoc),
         CommandHandler("kichhoat", activate),
         CommandHandler("ngaynghi", holiday),
         CommandHandler("ngaylamviec", workday),
         CallbackQueryHandler(snooze_button, pattern=callback_data.pattern("rem")),
+        CallbackQueryHandler(cancel_adhoc_button, pattern=callback_data.pattern(ADHOC_PREFIX)),
     ]

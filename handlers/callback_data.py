@@ -15,7 +15,8 @@ Known actions (other modules may add their own under their own prefix):
   honoured only while the contact's dialog is at that token and step (``dialogs.progress.press``);
 - ``rem:v1:snooze:<outbox_id>`` — "Nhắc lại sau": snooze a reminder item to the next working day;
 - ``rpt:v1:p:<period id>`` — a period button of ``/baocao`` (``handlers.reports``);
-- ``rpt:v1:a:<request id>`` — an ad hoc request's button of ``/baocao``.
+- ``rpt:v1:a:<request id>`` — an ad hoc request's button of ``/baocao``;
+- ``dx:v1:cancel:<request id>`` / ``dx:v1:keep`` — the answer to ``/huydotxuat`` (``handlers.admin``).
 """
 
 from __future__ import annotations

@@ -75,7 +75,13 @@ COMMANDS: tuple[Command, ...] = (
     ),
     Command("tamdungnhac", N_("Tạm dừng mọi nhắc việc"), OFFICE, in_groups=OFFICE),
     Command("tieptucnhac", N_("Tiếp tục gửi nhắc việc sau khi tạm dừng"), OFFICE, in_groups=OFFICE),
-    Command("dotxuat", N_("Yêu cầu báo cáo đột xuất tới các cơ quan"), OFFICE, in_groups=OFFICE),
+    Command(
+        "dotxuat",
+        N_("Yêu cầu báo cáo đột xuất tới các cơ quan; xem các yêu cầu đã tạo"),
+        OFFICE,
+        in_groups=OFFICE,
+    ),
+    Command("huydotxuat", N_("Hủy một yêu cầu báo cáo đột xuất"), OFFICE, in_groups=OFFICE),
     Command(
         "kichhoat",
         N_("Kích hoạt nhiệm vụ «khi có…» với hạn hoàn thành"),

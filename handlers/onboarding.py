@@ -222,7 +222,7 @@ async def help_command(update: Update, context: BotContext) -> None:
 async def cancel(update: Update, context: BotContext) -> int:
     """``/huy`` outside any dialog: nothing to cancel (dialogs have their own ``/huy`` fallback)."""
     if update.effective_message is not None:
-        await update.effective_message.reply_text(_("Không có thao tác nào đang dở. Đã hủy."))
+        await update.effective_message.reply_text(_("Không có thao tác nào đang dở để hủy."))
     return ConversationHandler.END
 
 

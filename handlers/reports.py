@@ -34,6 +34,7 @@ from models.plan import Plan
 from reports.adhoc import compile_request_summary
 from reports.choices import (
     PeriodOutsideCampaign,
+    ReversedRange,
     adhoc_request_text,
     button_label,
     parse_period_text,
@@ -135,7 +136,7 @@ async def ask_report(update: Update, context: BotContext, actor: Actor) -> None:
         today = context.now().astimezone(context.settings.tz).date()
         try:
             period = parse_period_text(typed, campaign_start=start, campaign_end=end, today=today)
-        except PeriodOutsideCampaign as exc:
+        except (PeriodOutsideCampaign, ReversedRange) as exc:
             await message.reply_text(
                 html.escape(str(exc)),
                 parse_mode=ParseMode.HTML,

@@ -38,7 +38,12 @@ class CalendarOverride(TimestampMixin, Base):
 
 
 class AdhocRequest(TimestampMixin, Base):
-    """Báo cáo đột xuất — the standing office asks chosen agencies (or all) for a report by a date."""
+    """Báo cáo đột xuất — the standing office asks chosen agencies (or all) for a report by a date.
+
+    ``cancelled_at`` (aware UTC) is set when the standing office withdraws it (``adhoc cancel``,
+    ``/huydotxuat``; ``cancelled_by_contact_id`` is None from the CLI): no more reminders, no longer
+    offered; the replies already given are kept and its report still compiles.
+    """
 
     __tablename__ = "adhoc_requests"
 
@@ -49,6 +54,10 @@ class AdhocRequest(TimestampMixin, Base):
     all_agencies: Mapped[bool] = mapped_column(Boolean, default=False)
     requested_at: Mapped[datetime]
     requested_by_contact_id: Mapped[int | None] = mapped_column(
+        ForeignKey("contacts.id"), default=None
+    )
+    cancelled_at: Mapped[datetime | None] = mapped_column(default=None)
+    cancelled_by_contact_id: Mapped[int | None] = mapped_column(
         ForeignKey("contacts.id"), default=None
     )
 

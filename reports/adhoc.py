@@ -164,6 +164,7 @@ async def compile_request_summary(
         not_activated=[(t.code, nfc(t.on_event)) for t in tasks if t.not_activated],
         deliverables=deliverables,
         subject=nfc(request.subject),
+        cancelled_on=request.cancelled_on,
     )
 
 

@@ -45,6 +45,10 @@ class PeriodOutsideCampaign(PeriodError):
     Vietnamese text to show."""
 
 
+class ReversedRange(PeriodError):
+    """``tu A den B`` with A after B; the message is the Vietnamese text to show."""
+
+
 def _latest_started(
     make: Callable[[int], ReportingPeriod],
     today: date | None,
@@ -89,7 +93,8 @@ def parse_period_text(
 ) -> ReportingPeriod:
     """The period a person typed (forms in the module docstring); ``today`` (local date) gives
     the forms without a year their meaning. Raises ``PeriodError`` (``PeriodOutsideCampaign`` for
-    a year-less form that falls outside the campaign)."""
+    a year-less form that falls outside the campaign, ``ReversedRange`` for a range that ends
+    before it starts)."""
     folded = fold(text)
     window = (today, campaign_start, campaign_end)
     try:
@@ -119,6 +124,13 @@ def parse_period_text(
         if m := re.fullmatch(rf"(?:tu )?{_DATE} (?:den|-) {_DATE}", folded):
             first = date(int(m[3]), int(m[2]), int(m[1]))
             last = date(int(m[6]), int(m[5]), int(m[4]))
+            if first > last:
+                raise ReversedRange(
+                    _(
+                        "Khoảng thời gian bị ngược: ngày bắt đầu {first} sau ngày kết thúc {last}. "
+                        "Gõ ngày bắt đầu trước, ví dụ /baocao tu {last} den {first}."
+                    ).format(first=fmt_date(first), last=fmt_date(last))
+                )
             return adhoc(first, last)
     except PeriodError:
         raise

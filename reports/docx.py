@@ -204,6 +204,8 @@ def build_docx(summary: Summary) -> bytes:
         align=WD_ALIGN_PARAGRAPH.CENTER,
         after=12,
     )
+    if cancelled := phrases.cancelled_line(summary):
+        add_para(document, cancelled, 13, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, after=12)
     _body(document, summary)
     # Keep the last line of the body with the signature block (never a signature alone).
     document.paragraphs[-1].paragraph_format.keep_with_next = True

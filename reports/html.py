@@ -90,6 +90,11 @@ def render_html(summary: Summary, *, brief: bool = False) -> str:
         f"<b>{escape(_('BÁO CÁO'))}</b>",
         *_wrap(phrases.subject_line(summary)),
         f"<i>{escape(phrases.data_range_line(summary))}</i>",
+        *(
+            [f"<b>{escape(cancelled)}</b>"]
+            if (cancelled := phrases.cancelled_line(summary))
+            else []
+        ),
         "",
         f"<b>{escape(phrases.SECTION_TITLES[0])}</b>",
     ]

@@ -51,6 +51,16 @@ def data_range_line(summary: Summary) -> str:
     )
 
 
+def cancelled_line(summary: Summary) -> str | None:
+    """For a cancelled ad hoc request: the line saying so (None otherwise)."""
+    if summary.cancelled_on is None:
+        return None
+    return _(
+        "Yêu cầu báo cáo đột xuất này đã được hủy ngày {day}; các báo cáo đã gửi trước đó vẫn "
+        "được giữ."
+    ).format(day=fmt_date(summary.cancelled_on))
+
+
 def place_date_line(place: str, day: date) -> str:
     """ "Hà Tĩnh, ngày 05 tháng 01 năm 2027": day < 10 and months 1–2 take a leading zero
     (Nghị định 30/2020/NĐ-CP, Appendix I)."""

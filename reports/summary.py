@@ -266,6 +266,8 @@ class Summary:
     deliverables: list[Deliverable]
     #: The subject of the ad hoc request the report is about ("" for every other period).
     subject: str = ""
+    #: The local day that ad hoc request was cancelled (None: not cancelled, or not a request).
+    cancelled_on: date | None = None
 
     @property
     def label(self) -> str:

@@ -35,7 +35,7 @@ LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
 class AdhocDueInPast(ValueError):
     """An ad hoc request due before the day it is made (local date): every addressed agency would
-    be told at once it is overdue, and a request cannot be withdrawn."""
+    be told at once it is overdue (and escalated) before anyone could cancel it."""
 
     def __init__(self, due: date, today: date) -> None:
         super().__init__(f"due date {due:%d/%m/%Y} is before today ({today:%d/%m/%Y})")

@@ -246,13 +246,17 @@ async def _load_adhoc(
     rows = await session.execute(
         select(AdhocRequestAgency.request_id, AdhocRequestAgency.agency_id)
         .join(AdhocRequest, AdhocRequest.id == AdhocRequestAgency.request_id)
-        .where(AdhocRequest.plan_id == plan_id)
+        .where(AdhocRequest.plan_id == plan_id, AdhocRequest.cancelled_at.is_(None))
         .order_by(AdhocRequestAgency.id)
     )
     for request_id, agency_id in rows:
         chosen[request_id].append(agency_id)
+    # A cancelled request (``scheduler.adhoc.cancel_request``) is not followed up at all: no
+    # reminder, overdue notice, escalation, or status-check line from the day it was cancelled.
     requests = await session.scalars(
-        select(AdhocRequest).where(AdhocRequest.plan_id == plan_id).order_by(AdhocRequest.id)
+        select(AdhocRequest)
+        .where(AdhocRequest.plan_id == plan_id, AdhocRequest.cancelled_at.is_(None))
+        .order_by(AdhocRequest.id)
     )
     return tuple(
         AdhocPlan(

@@ -61,3 +61,38 @@ def test_head_schema_matches_models(db_url: str) -> None:
             await engine.dispose()
 
     assert asyncio.run(_diff()) == []
+
+
+def test_0003_keeps_the_requests_made_before_it(db_url: str) -> None:
+    """Upgrading a database with an ad hoc request to 0003 keeps it, not cancelled (SQLite
+    rebuilds the table for the new foreign key); downgrading keeps it too."""
+    migrate.upgrade(db_url, "0002")
+    at = "2026-11-27 03:00:00+00:00"
+
+    async def _sql(statement: str) -> list[tuple[object, ...]]:
+        engine = create_engine(db_url)
+        try:
+            async with engine.begin() as conn:
+                result = await conn.execute(sa.text(statement))
+                return [tuple(row) for row in result] if result.returns_rows else []
+        finally:
+            await engine.dispose()
+
+    asyncio.run(
+        _sql(
+            "INSERT INTO plans (id, key, title, province, source_name, source_sha256, created_at) "
+            f"VALUES (1, 'p', 'Kế hoạch', 'Hà Tĩnh', 'x.txt', 'ab', '{at}')"
+        )
+    )
+    asyncio.run(
+        _sql(
+            "INSERT INTO adhoc_requests (id, plan_id, subject, due, all_agencies, requested_at, "
+            f"created_at) VALUES (7, 1, 'Số liệu tháng 12', '2026-12-04', true, '{at}', '{at}')"
+        )
+    )
+    migrate.upgrade(db_url, "0003")
+    assert asyncio.run(
+        _sql("SELECT id, subject, cancelled_at, cancelled_by_contact_id FROM adhoc_requests")
+    ) == [(7, "Số liệu tháng 12", None, None)]
+    migrate.downgrade(db_url, "0002")
+    assert asyncio.run(_sql("SELECT id, subject FROM adhoc_requests")) == [(7, "Số liệu tháng 12")]

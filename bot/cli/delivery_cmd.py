@@ -1,5 +1,5 @@
 """``python -m bot outbox list|send``, ``python -m bot reminders pause|resume``,
-``python -m bot adhoc create`` — the standing office's delivery controls (issue 7)."""
+``python -m bot adhoc create|list|cancel`` — the standing office's delivery controls (issue 7)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from locales import N_, _
 from models import access, directory
 from models.reminders import OutboxMessage, OutboxStatus
 from models.repositories import get_plan
-from scheduler import claims, controls
+from scheduler import adhoc, claims, controls
 
 outbox_app = typer.Typer(help="The outbox: reminders due, sent, failed.", no_args_is_help=True)
 adhoc_app = typer.Typer(help="Ad-hoc report requests (báo cáo đột xuất).", no_args_is_help=True)
@@ -182,6 +182,82 @@ def adhoc_create(
             due=f"{due_day:%d/%m/%Y}",
             to=", ".join(names) if names else _("mọi cơ quan"),
         )
+    )
+
+
+@adhoc_app.command("list")
+def adhoc_list(plan: str | None = PlanOption) -> None:
+    """Every request, latest due first: number, subject, due date, addressed agencies ("mọi cơ
+    quan"), agencies answered / asked, status (today in the bot's time zone)."""
+    settings = get_settings()
+
+    async def body() -> list[str]:
+        async with database(settings) as factory, factory() as session:
+            try:
+                plan_row = await get_plan(session, plan or settings.plan_key)
+            except LookupError as exc:
+                fail(str(exc))
+            standings = await adhoc.request_standings(session, plan_row.id, settings.tz)
+        today = datetime.now(UTC).astimezone(settings.tz).date()
+        return [
+            "\t".join(
+                (
+                    str(s.request.id),
+                    " ".join(s.request.subject.split()),
+                    _("hạn {due}").format(due=f"{s.request.due:%d/%m/%Y}"),
+                    s.addressees,
+                    _("đã báo cáo {answered}/{addressed}").format(
+                        answered=s.answered, addressed=s.addressed
+                    ),
+                    s.status(today),
+                )
+            )
+            for s in standings
+        ] or [_("chưa có yêu cầu báo cáo đột xuất nào")]
+
+    for line in run(body):
+        typer.echo(line)
+
+
+@adhoc_app.command("cancel")
+def adhoc_cancel(
+    number: int = typer.Argument(..., help="The request's number (see `adhoc list`)."),
+    plan: str | None = PlanOption,
+) -> None:
+    """Cancel a request: no more reminders, no longer offered to answer; replies are kept."""
+    settings = get_settings()
+
+    async def body() -> adhoc.AdhocRequestRef:
+        async with database(settings) as factory, factory.begin() as session:
+            try:
+                plan_row = await get_plan(session, plan or settings.plan_key)
+            except LookupError as exc:
+                fail(str(exc))
+            try:
+                found = await adhoc.cancel_request(
+                    session, plan_row.id, number, datetime.now(UTC), settings.tz
+                )
+            except adhoc.RequestAlreadyCancelled as exc:
+                assert exc.request.cancelled_on is not None
+                fail(
+                    _("yêu cầu báo cáo đột xuất {id} đã bị hủy ngày {day}").format(
+                        id=number, day=f"{exc.request.cancelled_on:%d/%m/%Y}"
+                    )
+                )
+            if found is None:
+                fail(
+                    _("không có yêu cầu báo cáo đột xuất số {id} (xem: adhoc list)").format(
+                        id=number
+                    )
+                )
+            return found
+
+    found = run(body)
+    typer.echo(
+        _(
+            "đã hủy yêu cầu báo cáo đột xuất {id}: “{subject}”, hạn {due}; bot thôi nhắc, các "
+            "báo cáo đã gửi vẫn được giữ"
+        ).format(id=found.id, subject=" ".join(found.subject.split()), due=f"{found.due:%d/%m/%Y}")
     )
 
 

@@ -16,7 +16,7 @@ from bot.agency_file import AgencyFileError, read_agency_file
 from bot.cli import agency_cmd
 from bot.cli.common import PlanOption, database, fail, get_settings, run
 from bot.settings import Settings
-from locales import _
+from locales import N_, _
 from models import access, directory
 from models.access import AccessError
 from models.agencies import upsert_agencies
@@ -46,6 +46,20 @@ FileArgument = typer.Argument(
 def link(settings: Settings, code: str) -> str:
     """The deep link of an invite code."""
     return f"https://t.me/{settings.bot_username}?start={code}"
+
+
+#: The role an invite grants, as its line tags it (Vietnamese, as the bot names roles in chat).
+INVITE_TAGS = {
+    Role.CONTACT: N_("cán bộ đầu mối"),
+    Role.STANDING_OFFICE: N_("Cơ quan Thường trực"),
+    Role.LEADER: N_("lãnh đạo"),
+    Role.ADMIN: N_("quản trị"),
+}
+
+
+def _tagged(target: str, role: Role) -> str:
+    """ "Sở Nội vụ [cán bộ đầu mối]": who the code is for and the role it grants."""
+    return f"{target} [{_(INVITE_TAGS[role])}]"
 
 
 def _describe(settings: Settings, target: str, invite: Invite) -> str:
@@ -97,7 +111,7 @@ def invite(
                         inv = await access.create_invite(
                             session, plan_row.id, Role.CONTACT, now=now, ttl=ttl, agency_id=a.id
                         )
-                        out.append(_describe(settings, a.name, inv))
+                        out.append(_describe(settings, _tagged(a.name, Role.CONTACT), inv))
                     return out
                 if leader is not None:
                     pos = await directory.find_leader_position(session, plan_row.id, leader)
@@ -109,7 +123,7 @@ def invite(
                         ttl=ttl,
                         leader_position_id=pos.id,
                     )
-                    return [_describe(settings, pos.title, inv)]
+                    return [_describe(settings, _tagged(pos.title, Role.LEADER), inv)]
                 target = _("(không thuộc cơ quan)")
                 agency_id = None
                 if agency is not None:
@@ -118,7 +132,7 @@ def invite(
                 inv = await access.create_invite(
                     session, plan_row.id, Role(role.value), now=now, ttl=ttl, agency_id=agency_id
                 )
-                return [_describe(settings, f"{target} [{role.value}]", inv)]
+                return [_describe(settings, _tagged(target, Role(role.value)), inv)]
             except (AccessError, PlanLookupError) as exc:
                 fail(str(exc))
 

@@ -54,7 +54,7 @@ def test_invite_by_folded_name_prints_code_and_link(db: str) -> None:
     result = runner.invoke(app, ["invite", "--agency", "so noi vu"])
     assert result.exit_code == 0, result.output
     name, code, link, expires = result.output.strip().split("\t")
-    assert name == "Sở Nội vụ [contact]"
+    assert name == "Sở Nội vụ [cán bộ đầu mối]"
     assert link == f"https://t.me/thu_bot?start={code}"
     assert re.fullmatch(r"\(hết hạn \d\d/\d\d/\d{4} \d\d:\d\d\)", expires)
     rows = _query(db, select(Invite.code, Invite.role))
@@ -63,13 +63,19 @@ def test_invite_by_folded_name_prints_code_and_link(db: str) -> None:
 
 def test_invite_by_alias_leader_and_all(db: str) -> None:
     office = runner.invoke(app, ["invite", "--agency", "Bộ CHQS tỉnh", "--role", "standing_office"])
-    assert office.output.startswith("Bộ Chỉ huy Quân sự tỉnh [standing_office]\t")
+    assert office.output.startswith("Bộ Chỉ huy Quân sự tỉnh [Cơ quan Thường trực]\t")
     leader = runner.invoke(app, ["invite", "--leader", "truong ban chi dao tinh"])
-    assert leader.output.startswith("Trưởng Ban Chỉ đạo tỉnh\t")
+    assert leader.output.startswith("Trưởng Ban Chỉ đạo tỉnh [lãnh đạo]\t")
+    admin = runner.invoke(app, ["invite", "--role", "admin"])
+    assert admin.output.startswith("(không thuộc cơ quan) [quản trị]\t")
     every = runner.invoke(app, ["invite", "--all-agencies"])
     names = [line.split("\t")[0] for line in every.output.strip().splitlines()]
-    assert names == ["Bộ Chỉ huy Quân sự tỉnh", "Sở Nội vụ", "Sở Y tế"]
-    assert _query(db, select(func.count()).select_from(Invite))[0][0] == 5
+    assert names == [
+        "Bộ Chỉ huy Quân sự tỉnh [cán bộ đầu mối]",
+        "Sở Nội vụ [cán bộ đầu mối]",
+        "Sở Y tế [cán bộ đầu mối]",
+    ]
+    assert _query(db, select(func.count()).select_from(Invite))[0][0] == 6
 
 
 def test_invite_refusals(db: str) -> None:

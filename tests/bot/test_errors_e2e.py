@@ -52,4 +52,4 @@ async def test_error_is_told_to_the_user_and_the_admin_chat(
             "/huy — Hủy thao tác đang làm",
         ]
         assert "chưa được liên kết" in help_text
-        assert cancelled == "Không có thao tác nào đang dở. Đã hủy."
+        assert cancelled == "Không có thao tác nào đang dở để hủy."

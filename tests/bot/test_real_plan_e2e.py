@@ -96,6 +96,7 @@ async def test_agencies_see_their_tasks_of_the_real_plan(
             "tamdungnhac",
             "tieptucnhac",
             "dotxuat",
+            "huydotxuat",
             "kichhoat",
             "ngaynghi",
             "ngaylamviec",

@@ -332,7 +332,7 @@ async def test_document_attached_and_huy_cancels(
     await an.press(T5A)
     assert shown(await an.command("huy")) == ["Đã hủy. Không có gì được ghi nhận."]
     # With nothing open, the general /huy answers.
-    assert shown(await an.command("huy")) == ["Không có thao tác nào đang dở. Đã hủy."]
+    assert shown(await an.command("huy")) == ["Không có thao tác nào đang dở để hủy."]
     assert len(await all_reports(session_factory)) == 1
 
 

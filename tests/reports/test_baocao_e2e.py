@@ -102,6 +102,14 @@ async def test_baocao_buttons_chunks_documents(
             "dưới đây."
         )
         assert len(outside["reply_markup"]["inline_keyboard"]) == 8
+        # A range typed backwards is named as such, not as unreadable.
+        await emu.client.send_command(OFFICE, "baocao", "tu 20/11/2026 den 01/11/2026")
+        reversed_ = (await emu.client.wait_for(OFFICE.id, total + 8, within=30))[-1]["message"]
+        assert reversed_["text"] == (
+            "Khoảng thời gian bị ngược: ngày bắt đầu 20/11/2026 sau ngày kết thúc 01/11/2026. "
+            "Gõ ngày bắt đầu trước, ví dụ /baocao tu 01/11/2026 den 20/11/2026."
+        )
+        assert len(reversed_["reply_markup"]["inline_keyboard"]) == 8
 
         # A leader may ask too (read-only: the report changes nothing).
         await emu.client.start(LEADER, leader)

@@ -9,6 +9,7 @@ import pytest
 
 from reports.choices import (
     PeriodOutsideCampaign,
+    ReversedRange,
     button_label,
     parse_period_text,
     period_choices,
@@ -45,6 +46,19 @@ def test_typed_forms(text: str, period_id: str) -> None:
 def test_typed_forms_refused(text: str) -> None:
     with pytest.raises(PeriodError):
         parse_period_text(text, campaign_start=START, campaign_end=END)
+
+
+def test_a_range_typed_backwards_is_refused_saying_so() -> None:
+    with pytest.raises(ReversedRange) as refused:
+        parse_period_text("từ 20/11/2026 đến 01/11/2026", campaign_start=START, campaign_end=END)
+    assert str(refused.value) == (
+        "Khoảng thời gian bị ngược: ngày bắt đầu 20/11/2026 sau ngày kết thúc 01/11/2026. "
+        "Gõ ngày bắt đầu trước, ví dụ /baocao tu 01/11/2026 den 20/11/2026."
+    )
+    # One day is a range.
+    assert parse_period_text(
+        "tu 20/11/2026 den 20/11/2026", campaign_start=START, campaign_end=END
+    ).id == ("adhoc:2026-11-20:2026-11-20")
 
 
 def test_choices_on_23_november() -> None:
