@@ -180,11 +180,16 @@ async def build_store(factory: async_sessionmaker[AsyncSession], replies_target:
 
 
 async def measure(
-    factory: async_sessionmaker[AsyncSession], key: str, period_id: str, runs: int = 7
+    factory: async_sessionmaker[AsyncSession],
+    key: str,
+    period_id: str,
+    runs: int = 7,
+    freeze: bool = True,
 ) -> dict[str, Any]:
     """Time one province's report and the SQL baseline of the same figures, alternately
     (``runs`` times each after one untimed run of each, so both see the same load on a shared
-    machine); medians and ranges.
+    machine); medians and ranges. ``freeze``: after the untimed runs, ``gc.freeze()`` as the bot
+    does once started (``bot.app``'s post_init), so full collections skip the start-up objects.
 
     Every baseline run's figures are asserted equal to the report's (``report_baseline``).
     """
@@ -232,6 +237,8 @@ async def measure(
 
     await report_once()  # one untimed run of each first: statement caches, lazy imports
     await baseline_once()
+    if freeze:
+        gc.freeze()
     gc.callbacks.append(on_gc)
     for _ in range(runs):  # timing runs (tracemalloc off: it slows every allocation)
         text_s, docx_s, chunks, docx, summary = await report_once()
@@ -278,6 +285,11 @@ async def main() -> None:
     parser.add_argument("--rebuild", action="store_true")
     parser.add_argument("--period", default="2026-11")
     parser.add_argument("--runs", type=int, default=7, help="timing runs (medians, ranges)")
+    parser.add_argument(
+        "--no-freeze",
+        action="store_true",
+        help="measure a plain process: no gc.freeze() after start-up (the bot freezes)",
+    )
     args = parser.parse_args()
     path = Path(args.db.removeprefix("sqlite:///")) if args.db.startswith("sqlite") else None
     if args.rebuild:
@@ -296,10 +308,13 @@ async def main() -> None:
             print(f"built {stored:,} replies in {time.perf_counter() - t0:.0f} s")
             async with engine.begin() as conn:
                 await conn.execute(text("ANALYZE"))
-        result = await measure(factory, "tinh-07", args.period, args.runs)
+        result = await measure(
+            factory, "tinh-07", args.period, args.runs, freeze=not args.no_freeze
+        )
     finally:
         await engine.dispose()
     print(f"store: {stored:,} replies, {PROVINCES} provinces × {len(PERIODS)} periods")
+    print("gc.freeze() after start-up (as the bot):", "no" if args.no_freeze else "yes")
     print(
         f"one province's report {args.period}: {result['replies_in_period']:,} replies, "
         f"{result['chunks']} chat chunks, DOCX {result['docx_kb']:.0f} KB"

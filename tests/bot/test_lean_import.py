@@ -22,3 +22,21 @@ def test_building_the_application_imports_no_file_library() -> None:
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
     )
     assert out.stdout.strip() == ""
+
+
+def test_the_process_freezes_its_start_up_objects_after_a_collection() -> None:
+    # A reference cycle dropped before the freeze must be collected, not frozen with the rest.
+    code = (
+        "import gc, weakref\n"
+        "import bot.app, bot.run\n"
+        "class Node: pass\n"
+        "n = Node(); n.me = n; gone = weakref.ref(n); del n\n"
+        "frozen = bot.run.freeze_startup_objects()\n"
+        "print(frozen, gc.get_freeze_count(), gone() is None)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    frozen, count, collected = out.stdout.split()
+    assert int(frozen) == int(count) > 50_000  # modules, PTB, SQLAlchemy, the catalog…
+    assert collected == "True"
