@@ -1,6 +1,7 @@
 """Transitions of the progress dialog: moving between states, entering a task, storing, and the
 buttons of each state. Called by ``dialogs.progress`` after it has claimed the dialog's row (the
-step's compare-and-set); everything here works on that row inside the caller's transaction.
+step's compare-and-set); everything here changes that row (a ``store.DialogRow``) in memory, inside
+the caller's transaction, and ``dialogs.progress`` writes it back at the end of the event.
 """
 
 from __future__ import annotations
@@ -17,8 +18,9 @@ from dialogs.config import AnyContact, DialogConfig
 from dialogs.draft import TEXT_STEPS, Draft, IndicatorAsk, Outcome, Waiting
 from dialogs.numbers import Invalid, InvalidReason, format_figure
 from dialogs.render import Button, Notice, Screen, moment
+from dialogs.store import DialogRow
 from locales import _
-from models.progress import DialogState, ProgressStatus
+from models.progress import ProgressStatus
 from scheduler import adhoc
 from scheduler.periods import open_periods
 
@@ -34,16 +36,16 @@ def stale() -> Notice:
     )
 
 
-def expired(row: DialogState, now: datetime, cfg: DialogConfig) -> bool:
+def expired(row: DialogRow, now: datetime, cfg: DialogConfig) -> bool:
     return row.outcome == Outcome.ACTIVE and now - store.as_utc(row.last_activity_at) > cfg.timeout
 
 
-def go(row: DialogState, draft: Draft, state: Waiting) -> None:
+def go(row: DialogRow, draft: Draft, state: Waiting) -> None:
     draft.history.append((row.state, draft.figure_index))
     row.state = state
 
 
-def to_summary(row: DialogState, draft: Draft) -> None:
+def to_summary(row: DialogRow, draft: Draft) -> None:
     marks = [i for i, (state, _idx) in enumerate(draft.history) if state == Waiting.CONFIRMING]
     draft.editing_one = False
     if marks:
@@ -53,7 +55,7 @@ def to_summary(row: DialogState, draft: Draft) -> None:
         go(row, draft, Waiting.CONFIRMING)
 
 
-def advance(row: DialogState, draft: Draft) -> None:
+def advance(row: DialogRow, draft: Draft) -> None:
     """Move past the part just answered."""
     state = Waiting(row.state)
     order = [*TEXT_STEPS, Waiting.SENDING_ATTACHMENT, Waiting.CONFIRMING]
@@ -77,19 +79,16 @@ def advance(row: DialogState, draft: Draft) -> None:
 async def show(
     session: AsyncSession,
     contact: AnyContact,
-    row: DialogState,
+    row: DialogRow,
     draft: Draft,
     cfg: DialogConfig,
     **kw: str,
 ) -> Screen:
-    store.put_draft(row, draft)
-    await session.flush()
+    store.put_draft(row, draft)  # stored by ``store.write_back`` at the end of the event
     return await screens.current(session, contact, row, cfg, **kw)
 
 
-def offer(
-    row: DialogState, cfg: DialogConfig, switch: str | None, lead: str | None = None
-) -> Screen:
+def offer(row: DialogRow, cfg: DialogConfig, switch: str | None, lead: str | None = None) -> Screen:
     """Offer the unfinished draft: continue it, start another, or drop it."""
     draft = store.draft_of(row)
     text = _("Bạn có một báo cáo chưa xong: nhiệm vụ {code}, bắt đầu lúc {when}.").format(
@@ -140,7 +139,7 @@ async def new(
 async def enter_task(
     session: AsyncSession,
     contact: AnyContact,
-    row: DialogState,
+    row: DialogRow,
     draft: Draft,
     task: queries.TaskChoice,
     occurrence: int | None,
@@ -172,7 +171,7 @@ async def enter_task(
 async def after_occurrence(
     session: AsyncSession,
     contact: AnyContact,
-    row: DialogState,
+    row: DialogRow,
     draft: Draft,
     cfg: DialogConfig,
     one_tap: bool = False,
@@ -201,7 +200,7 @@ async def after_occurrence(
 async def confirm(
     session: AsyncSession,
     contact: AnyContact,
-    row: DialogState,
+    row: DialogRow,
     draft: Draft,
     now: datetime,
     cfg: DialogConfig,
@@ -209,7 +208,6 @@ async def confirm(
     version = await store.store_reply(session, contact=contact, draft=draft, now=now)
     row.outcome = Outcome.DONE
     store.put_draft(row, draft)
-    await session.flush()
     text = _(
         "✅ Đã ghi nhận báo cáo nhiệm vụ {code}, kỳ {period} (phiên bản {version}). Cảm ơn bạn!"
     ).format(
@@ -228,7 +226,7 @@ async def confirm(
     )
 
 
-def cancel(row: DialogState) -> Screen:
+def cancel(row: DialogRow) -> Screen:
     draft = store.draft_of(row)
     row.outcome = Outcome.CANCELLED
     text = _("Đã hủy. Không có gì được ghi nhận.")
@@ -240,7 +238,7 @@ def cancel(row: DialogState) -> Screen:
 async def on_button(
     session: AsyncSession,
     contact: AnyContact,
-    row: DialogState,
+    row: DialogRow,
     draft: Draft,
     now: datetime,
     cfg: DialogConfig,
