@@ -273,6 +273,20 @@ async def begin_new(
     return row
 
 
+_FIND_REPORT = (
+    select(ProgressReport)
+    .where(
+        ProgressReport.task_id == bindparam("b_task_id"),
+        ProgressReport.agency_id == bindparam("b_agency_id"),
+        ProgressReport.occurrence == bindparam("b_occurrence"),
+        ProgressReport.period == bindparam("b_period"),
+    )
+    .options(selectinload(ProgressReport.versions).selectinload(ProgressReportVersion.figures))
+    .execution_options(populate_existing=True)
+)
+_FIND_REPORT_FOR_UPDATE = _FIND_REPORT.with_for_update(of=ProgressReport)
+
+
 async def find_report(
     session: AsyncSession,
     *,
@@ -287,19 +301,16 @@ async def find_report(
     ``for_update`` locks the report row until the transaction ends (PostgreSQL; SQLite's single
     writer needs no row lock), so two versions cannot get the same number.
     """
-    stmt = select(ProgressReport)
-    if for_update:
-        stmt = stmt.with_for_update(of=ProgressReport)
-    return await session.scalar(
-        stmt.where(
-            ProgressReport.task_id == task_id,
-            ProgressReport.agency_id == agency_id,
-            ProgressReport.occurrence == occurrence,
-            ProgressReport.period == period,
-        )
-        .options(selectinload(ProgressReport.versions).selectinload(ProgressReportVersion.figures))
-        .execution_options(populate_existing=True)
+    result = await session.execute(
+        _FIND_REPORT_FOR_UPDATE if for_update else _FIND_REPORT,
+        {
+            "b_task_id": task_id,
+            "b_agency_id": agency_id,
+            "b_occurrence": occurrence,
+            "b_period": period,
+        },
     )
+    return result.scalar_one_or_none()
 
 
 def _version(
