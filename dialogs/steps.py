@@ -213,15 +213,15 @@ async def confirm(
     ).format(
         code=html.escape(draft.task_code),
         period=html.escape(screens.period_name(draft, cfg)),
-        version=version.version,
+        version=version,
     )
     # The summary message keeps its content but no longer asks for Xác nhận.
-    replaces = await screens.confirmed_summary(session, contact, draft, cfg, version.version)
+    replaces = await screens.confirmed_summary(session, contact, draft, cfg, version)
     return Screen(
         text=text,
         token=row.token,
         step=row.step,
-        stored_version=version.version,
+        stored_version=version,
         replaces=replaces,
     )
 

@@ -21,7 +21,8 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import bindparam, insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -313,86 +314,142 @@ async def find_report(
     return result.scalar_one_or_none()
 
 
-def _version(
-    draft: Draft, status: ProgressStatus, number: int, contact_id: int, now: datetime
-) -> ProgressReportVersion:
-    attachment = draft.attachment
-    return ProgressReportVersion(
-        version=number,
-        status=status,
-        result=draft.result,
-        difficulties=draft.difficulties,
-        next_steps=draft.next_steps,
-        proposals=draft.proposals,
-        attachment_file_id=attachment.file_id if attachment else None,
-        attachment_kind=attachment.kind if attachment else None,
-        attachment_name=attachment.name if attachment else None,
-        contact_id=contact_id,
-        confirmed_at=now,
-        figures=[
-            IndicatorFigure(indicator_id=int(key), value=Decimal(value))
-            for key, value in sorted(draft.figures.items())
-        ],
+_REPORT_KEY = (
+    ProgressReport.task_id == bindparam("b_task_id"),
+    ProgressReport.agency_id == bindparam("b_agency_id"),
+    ProgressReport.occurrence == bindparam("b_occurrence"),
+    ProgressReport.period == bindparam("b_period"),
+)
+#: The reply's id and latest version number, its row locked until the transaction ends
+#: (PostgreSQL; SQLite's single writer needs no row lock), so two versions cannot get one number.
+_LATEST = (
+    select(ProgressReport.id, ProgressReport.latest_version)
+    .where(*_REPORT_KEY)
+    .with_for_update(of=ProgressReport)
+)
+_NEW_REPORT_VALUES = {
+    "plan_id": bindparam("b_plan_id"),
+    "task_id": bindparam("b_task_id"),
+    "agency_id": bindparam("b_agency_id"),
+    "occurrence": bindparam("b_occurrence"),
+    "period": bindparam("b_period"),
+    "status": bindparam("b_status"),
+    "latest_version": 1,
+    "confirmed_at": bindparam("b_now"),
+}
+_KEY_COLUMNS = ["task_id", "agency_id", "occurrence", "period"]
+#: A new reply, unless another contact of the same agency created it meanwhile (the unique key;
+#: then nothing is inserted, nothing returned, and the version goes to theirs).
+_CREATE_REPORT = {
+    "sqlite": sqlite_insert(ProgressReport)
+    .values(_NEW_REPORT_VALUES)
+    .on_conflict_do_nothing(index_elements=_KEY_COLUMNS)
+    .returning(ProgressReport.id),
+    "postgresql": postgresql_insert(ProgressReport)
+    .values(_NEW_REPORT_VALUES)
+    .on_conflict_do_nothing(index_elements=_KEY_COLUMNS)
+    .returning(ProgressReport.id),
+}
+_NEXT_VERSION = (
+    update(ProgressReport)
+    .where(ProgressReport.id == bindparam("b_report_id"))
+    .values(
+        latest_version=bindparam("b_version"),
+        status=bindparam("b_status"),
+        confirmed_at=bindparam("b_now"),
     )
+)
+_ADD_VERSION = (
+    insert(ProgressReportVersion)
+    .values(
+        report_id=bindparam("b_report_id"),
+        version=bindparam("b_version"),
+        status=bindparam("b_status"),
+        result=bindparam("b_result"),
+        difficulties=bindparam("b_difficulties"),
+        next_steps=bindparam("b_next_steps"),
+        proposals=bindparam("b_proposals"),
+        attachment_file_id=bindparam("b_attachment_file_id"),
+        attachment_kind=bindparam("b_attachment_kind"),
+        attachment_name=bindparam("b_attachment_name"),
+        contact_id=bindparam("b_contact_id"),
+        confirmed_at=bindparam("b_now"),
+    )
+    .returning(ProgressReportVersion.id)
+)
+_ADD_FIGURE = insert(IndicatorFigure).values(
+    version_id=bindparam("b_version_id"),
+    indicator_id=bindparam("b_indicator_id"),
+    value=bindparam("b_value"),
+)
 
 
 async def store_reply(
     session: AsyncSession, *, contact: AnyContact, draft: Draft, now: datetime
-) -> ProgressReportVersion:
-    """Store the confirmed draft: a new ``ProgressReport`` (version 1) or the next version of it.
+) -> int:
+    """Store the confirmed draft: a new ``ProgressReport`` (version 1) or the next version of it;
+    returns the version number stored.
 
-    Every earlier version is kept. Raises ``ValueError`` when the draft has no task, status or
-    period, or the contact no agency.
+    Every earlier version is kept. Core statements built once: the latest version (locked), the
+    report's INSERT (``ON CONFLICT DO NOTHING`` on its key: another contact of the same agency may
+    create it at the same moment on PostgreSQL, and the version then goes to theirs) or UPDATE,
+    the version's INSERT and its figures'. Raises ``ValueError`` when the draft has no task,
+    status or period, or the contact no agency.
     """
     if draft.task_id is None or draft.status is None or not draft.period:
         raise ValueError("a reply needs a task, a status and a period")
     if contact.agency_id is None:
         raise ValueError("the contact acts for no agency")
-    task_id, agency_id = draft.task_id, contact.agency_id
+    connection = await session.connection()
     status = ProgressStatus(draft.status)
-
-    async def find() -> ProgressReport | None:
-        return await find_report(
-            session,
-            task_id=task_id,
-            agency_id=agency_id,
-            occurrence=draft.occurrence,
-            period=draft.period,
-            for_update=True,
+    key = {
+        "b_task_id": draft.task_id,
+        "b_agency_id": contact.agency_id,
+        "b_occurrence": draft.occurrence,
+        "b_period": draft.period,
+    }
+    common = {"b_status": status, "b_now": now}
+    found = (await connection.execute(_LATEST, key)).first()
+    if found is None:
+        create = _CREATE_REPORT[connection.dialect.name]
+        params = {**key, **common, "b_plan_id": contact.plan_id}
+        created = (await connection.execute(create, params)).first()
+        if created is not None:
+            report_id, number = created[0], 1
+        else:  # created meanwhile by another contact of the agency (committed, now locked)
+            found = (await connection.execute(_LATEST, key)).first()
+            assert found is not None
+    if found is not None:
+        report_id, number = found[0], found[1] + 1
+        await connection.execute(
+            _NEXT_VERSION, {"b_report_id": report_id, "b_version": number, **common}
         )
-
-    report = await find()
-    if report is None:
-        report = ProgressReport(
-            plan_id=contact.plan_id,
-            status=status,
-            latest_version=1,
-            confirmed_at=now,
-            task_id=task_id,
-            agency_id=agency_id,
-            occurrence=draft.occurrence,
-            period=draft.period,
+    attachment = draft.attachment
+    version_id = (
+        await connection.execute(
+            _ADD_VERSION,
+            {
+                "b_report_id": report_id,
+                "b_version": number,
+                **common,
+                "b_result": draft.result,
+                "b_difficulties": draft.difficulties,
+                "b_next_steps": draft.next_steps,
+                "b_proposals": draft.proposals,
+                "b_attachment_file_id": attachment.file_id if attachment else None,
+                "b_attachment_kind": attachment.kind if attachment else None,
+                "b_attachment_name": attachment.name if attachment else None,
+                "b_contact_id": contact.id,
+            },
         )
-        version = _version(draft, status, 1, contact.id, now)
-        report.versions.append(version)
-        try:
-            # Another contact of the same agency may create this reply at the same moment
-            # (PostgreSQL); the unique key catches it and we add a version to theirs instead.
-            async with session.begin_nested():
-                session.add(report)
-            return version
-        except IntegrityError:
-            report = await find()
-            if report is None:
-                raise
-    number = report.latest_version + 1
-    version = _version(draft, status, number, contact.id, now)
-    report.versions.append(version)
-    report.latest_version = number
-    report.status = status
-    report.confirmed_at = now
-    await session.flush()
-    return version
+    ).scalar_one()
+    figures = [
+        {"b_version_id": version_id, "b_indicator_id": int(key), "b_value": Decimal(value)}
+        for key, value in sorted(draft.figures.items())
+    ]
+    if figures:
+        await connection.execute(_ADD_FIGURE, figures)
+    return int(number)
 
 
 def draft_from_version(draft: Draft, version: ProgressReportVersion) -> Draft:
