@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import html
 import unicodedata
-from datetime import datetime
+from datetime import date, datetime
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -22,7 +22,7 @@ from dialogs.store import DialogRow
 from locales import _
 from models.progress import ProgressStatus
 from scheduler import adhoc
-from scheduler.periods import open_periods
+from scheduler.periods import adhoc_request_id, open_periods
 
 
 def nfc(text: str) -> str:
@@ -226,6 +226,18 @@ async def confirm(
     )
 
 
+async def _cancelled_request(
+    session: AsyncSession, contact: AnyContact, draft: Draft, cfg: DialogConfig
+) -> date | None:
+    """The local day the ad hoc request the draft answers was cancelled (None: the draft answers
+    a regular period, or a request still standing)."""
+    request_id = adhoc_request_id(draft.period)
+    if request_id is None:
+        return None
+    request = await adhoc.get_request(session, contact.plan_id, request_id, cfg.tz)
+    return request.cancelled_on if request is not None else None
+
+
 def cancel(row: DialogRow) -> Screen:
     draft = store.draft_of(row)
     row.outcome = Outcome.CANCELLED
@@ -289,7 +301,29 @@ async def on_button(
         draft.attachment = None
         advance(row, draft)
     elif state in (Waiting.CONFIRMING, Waiting.CONFIRMING_DONE) and action == "ok":
-        return await confirm(session, contact, row, draft, now, cfg)
+        cancelled_on = await _cancelled_request(session, contact, draft, cfg)
+        regular = [p for p in draft.periods if adhoc_request_id(p) is None]
+        if cancelled_on is None or not regular or draft.task_id is None:
+            return await confirm(session, contact, row, draft, now, cfg)
+        # The request was cancelled while the contact was writing: nothing is stored for it;
+        # the draft moves to the regular period and is shown again (nothing typed is lost).
+        draft.periods = [p for p in draft.periods if p != draft.period]
+        draft.period = regular[0]
+        assert contact.agency_id is not None
+        report = await store.find_report(
+            session,
+            task_id=draft.task_id,
+            agency_id=contact.agency_id,
+            occurrence=draft.occurrence,
+            period=draft.period,
+        )
+        draft.corrects_version = report.latest_version if report is not None else None
+        to_summary(row, draft)
+        notice = _(
+            "Yêu cầu báo cáo đột xuất này đã được Cơ quan Thường trực hủy ngày {day}. Báo cáo "
+            "của bạn chuyển sang kỳ {period}: bấm Xác nhận để gửi, hoặc Hủy."
+        ).format(day=cancelled_on.strftime("%d/%m/%Y"), period=screens.period_name(draft, cfg))
+        return await show(session, contact, row, draft, cfg, notice=notice)
     elif state is Waiting.CONFIRMING and action == "edit":
         go(row, draft, Waiting.CHOOSING_FIELD)
     elif (
