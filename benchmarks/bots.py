@@ -51,6 +51,9 @@ def dialog(rate_limiter: bool) -> None:
         from telegram.ext import SimpleUpdateProcessor
 
         app._update_processor = SimpleUpdateProcessor(64)
+    from bot.run import freeze_startup_objects
+
+    freeze_startup_objects()  # as ``bot.run.run_bot`` does before serving
     app.run_polling(allowed_updates=Update.ALL_TYPES)
 
 

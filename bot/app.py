@@ -36,6 +36,7 @@ from locales import _
 from models import access, directory
 from models.db import create_engine, create_session_factory
 from models.repositories import get_plan
+from scheduler.calendar import preload as preload_holidays
 from scheduler.jobs import DeliveryService
 from scheduler.sender import rate_limiter
 
@@ -103,6 +104,8 @@ def build_application(
             if message is None:
                 raise
             raise StartupError(message) from exc
+        # Built now rather than by the first update or planner tick that needs a working day.
+        preload_holidays()
         # The default menu (anyone) first; then each bound person's own menu, because Telegram
         # picks the narrowest scope that has commands (chat > all private chats > default).
         public = bot_commands(())

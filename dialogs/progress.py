@@ -2,7 +2,7 @@
 
 Each event function takes the caller's session (one transaction per step, committed by the caller),
 the contact (an agency contact: ``contact.agency_id`` set) and ``now`` (aware UTC), writes the
-``DialogState`` row and its draft, and returns what to show: a ``Screen`` (text and buttons), or a
+``dialog_states`` row and its draft, and returns what to show: a ``Screen`` (text and buttons), or a
 ``Notice`` for a button that must change nothing (an old or finished dialog, a second tap).
 
 Rules (issue 6, DESIGN.md decision 4): the state lives only in the database; a dialog idle longer
@@ -16,9 +16,11 @@ after the regular ones and preselected when the dialog opens from the request's 
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Awaitable, Callable
 from datetime import datetime
+from typing import Concatenate, ParamSpec, TypeVar
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialogs import queries, steps, store
@@ -27,8 +29,6 @@ from dialogs.draft import TEXT_STEPS, Attachment, Outcome, Waiting
 from dialogs.numbers import Ambiguous, Parsed, parse_figure
 from dialogs.render import Notice, Screen
 from locales import _
-from models.people import Contact
-from models.progress import DialogState
 from scheduler import adhoc
 
 #: Longest text part accepted (a "short text"; the summary must fit one Telegram message).
@@ -51,11 +51,31 @@ __all__ = [
 ]
 
 
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _event(
+    fn: Callable[Concatenate[AsyncSession, P], Awaitable[R]],
+) -> Callable[Concatenate[AsyncSession, P], Awaitable[R]]:
+    """An event of the dialog: once it has decided, the dialog rows it claimed are written back
+    (``store.write_back``), in the caller's transaction, before the caller commits."""
+
+    @functools.wraps(fn)
+    async def event(session: AsyncSession, *args: P.args, **kwargs: P.kwargs) -> R:
+        result = await fn(session, *args, **kwargs)
+        await store.write_back(session)
+        return result
+
+    return event
+
+
 def _require_agency(contact: AnyContact) -> None:
     if contact.agency_id is None:
         raise ValueError("the progress dialog is for agency contacts (contact.agency_id is None)")
 
 
+@_event
 async def start(
     session: AsyncSession, contact: AnyContact, now: datetime, cfg: DialogConfig
 ) -> Screen:
@@ -78,6 +98,7 @@ async def start(
     return await steps.new(session, contact, now, cfg)
 
 
+@_event
 async def open_task(
     session: AsyncSession,
     contact: AnyContact,
@@ -111,6 +132,7 @@ async def open_task(
     return await steps.new(session, contact, now, cfg, task, occurrence, one_tap)
 
 
+@_event
 async def open_adhoc(
     session: AsyncSession,
     contact: AnyContact,
@@ -145,6 +167,7 @@ async def open_adhoc(
     return await steps.new(session, contact, now, cfg, adhoc_id=request_id)
 
 
+@_event
 async def press(
     session: AsyncSession,
     contact: AnyContact,
@@ -213,7 +236,7 @@ async def press(
 
 async def _active_row(
     session: AsyncSession, contact: AnyContact, now: datetime, cfg: DialogConfig
-) -> tuple[DialogState | None, Screen | None]:
+) -> tuple[store.DialogRow | None, Screen | None]:
     """Claim the contact's active dialog for a typed input: (row, None) to go on, (None, screen)
     when the dialog had paused (the offer), (None, None) when there is no dialog."""
     live = await store.claim_live(session, contact.id, now, now - cfg.timeout)
@@ -235,6 +258,7 @@ async def _active_row(
     return None, None
 
 
+@_event
 async def receive_text(
     session: AsyncSession, contact: AnyContact, now: datetime, cfg: DialogConfig, text: str
 ) -> Screen | None:
@@ -278,6 +302,7 @@ async def receive_text(
     return await steps.show(session, contact, row, draft, cfg)
 
 
+@_event
 async def receive_file(
     session: AsyncSession,
     contact: AnyContact,
@@ -310,6 +335,7 @@ async def receive_file(
     return await steps.show(session, contact, row, draft, cfg, prefix=_("Đã nhận tệp đính kèm."))
 
 
+@_event
 async def expire_idle(
     session: AsyncSession, now: datetime, cfg: DialogConfig
 ) -> list[tuple[int, Screen]]:
@@ -319,21 +345,15 @@ async def expire_idle(
     The draft is kept and the notice offers it; a dialog that had not chosen a task yet is closed.
     """
     limit = now - cfg.timeout
-    rows = (
-        await session.execute(
-            select(DialogState, Contact)
-            .join(Contact, Contact.id == DialogState.contact_id)
-            .where(DialogState.outcome == Outcome.ACTIVE, DialogState.last_activity_at < limit)
-        )
-    ).all()
+    rows = await store.idle(session, limit)
     out: list[tuple[int, Screen]] = []
     minutes = int(cfg.timeout.total_seconds() // 60)
     lead = _("Phiên cập nhật đã tạm dừng sau {minutes} phút không có trả lời.").format(
         minutes=minutes
     )
-    for row, contact in rows:
+    for row, telegram_user_id in rows:
         claimed = await store.claim(
-            session, contact.id, row.token, row.step, store.as_utc(row.last_activity_at)
+            session, row.contact_id, row.token, row.step, store.as_utc(row.last_activity_at)
         )
         if claimed is None:
             continue
@@ -342,7 +362,7 @@ async def expire_idle(
             text = lead + " " + _("Gõ /capnhat khi bạn muốn cập nhật.")
             out.append(
                 (
-                    contact.telegram_user_id,
+                    telegram_user_id,
                     Screen(text=text, token=claimed.token, step=claimed.step),
                 )
             )
@@ -350,14 +370,14 @@ async def expire_idle(
             claimed.outcome = Outcome.TIMED_OUT
             out.append(
                 (
-                    contact.telegram_user_id,
+                    telegram_user_id,
                     steps.offer(claimed, cfg, None, lead + " " + _("Bản nháp vẫn được giữ.")),
                 )
             )
-    await session.flush()
     return out
 
 
+@_event
 async def cancel(session: AsyncSession, contact: AnyContact, now: datetime) -> Screen | None:
     """``/huy``: cancel the contact's active or paused dialog (None when there is none)."""
     row = await store.load(session, contact.id)

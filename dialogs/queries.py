@@ -1,20 +1,70 @@
 """What the progress dialog reads about the plan: an agency's tasks, a task's indicators, the
-calendar. Repositories take a session and never commit."""
+calendar. Repositories take a session and never commit.
+
+Nothing is cached across updates: each step reads the plan afresh (a re-import, a task activated, a
+calendar override hold from the next step). The statements are built once, with bind parameters,
+and run as Core on the session's connection: building a statement and loading ORM objects cost
+several times what the database takes to answer.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialogs.draft import IndicatorAsk
-from models.agency_tasks import agency_tasks_ordered
-from models.plan import Agency, Indicator, TaskIndicator
+from models.plan import (
+    Agency,
+    Indicator,
+    Task,
+    TaskAssignment,
+    TaskDeadline,
+    TaskIndicator,
+    TaskRole,
+)
 from models.reminders import CalendarOverride
 from plan.indicators import counts_whole
 from scheduler.calendar import WorkingCalendar
+
+#: An agency's live tasks with its role and their deadlines: one row per (task, role, deadline).
+_AGENCY_TASKS = (
+    select(
+        Task.id,
+        Task.code,
+        Task.content,
+        Task.position,
+        TaskAssignment.role,
+        TaskDeadline.id,
+        TaskDeadline.due,
+    )
+    .join(TaskAssignment, TaskAssignment.task_id == Task.id)
+    .outerjoin(TaskDeadline, TaskDeadline.task_id == Task.id)
+    .where(
+        Task.plan_id == bindparam("b_plan_id"),
+        Task.archived_at.is_(None),
+        TaskAssignment.agency_id == bindparam("b_agency_id"),
+    )
+    .order_by(Task.position, Task.id, TaskDeadline.occurrence, TaskDeadline.id)
+)
+_INDICATORS = (
+    select(Indicator.id, Indicator.name, Indicator.unit, Indicator.code)
+    .join(TaskIndicator, TaskIndicator.indicator_id == Indicator.id)
+    .where(TaskIndicator.task_id == bindparam("b_task_id"))
+    .order_by(Indicator.id)
+)
+_AGENCY_NAME = select(Agency.name).where(Agency.id == bindparam("b_agency_id"))
+_CALENDAR = select(CalendarOverride.day, CalendarOverride.is_working_day).where(
+    CalendarOverride.plan_id == bindparam("b_plan_id")
+)
+
+
+async def _rows(session: AsyncSession, statement: Any, params: dict[str, Any]) -> list[Any]:
+    connection = await session.connection()
+    return list((await connection.execute(statement, params)).all())
 
 
 @dataclass(frozen=True)
@@ -43,15 +93,28 @@ async def agency_tasks(session: AsyncSession, plan_id: int, agency_id: int) -> l
 
 
 async def _agency_tasks(session: AsyncSession, plan_id: int, agency_id: int) -> list[TaskChoice]:
+    """One statement; the same list as ``models.agency_tasks.agency_tasks_ordered``: lead first,
+    then support, each in plan order; a task the agency both leads and supports (a slip in a
+    document) once, as lead."""
+    rows = await _rows(session, _AGENCY_TASKS, {"b_plan_id": plan_id, "b_agency_id": agency_id})
+    found: dict[int, tuple[str, str, int]] = {}
+    lead: dict[int, bool] = {}
+    deadlines: dict[int, dict[int, date]] = {}
+    for task_id, code, content, position, role, deadline_id, due in rows:
+        found[task_id] = (code, content, position)
+        lead[task_id] = lead.get(task_id, False) or role == TaskRole.LEAD
+        if deadline_id is not None:
+            deadlines.setdefault(task_id, {})[deadline_id] = due
+    ordered = sorted(found, key=lambda t: (not lead[t], found[t][2]))
     return [
         TaskChoice(
-            id=t.id,
-            code=t.code,
-            content=t.content,
-            is_lead=is_lead,
-            deadlines=tuple(d.due for d in t.deadlines),
+            id=t,
+            code=found[t][0],
+            content=found[t][1],
+            is_lead=lead[t],
+            deadlines=tuple(deadlines.get(t, {}).values()),
         )
-        for t, is_lead in await agency_tasks_ordered(session, plan_id, agency_id)
+        for t in ordered
     ]
 
 
@@ -67,31 +130,20 @@ async def agency_task(
 
 async def task_indicators(session: AsyncSession, task_id: int) -> list[IndicatorAsk]:
     """The indicators a task carries (DOMAIN.md, "Indicators"), in indicator order."""
-    rows = (
-        await session.scalars(
-            select(Indicator)
-            .join(TaskIndicator, TaskIndicator.indicator_id == Indicator.id)
-            .where(TaskIndicator.task_id == task_id)
-            .order_by(Indicator.id)
-        )
-    ).all()
+    rows = await _rows(session, _INDICATORS, {"b_task_id": task_id})
     return [
-        IndicatorAsk(id=i.id, name=i.name, unit=i.unit, whole=counts_whole(i.code)) for i in rows
+        IndicatorAsk(id=i, name=name, unit=unit, whole=counts_whole(code))
+        for i, name, unit, code in rows
     ]
 
 
 async def agency_name(session: AsyncSession, agency_id: int) -> str:
     """The agency's canonical name ("" if unknown)."""
-    return await session.scalar(select(Agency.name).where(Agency.id == agency_id)) or ""
+    rows = await _rows(session, _AGENCY_NAME, {"b_agency_id": agency_id})
+    return str(rows[0][0]) if rows else ""
 
 
 async def load_calendar(session: AsyncSession, plan_id: int) -> WorkingCalendar:
     """The working-day calendar with the standing office's overrides for the plan."""
-    rows = (
-        await session.execute(
-            select(CalendarOverride.day, CalendarOverride.is_working_day).where(
-                CalendarOverride.plan_id == plan_id
-            )
-        )
-    ).all()
+    rows = await _rows(session, _CALENDAR, {"b_plan_id": plan_id})
     return WorkingCalendar(overrides={day: working for day, working in rows})

@@ -27,7 +27,7 @@ from dialogs.render import (
     task_header,
 )
 from locales import N_, _
-from models.progress import DialogState, ProgressReport, ProgressStatus
+from models.progress import ProgressReport, ProgressStatus
 
 _TEXT_PROMPTS = {
     Waiting.TYPING_RESULT: N_("Kết quả thực hiện trong kỳ? Gõ ngắn gọn, hoặc bấm Bỏ qua."),
@@ -108,7 +108,7 @@ async def _choosing_task(
 async def current(
     session: AsyncSession,
     contact: AnyContact,
-    row: DialogState,
+    row: store.DialogRow,
     cfg: DialogConfig,
     *,
     prefix: str | None = None,

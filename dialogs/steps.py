@@ -1,13 +1,14 @@
 """Transitions of the progress dialog: moving between states, entering a task, storing, and the
 buttons of each state. Called by ``dialogs.progress`` after it has claimed the dialog's row (the
-step's compare-and-set); everything here works on that row inside the caller's transaction.
+step's compare-and-set); everything here changes that row (a ``store.DialogRow``) in memory, inside
+the caller's transaction, and ``dialogs.progress`` writes it back at the end of the event.
 """
 
 from __future__ import annotations
 
 import html
 import unicodedata
-from datetime import datetime
+from datetime import date, datetime
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -17,10 +18,11 @@ from dialogs.config import AnyContact, DialogConfig
 from dialogs.draft import TEXT_STEPS, Draft, IndicatorAsk, Outcome, Waiting
 from dialogs.numbers import Invalid, InvalidReason, format_figure
 from dialogs.render import Button, Notice, Screen, moment
+from dialogs.store import DialogRow
 from locales import _
-from models.progress import DialogState, ProgressStatus
+from models.progress import ProgressStatus
 from scheduler import adhoc
-from scheduler.periods import open_periods
+from scheduler.periods import adhoc_request_id, open_periods
 
 
 def nfc(text: str) -> str:
@@ -34,16 +36,16 @@ def stale() -> Notice:
     )
 
 
-def expired(row: DialogState, now: datetime, cfg: DialogConfig) -> bool:
+def expired(row: DialogRow, now: datetime, cfg: DialogConfig) -> bool:
     return row.outcome == Outcome.ACTIVE and now - store.as_utc(row.last_activity_at) > cfg.timeout
 
 
-def go(row: DialogState, draft: Draft, state: Waiting) -> None:
+def go(row: DialogRow, draft: Draft, state: Waiting) -> None:
     draft.history.append((row.state, draft.figure_index))
     row.state = state
 
 
-def to_summary(row: DialogState, draft: Draft) -> None:
+def to_summary(row: DialogRow, draft: Draft) -> None:
     marks = [i for i, (state, _idx) in enumerate(draft.history) if state == Waiting.CONFIRMING]
     draft.editing_one = False
     if marks:
@@ -53,7 +55,7 @@ def to_summary(row: DialogState, draft: Draft) -> None:
         go(row, draft, Waiting.CONFIRMING)
 
 
-def advance(row: DialogState, draft: Draft) -> None:
+def advance(row: DialogRow, draft: Draft) -> None:
     """Move past the part just answered."""
     state = Waiting(row.state)
     order = [*TEXT_STEPS, Waiting.SENDING_ATTACHMENT, Waiting.CONFIRMING]
@@ -77,19 +79,16 @@ def advance(row: DialogState, draft: Draft) -> None:
 async def show(
     session: AsyncSession,
     contact: AnyContact,
-    row: DialogState,
+    row: DialogRow,
     draft: Draft,
     cfg: DialogConfig,
     **kw: str,
 ) -> Screen:
-    store.put_draft(row, draft)
-    await session.flush()
+    store.put_draft(row, draft)  # stored by ``store.write_back`` at the end of the event
     return await screens.current(session, contact, row, cfg, **kw)
 
 
-def offer(
-    row: DialogState, cfg: DialogConfig, switch: str | None, lead: str | None = None
-) -> Screen:
+def offer(row: DialogRow, cfg: DialogConfig, switch: str | None, lead: str | None = None) -> Screen:
     """Offer the unfinished draft: continue it, start another, or drop it."""
     draft = store.draft_of(row)
     text = _("Bạn có một báo cáo chưa xong: nhiệm vụ {code}, bắt đầu lúc {when}.").format(
@@ -140,7 +139,7 @@ async def new(
 async def enter_task(
     session: AsyncSession,
     contact: AnyContact,
-    row: DialogState,
+    row: DialogRow,
     draft: Draft,
     task: queries.TaskChoice,
     occurrence: int | None,
@@ -172,7 +171,7 @@ async def enter_task(
 async def after_occurrence(
     session: AsyncSession,
     contact: AnyContact,
-    row: DialogState,
+    row: DialogRow,
     draft: Draft,
     cfg: DialogConfig,
     one_tap: bool = False,
@@ -201,7 +200,7 @@ async def after_occurrence(
 async def confirm(
     session: AsyncSession,
     contact: AnyContact,
-    row: DialogState,
+    row: DialogRow,
     draft: Draft,
     now: datetime,
     cfg: DialogConfig,
@@ -209,26 +208,37 @@ async def confirm(
     version = await store.store_reply(session, contact=contact, draft=draft, now=now)
     row.outcome = Outcome.DONE
     store.put_draft(row, draft)
-    await session.flush()
     text = _(
         "✅ Đã ghi nhận báo cáo nhiệm vụ {code}, kỳ {period} (phiên bản {version}). Cảm ơn bạn!"
     ).format(
         code=html.escape(draft.task_code),
         period=html.escape(screens.period_name(draft, cfg)),
-        version=version.version,
+        version=version,
     )
     # The summary message keeps its content but no longer asks for Xác nhận.
-    replaces = await screens.confirmed_summary(session, contact, draft, cfg, version.version)
+    replaces = await screens.confirmed_summary(session, contact, draft, cfg, version)
     return Screen(
         text=text,
         token=row.token,
         step=row.step,
-        stored_version=version.version,
+        stored_version=version,
         replaces=replaces,
     )
 
 
-def cancel(row: DialogState) -> Screen:
+async def _cancelled_request(
+    session: AsyncSession, contact: AnyContact, draft: Draft, cfg: DialogConfig
+) -> date | None:
+    """The local day the ad hoc request the draft answers was cancelled (None: the draft answers
+    a regular period, or a request still standing)."""
+    request_id = adhoc_request_id(draft.period)
+    if request_id is None:
+        return None
+    request = await adhoc.get_request(session, contact.plan_id, request_id, cfg.tz)
+    return request.cancelled_on if request is not None else None
+
+
+def cancel(row: DialogRow) -> Screen:
     draft = store.draft_of(row)
     row.outcome = Outcome.CANCELLED
     text = _("Đã hủy. Không có gì được ghi nhận.")
@@ -240,7 +250,7 @@ def cancel(row: DialogState) -> Screen:
 async def on_button(
     session: AsyncSession,
     contact: AnyContact,
-    row: DialogState,
+    row: DialogRow,
     draft: Draft,
     now: datetime,
     cfg: DialogConfig,
@@ -291,7 +301,29 @@ async def on_button(
         draft.attachment = None
         advance(row, draft)
     elif state in (Waiting.CONFIRMING, Waiting.CONFIRMING_DONE) and action == "ok":
-        return await confirm(session, contact, row, draft, now, cfg)
+        cancelled_on = await _cancelled_request(session, contact, draft, cfg)
+        regular = [p for p in draft.periods if adhoc_request_id(p) is None]
+        if cancelled_on is None or not regular or draft.task_id is None:
+            return await confirm(session, contact, row, draft, now, cfg)
+        # The request was cancelled while the contact was writing: nothing is stored for it;
+        # the draft moves to the regular period and is shown again (nothing typed is lost).
+        draft.periods = [p for p in draft.periods if p != draft.period]
+        draft.period = regular[0]
+        assert contact.agency_id is not None
+        report = await store.find_report(
+            session,
+            task_id=draft.task_id,
+            agency_id=contact.agency_id,
+            occurrence=draft.occurrence,
+            period=draft.period,
+        )
+        draft.corrects_version = report.latest_version if report is not None else None
+        to_summary(row, draft)
+        notice = _(
+            "Yêu cầu báo cáo đột xuất này đã được Cơ quan Thường trực hủy ngày {day}. Báo cáo "
+            "của bạn chuyển sang kỳ {period}: bấm Xác nhận để gửi, hoặc Hủy."
+        ).format(day=cancelled_on.strftime("%d/%m/%Y"), period=screens.period_name(draft, cfg))
+        return await show(session, contact, row, draft, cfg, notice=notice)
     elif state is Waiting.CONFIRMING and action == "edit":
         go(row, draft, Waiting.CHOOSING_FIELD)
     elif (

@@ -15,16 +15,20 @@ SELECT opens no SQLite transaction, so SQLite's transaction still begins with th
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from dialogs.config import AnyContact
 from dialogs.draft import Attachment, Draft, Outcome, Waiting
+from models.people import Contact
 from models.progress import (
     DialogState,
     IndicatorFigure,
@@ -39,23 +43,174 @@ def as_utc(moment: datetime) -> datetime:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
-def draft_of(row: DialogState) -> Draft:
+@dataclass(eq=False)
+class DialogRow:
+    """A contact's ``dialog_states`` row as a step reads it: plain values, no ORM object.
+
+    A step changes ``state``, ``draft`` (the JSON form of a ``Draft``: ``put_draft``), ``token``,
+    ``started_at`` and ``outcome`` in memory; ``write_back`` stores them in one UPDATE when they
+    differ from what the database holds (``written``). ``step`` and ``last_activity_at`` are
+    written by the claim itself. Datetimes as stored (SQLite: naive, meaning UTC).
+    """
+
+    id: int
+    contact_id: int
+    state: str
+    draft: dict[str, Any]
+    token: int
+    step: int
+    started_at: datetime
+    last_activity_at: datetime
+    outcome: str
+    #: (state, draft, token, started_at, outcome) as the database holds them.
+    written: tuple[Any, ...] = field(default=(), repr=False)
+
+    def _values(self) -> tuple[Any, ...]:
+        return (self.state, self.draft, self.token, self.started_at, self.outcome)
+
+
+# Every statement of a step is built once, here, with bind parameters, and run as Core on the
+# session's connection: building a statement and going through the ORM cost several times what
+# SQLite takes to run it. The claims are compare-and-set UPDATEs returning the row.
+_COLUMNS = (
+    DialogState.id,
+    DialogState.contact_id,
+    DialogState.state,
+    DialogState.draft,
+    DialogState.token,
+    DialogState.step,
+    DialogState.started_at,
+    DialogState.last_activity_at,
+    DialogState.outcome,
+)
+_LOAD = select(*_COLUMNS).where(DialogState.contact_id == bindparam("b_contact_id"))
+_ADVANCE = {
+    "step": DialogState.step + 1,
+    "last_activity_at": bindparam("b_now"),
+}
+_AT_STEP = (
+    DialogState.contact_id == bindparam("b_contact_id"),
+    DialogState.token == bindparam("b_token"),
+    DialogState.step == bindparam("b_step"),
+)
+_LIVE = (
+    DialogState.outcome == Outcome.ACTIVE.value,
+    DialogState.last_activity_at >= bindparam("b_active_since"),
+)
+_CLAIM = update(DialogState).where(*_AT_STEP).values(_ADVANCE).returning(*_COLUMNS)
+_CLAIM_LIVE_AT_STEP = (
+    update(DialogState).where(*_AT_STEP, *_LIVE).values(_ADVANCE).returning(*_COLUMNS)
+)
+_CLAIM_LIVE = (
+    update(DialogState)
+    .where(DialogState.contact_id == bindparam("b_contact_id"), *_LIVE)
+    .values(_ADVANCE)
+    .returning(*_COLUMNS)
+)
+_NEW_VALUES = {
+    "state": bindparam("b_state"),
+    "draft": bindparam("b_draft", type_=DialogState.draft.type),
+    "started_at": bindparam("b_now"),
+    "last_activity_at": bindparam("b_now"),
+    "outcome": Outcome.ACTIVE.value,
+}
+_RESTART = (
+    update(DialogState)
+    .where(DialogState.contact_id == bindparam("b_contact_id"))
+    .values(token=DialogState.token + 1, step=DialogState.step + 1, **_NEW_VALUES)
+    .returning(*_COLUMNS)
+)
+_CREATE = (
+    insert(DialogState)
+    .values(contact_id=bindparam("b_contact_id"), token=1, step=0, **_NEW_VALUES)
+    .returning(*_COLUMNS)
+)
+_WRITE = (
+    update(DialogState)
+    .where(DialogState.id == bindparam("b_row_id"))
+    .values(
+        state=bindparam("b_state"),
+        draft=bindparam("b_draft", type_=DialogState.draft.type),
+        token=bindparam("b_token"),
+        started_at=bindparam("b_started_at"),
+        outcome=bindparam("b_outcome"),
+    )
+)
+#: ``session.info`` key of the rows claimed in this unit of work (``write_back`` stores them).
+_CLAIMED = "dialogs.claimed"
+
+
+def _row(session: AsyncSession, found: Any, *, claimed: bool) -> DialogRow | None:
+    if found is None:
+        return None
+    row = DialogRow(*found)
+    row.written = row._values()
+    if claimed:
+        session.info.setdefault(_CLAIMED, []).append(row)
+    return row
+
+
+async def _one(session: AsyncSession, statement: Any, params: dict[str, Any]) -> Any:
+    connection = await session.connection()
+    return (await connection.execute(statement, params)).first()
+
+
+async def write_back(session: AsyncSession) -> None:
+    """Store what changed in the rows claimed in this unit of work (one UPDATE per changed row).
+
+    ``dialogs.progress`` calls it at the end of every event, inside the caller's transaction.
+    """
+    rows: list[DialogRow] = session.info.pop(_CLAIMED, [])
+    for row in rows:
+        values = row._values()
+        if values == row.written:
+            continue
+        connection = await session.connection()
+        await connection.execute(
+            _WRITE,
+            {
+                "b_row_id": row.id,
+                "b_state": row.state,
+                "b_draft": row.draft,
+                "b_token": row.token,
+                "b_started_at": row.started_at,
+                "b_outcome": row.outcome,
+            },
+        )
+        row.written = values
+
+
+def draft_of(row: DialogRow) -> Draft:
     """The row's draft as a ``Draft``."""
     return Draft.model_validate(row.draft or {})
 
 
-def put_draft(row: DialogState, draft: Draft) -> None:
-    """Write ``draft`` into the row (a new dict, so the ORM sees the change)."""
+def put_draft(row: DialogRow, draft: Draft) -> None:
+    """Write ``draft`` into the row (stored by ``write_back``)."""
     row.draft = draft.model_dump(mode="json")
 
 
-async def load(session: AsyncSession, contact_id: int) -> DialogState | None:
+async def load(session: AsyncSession, contact_id: int) -> DialogRow | None:
     """The contact's dialog row (at most one), read fresh from the database."""
-    return await session.scalar(
-        select(DialogState)
-        .where(DialogState.contact_id == contact_id)
-        .execution_options(populate_existing=True)
+    return _row(session, await _one(session, _LOAD, {"b_contact_id": contact_id}), claimed=False)
+
+
+async def idle(session: AsyncSession, before: datetime) -> list[tuple[DialogRow, int]]:
+    """The active dialogs whose last activity is before ``before``, each with its contact's
+    Telegram user id (not claimed: ``claim`` each before changing it)."""
+    connection = await session.connection()
+    found = await connection.execute(
+        select(*_COLUMNS, Contact.telegram_user_id)
+        .join(Contact, Contact.id == DialogState.contact_id)
+        .where(DialogState.outcome == Outcome.ACTIVE.value, DialogState.last_activity_at < before)
+        .order_by(DialogState.id)
     )
+    out: list[tuple[DialogRow, int]] = []
+    for values in found.all():
+        row = DialogRow(*values[:-1])
+        row.written = row._values()
+        out.append((row, values[-1]))
+    return out
 
 
 async def claim(
@@ -66,80 +221,71 @@ async def claim(
     now: datetime,
     *,
     active_since: datetime | None = None,
-) -> DialogState | None:
+) -> DialogRow | None:
     """Advance the contact's dialog past ``(token, step)`` if it is still there; None if not.
 
     Sets ``step += 1`` and ``last_activity_at = now`` in one conditional UPDATE, then returns the row
-    (locked by this transaction until it ends). With ``active_since``, only an active dialog whose
-    last activity is not before it is claimed (the fast path of a step: one statement).
+    (locked by this transaction until it ends; its changes are stored by ``write_back``). With
+    ``active_since``, only an active dialog whose last activity is not before it is claimed (the
+    fast path of a step: one statement).
     """
-    conditions = [
-        DialogState.contact_id == contact_id,
-        DialogState.token == token,
-        DialogState.step == step,
-    ]
+    params: dict[str, Any] = {
+        "b_contact_id": contact_id,
+        "b_token": token,
+        "b_step": step,
+        "b_now": now,
+    }
+    statement = _CLAIM
     if active_since is not None:
-        conditions += [
-            DialogState.outcome == Outcome.ACTIVE,
-            DialogState.last_activity_at >= active_since,
-        ]
+        statement = _CLAIM_LIVE_AT_STEP
+        params["b_active_since"] = active_since
     # RETURNING (SQLite ≥ 3.35, PostgreSQL) hands back the claimed row in the same statement.
-    return await session.scalar(
-        update(DialogState)
-        .where(*conditions)
-        .values(step=DialogState.step + 1, last_activity_at=now)
-        .returning(DialogState)
-        .execution_options(synchronize_session=False, populate_existing=True)
-    )
+    return _row(session, await _one(session, statement, params), claimed=True)
 
 
 async def claim_live(
     session: AsyncSession, contact_id: int, now: datetime, active_since: datetime
-) -> DialogState | None:
+) -> DialogRow | None:
     """Advance the contact's dialog whatever its step, if it is active and was active at or after
     ``active_since`` (a typed message: it answers the current step, in arrival order)."""
-    return await session.scalar(
-        update(DialogState)
-        .where(
-            DialogState.contact_id == contact_id,
-            DialogState.outcome == Outcome.ACTIVE,
-            DialogState.last_activity_at >= active_since,
-        )
-        .values(step=DialogState.step + 1, last_activity_at=now)
-        .returning(DialogState)
-        .execution_options(synchronize_session=False, populate_existing=True)
-    )
+    params = {"b_contact_id": contact_id, "b_now": now, "b_active_since": active_since}
+    return _row(session, await _one(session, _CLAIM_LIVE, params), claimed=True)
 
 
 async def begin_new(
     session: AsyncSession, contact: AnyContact, now: datetime, state: Waiting, draft: Draft
-) -> DialogState:
-    """Start a new dialog for ``contact``: a new token (old buttons become stale), fresh draft."""
-    row = await load(session, contact.id)
+) -> DialogRow:
+    """Start a new dialog for ``contact``: a new token (old buttons become stale), fresh draft.
+
+    One UPDATE that moves the token and the step on whatever they are (so a concurrent step of
+    the same contact, holding the old ones, fails its claim) and writes the new dialog; the first
+    dialog of a contact is an INSERT.
+    """
+    params = {
+        "b_contact_id": contact.id,
+        "b_now": now,
+        "b_state": state.value,
+        "b_draft": draft.model_dump(mode="json"),
+    }
+    row = _row(session, await _one(session, _RESTART, params), claimed=True)
     if row is None:
-        row = DialogState(
-            contact_id=contact.id,
-            state=state,
-            draft=draft.model_dump(mode="json"),
-            token=1,
-            step=0,
-            started_at=now,
-            last_activity_at=now,
-            outcome=Outcome.ACTIVE,
-        )
-        session.add(row)
-        await session.flush()
-        return row
-    claimed = await claim(session, contact.id, row.token, row.step, now)
-    if claimed is None:  # a concurrent step of the same contact won; start over from its result
-        return await begin_new(session, contact, now, state, draft)
-    claimed.token += 1
-    claimed.state = state
-    put_draft(claimed, draft)
-    claimed.started_at = now
-    claimed.outcome = Outcome.ACTIVE
-    await session.flush()
-    return claimed
+        row = _row(session, await _one(session, _CREATE, params), claimed=True)
+    assert row is not None
+    return row
+
+
+_FIND_REPORT = (
+    select(ProgressReport)
+    .where(
+        ProgressReport.task_id == bindparam("b_task_id"),
+        ProgressReport.agency_id == bindparam("b_agency_id"),
+        ProgressReport.occurrence == bindparam("b_occurrence"),
+        ProgressReport.period == bindparam("b_period"),
+    )
+    .options(selectinload(ProgressReport.versions).selectinload(ProgressReportVersion.figures))
+    .execution_options(populate_existing=True)
+)
+_FIND_REPORT_FOR_UPDATE = _FIND_REPORT.with_for_update(of=ProgressReport)
 
 
 async def find_report(
@@ -156,101 +302,154 @@ async def find_report(
     ``for_update`` locks the report row until the transaction ends (PostgreSQL; SQLite's single
     writer needs no row lock), so two versions cannot get the same number.
     """
-    stmt = select(ProgressReport)
-    if for_update:
-        stmt = stmt.with_for_update(of=ProgressReport)
-    return await session.scalar(
-        stmt.where(
-            ProgressReport.task_id == task_id,
-            ProgressReport.agency_id == agency_id,
-            ProgressReport.occurrence == occurrence,
-            ProgressReport.period == period,
-        )
-        .options(selectinload(ProgressReport.versions).selectinload(ProgressReportVersion.figures))
-        .execution_options(populate_existing=True)
+    result = await session.execute(
+        _FIND_REPORT_FOR_UPDATE if for_update else _FIND_REPORT,
+        {
+            "b_task_id": task_id,
+            "b_agency_id": agency_id,
+            "b_occurrence": occurrence,
+            "b_period": period,
+        },
     )
+    return result.scalar_one_or_none()
 
 
-def _version(
-    draft: Draft, status: ProgressStatus, number: int, contact_id: int, now: datetime
-) -> ProgressReportVersion:
-    attachment = draft.attachment
-    return ProgressReportVersion(
-        version=number,
-        status=status,
-        result=draft.result,
-        difficulties=draft.difficulties,
-        next_steps=draft.next_steps,
-        proposals=draft.proposals,
-        attachment_file_id=attachment.file_id if attachment else None,
-        attachment_kind=attachment.kind if attachment else None,
-        attachment_name=attachment.name if attachment else None,
-        contact_id=contact_id,
-        confirmed_at=now,
-        figures=[
-            IndicatorFigure(indicator_id=int(key), value=Decimal(value))
-            for key, value in sorted(draft.figures.items())
-        ],
+_REPORT_KEY = (
+    ProgressReport.task_id == bindparam("b_task_id"),
+    ProgressReport.agency_id == bindparam("b_agency_id"),
+    ProgressReport.occurrence == bindparam("b_occurrence"),
+    ProgressReport.period == bindparam("b_period"),
+)
+#: The reply's id and latest version number, its row locked until the transaction ends
+#: (PostgreSQL; SQLite's single writer needs no row lock), so two versions cannot get one number.
+_LATEST = (
+    select(ProgressReport.id, ProgressReport.latest_version)
+    .where(*_REPORT_KEY)
+    .with_for_update(of=ProgressReport)
+)
+_NEW_REPORT_VALUES = {
+    "plan_id": bindparam("b_plan_id"),
+    "task_id": bindparam("b_task_id"),
+    "agency_id": bindparam("b_agency_id"),
+    "occurrence": bindparam("b_occurrence"),
+    "period": bindparam("b_period"),
+    "status": bindparam("b_status"),
+    "latest_version": 1,
+    "confirmed_at": bindparam("b_now"),
+}
+_KEY_COLUMNS = ["task_id", "agency_id", "occurrence", "period"]
+#: A new reply, unless another contact of the same agency created it meanwhile (the unique key;
+#: then nothing is inserted, nothing returned, and the version goes to theirs).
+_CREATE_REPORT = {
+    "sqlite": sqlite_insert(ProgressReport)
+    .values(_NEW_REPORT_VALUES)
+    .on_conflict_do_nothing(index_elements=_KEY_COLUMNS)
+    .returning(ProgressReport.id),
+    "postgresql": postgresql_insert(ProgressReport)
+    .values(_NEW_REPORT_VALUES)
+    .on_conflict_do_nothing(index_elements=_KEY_COLUMNS)
+    .returning(ProgressReport.id),
+}
+_NEXT_VERSION = (
+    update(ProgressReport)
+    .where(ProgressReport.id == bindparam("b_report_id"))
+    .values(
+        latest_version=bindparam("b_version"),
+        status=bindparam("b_status"),
+        confirmed_at=bindparam("b_now"),
     )
+)
+_ADD_VERSION = (
+    insert(ProgressReportVersion)
+    .values(
+        report_id=bindparam("b_report_id"),
+        version=bindparam("b_version"),
+        status=bindparam("b_status"),
+        result=bindparam("b_result"),
+        difficulties=bindparam("b_difficulties"),
+        next_steps=bindparam("b_next_steps"),
+        proposals=bindparam("b_proposals"),
+        attachment_file_id=bindparam("b_attachment_file_id"),
+        attachment_kind=bindparam("b_attachment_kind"),
+        attachment_name=bindparam("b_attachment_name"),
+        contact_id=bindparam("b_contact_id"),
+        confirmed_at=bindparam("b_now"),
+    )
+    .returning(ProgressReportVersion.id)
+)
+_ADD_FIGURE = insert(IndicatorFigure).values(
+    version_id=bindparam("b_version_id"),
+    indicator_id=bindparam("b_indicator_id"),
+    value=bindparam("b_value"),
+)
 
 
 async def store_reply(
     session: AsyncSession, *, contact: AnyContact, draft: Draft, now: datetime
-) -> ProgressReportVersion:
-    """Store the confirmed draft: a new ``ProgressReport`` (version 1) or the next version of it.
+) -> int:
+    """Store the confirmed draft: a new ``ProgressReport`` (version 1) or the next version of it;
+    returns the version number stored.
 
-    Every earlier version is kept. Raises ``ValueError`` when the draft has no task, status or
-    period, or the contact no agency.
+    Every earlier version is kept. Core statements built once: the latest version (locked), the
+    report's INSERT (``ON CONFLICT DO NOTHING`` on its key: another contact of the same agency may
+    create it at the same moment on PostgreSQL, and the version then goes to theirs) or UPDATE,
+    the version's INSERT and its figures'. Raises ``ValueError`` when the draft has no task,
+    status or period, or the contact no agency.
     """
     if draft.task_id is None or draft.status is None or not draft.period:
         raise ValueError("a reply needs a task, a status and a period")
     if contact.agency_id is None:
         raise ValueError("the contact acts for no agency")
-    task_id, agency_id = draft.task_id, contact.agency_id
+    connection = await session.connection()
     status = ProgressStatus(draft.status)
-
-    async def find() -> ProgressReport | None:
-        return await find_report(
-            session,
-            task_id=task_id,
-            agency_id=agency_id,
-            occurrence=draft.occurrence,
-            period=draft.period,
-            for_update=True,
+    key = {
+        "b_task_id": draft.task_id,
+        "b_agency_id": contact.agency_id,
+        "b_occurrence": draft.occurrence,
+        "b_period": draft.period,
+    }
+    common = {"b_status": status, "b_now": now}
+    found = (await connection.execute(_LATEST, key)).first()
+    if found is None:
+        create = _CREATE_REPORT[connection.dialect.name]
+        params = {**key, **common, "b_plan_id": contact.plan_id}
+        created = (await connection.execute(create, params)).first()
+        if created is not None:
+            report_id, number = created[0], 1
+        else:  # created meanwhile by another contact of the agency (committed, now locked)
+            found = (await connection.execute(_LATEST, key)).first()
+            assert found is not None
+    if found is not None:
+        report_id, number = found[0], found[1] + 1
+        await connection.execute(
+            _NEXT_VERSION, {"b_report_id": report_id, "b_version": number, **common}
         )
-
-    report = await find()
-    if report is None:
-        report = ProgressReport(
-            plan_id=contact.plan_id,
-            status=status,
-            latest_version=1,
-            confirmed_at=now,
-            task_id=task_id,
-            agency_id=agency_id,
-            occurrence=draft.occurrence,
-            period=draft.period,
+    attachment = draft.attachment
+    version_id = (
+        await connection.execute(
+            _ADD_VERSION,
+            {
+                "b_report_id": report_id,
+                "b_version": number,
+                **common,
+                "b_result": draft.result,
+                "b_difficulties": draft.difficulties,
+                "b_next_steps": draft.next_steps,
+                "b_proposals": draft.proposals,
+                "b_attachment_file_id": attachment.file_id if attachment else None,
+                "b_attachment_kind": attachment.kind if attachment else None,
+                "b_attachment_name": attachment.name if attachment else None,
+                "b_contact_id": contact.id,
+            },
         )
-        version = _version(draft, status, 1, contact.id, now)
-        report.versions.append(version)
-        try:
-            # Another contact of the same agency may create this reply at the same moment
-            # (PostgreSQL); the unique key catches it and we add a version to theirs instead.
-            async with session.begin_nested():
-                session.add(report)
-            return version
-        except IntegrityError:
-            report = await find()
-            if report is None:
-                raise
-    number = report.latest_version + 1
-    version = _version(draft, status, number, contact.id, now)
-    report.versions.append(version)
-    report.latest_version = number
-    report.status = status
-    report.confirmed_at = now
-    await session.flush()
-    return version
+    ).scalar_one()
+    figures = [
+        {"b_version_id": version_id, "b_indicator_id": int(key), "b_value": Decimal(value)}
+        for key, value in sorted(draft.figures.items())
+    ]
+    if figures:
+        await connection.execute(_ADD_FIGURE, figures)
+    return int(number)
 
 
 def draft_from_version(draft: Draft, version: ProgressReportVersion) -> Draft:

@@ -7,7 +7,9 @@ it returns is sent after the commit, so no Telegram call happens inside a transa
 Telegram rules kept here:
 
 - every callback query is answered (a notice, or silently), so no button spins forever;
-- a button press edits its own message in place; a typed answer gets a new message; when the dialog
+- a reminder's button ("Cập nhật ngay", "Đã hoàn thành", "Báo cáo ngay") opens the dialog as a new
+  message below the reminder, which keeps its other items and buttons;
+- a button of the dialog edits its own message in place; a typed answer gets a new message; when the dialog
   ends (stored, cancelled) the last message loses its buttons and the result is a new message;
 - the dialog runs in private chat only: ``/capnhat`` in a group says so; in a group a reminder's
   "Cập nhật ngay" / "Đã hoàn thành" is honoured only for a contact of an agency on that task (the
@@ -235,7 +237,23 @@ async def _press(
         return functools.partial(_go_private, query, context, result)
     if isinstance(result, Notice) and not in_private:
         return _answer(query, _("Nút này không dành cho bạn."))
+    if isinstance(result, Screen) and data.action in cb.UPD_ENTRY_ACTIONS:
+        # A reminder's button: the reminder keeps its other items and buttons; the dialog
+        # opens below it as a new message.
+        return functools.partial(_open_below, query, context, result)
     return functools.partial(_show_on_press, update, context, result)
+
+
+async def _open_below(query: CallbackQuery, context: BotContext, screen: Screen) -> None:
+    """Answer a reminder's button and open the dialog as a new message in the same chat."""
+    outcomes = await asyncio.gather(
+        query.answer(screen.notice, show_alert=bool(screen.notice)),
+        _send(context, query.from_user.id, screen),
+        return_exceptions=True,
+    )
+    for outcome in outcomes:
+        if isinstance(outcome, BaseException):
+            raise outcome
 
 
 async def _go_private(query: CallbackQuery, context: BotContext, screen: Screen) -> None:

@@ -17,11 +17,12 @@ nobody from then on and the planner forgets it (``scheduler.snapshot``); its rep
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import Select, bindparam, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from locales import _
@@ -79,6 +80,30 @@ def period_label(subject: str, due: date, max_subject: int | None = None) -> str
     )
 
 
+@functools.cache
+def _requests_statement(
+    by_id: bool, by_agency: bool
+) -> Select[int, str, date, datetime, bool, datetime | None]:
+    """The requests SELECT of ``load_requests``, built once per shape (bind parameters
+    ``b_plan_id``, ``b_request_id``, ``b_agency_id``)."""
+    stmt = select(
+        AdhocRequest.id,
+        AdhocRequest.subject,
+        AdhocRequest.due,
+        AdhocRequest.requested_at,
+        AdhocRequest.all_agencies,
+        AdhocRequest.cancelled_at,
+    ).where(AdhocRequest.plan_id == bindparam("b_plan_id"))
+    if by_id:
+        stmt = stmt.where(AdhocRequest.id == bindparam("b_request_id"))
+    if by_agency:
+        addressed = select(AdhocRequestAgency.request_id).where(
+            AdhocRequestAgency.agency_id == bindparam("b_agency_id")
+        )
+        stmt = stmt.where(or_(AdhocRequest.all_agencies, AdhocRequest.id.in_(addressed)))
+    return stmt.order_by(AdhocRequest.due.desc(), AdhocRequest.id.desc())
+
+
 async def load_requests(
     session: AsyncSession,
     plan_id: int,
@@ -89,16 +114,15 @@ async def load_requests(
 ) -> list[AdhocRequestRef]:
     """The plan's requests (one when ``request_id``; only those addressed to ``agency_id`` when
     given), latest due date first, then latest request. Never commits."""
-    stmt = select(AdhocRequest).where(AdhocRequest.plan_id == plan_id)
+    params: dict[str, int] = {"b_plan_id": plan_id}
     if request_id is not None:
-        stmt = stmt.where(AdhocRequest.id == request_id)
+        params["b_request_id"] = request_id
     if agency_id is not None:
-        addressed = select(AdhocRequestAgency.request_id).where(
-            AdhocRequestAgency.agency_id == agency_id
-        )
-        stmt = stmt.where(or_(AdhocRequest.all_agencies, AdhocRequest.id.in_(addressed)))
+        params["b_agency_id"] = agency_id
     requests = (
-        await session.scalars(stmt.order_by(AdhocRequest.due.desc(), AdhocRequest.id.desc()))
+        await session.execute(
+            _requests_statement(request_id is not None, agency_id is not None), params
+        )
     ).all()
     if not requests:
         return []

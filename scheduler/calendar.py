@@ -28,6 +28,13 @@ def _country_holidays(country: str) -> holidays.HolidayBase:
     return holidays.country_holidays(country, years=_DEFAULT_YEARS, language="vi")
 
 
+def preload(country: str = "VN") -> None:
+    """Build the package's holiday table for ``country`` now (the bot calls it at start-up), so
+    that neither the first ``/capnhat`` nor the first planner tick pays for it while serving:
+    the ``holidays`` package imports every country it knows on first use (about 0.1–0.3 s)."""
+    _country_holidays(country)
+
+
 @dataclass(frozen=True)
 class WorkingCalendar:
     """Which days are working days.

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
@@ -252,3 +253,34 @@ async def test_the_reminder_button_preselects_its_request(
     s = await d.tap("Bỏ bản nháp, báo cáo nhiệm vụ khác", offer)
     assert isinstance(s, Screen)
     assert s.text.endswith(f"Kỳ báo cáo: <b>{LABEL_HTML}</b>")
+
+
+async def test_a_request_cancelled_while_the_contact_writes_moves_the_draft_to_the_regular_period(
+    session_factory: async_sessionmaker[AsyncSession], real: dict[str, int]
+) -> None:
+    d = Driver(session_factory, real["contact"], Clock(local(2026, 11, 30, 9)))
+    s = await d._run(progress.open_adhoc, real["r1"])
+    assert isinstance(s, Screen)
+    await _reply_6a(d)
+    summary = d.last
+    assert isinstance(summary, Screen) and f"Kỳ báo cáo: {LABEL_HTML}" in summary.text
+    # The office cancels request 1 on Tue 01/12 while the summary waits for Xác nhận.
+    async with session_factory.begin() as session:
+        await adhoc.cancel_request(
+            session, real["plan"], real["r1"], local(2026, 12, 1, 8), ZoneInfo("Asia/Ho_Chi_Minh")
+        )
+    d.clock.advance(minutes=5)
+    moved = await d.tap("Xác nhận")
+    assert isinstance(moved, Screen)
+    assert moved.notice == (
+        "Yêu cầu báo cáo đột xuất này đã được Cơ quan Thường trực hủy ngày 01/12/2026. Báo cáo "
+        f"của bạn chuyển sang kỳ {YEAR}: bấm Xác nhận để gửi, hoặc Hủy."
+    )
+    assert f"Kỳ báo cáo: {YEAR}" in moved.text
+    assert "Thiếu kinh phí &lt;giám định&gt;" in moved.text  # nothing typed is lost
+    async with session_factory() as session:
+        assert (await session.scalars(select(ProgressReport))).all() == []
+    stored = await d.tap("Xác nhận")
+    assert isinstance(stored, Screen) and stored.stored_version == 1
+    async with session_factory() as session:
+        assert [r.period for r in await session.scalars(select(ProgressReport))] == ["2026"]

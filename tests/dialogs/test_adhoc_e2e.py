@@ -105,8 +105,17 @@ async def test_office_asks_agency_answers_from_the_reminder_report_compiled(
         assert data == f"upd:v1:adhoc:{request_id}"
 
         # The button opens the dialog on the request; the contact answers for task 6a.
-        [opened] = shown(await thu.press("Báo cáo ngay (mục 1)", message=reminder))
+        pressed = await thu.press("Báo cáo ngay (mục 1)", message=reminder)
+        [opened] = shown(pressed)
         assert opened.endswith(f"Kỳ báo cáo: Đột xuất: {SUBJECT} (hạn 04/12/2026)")
+        # The dialog opens below the reminder, which keeps its text and every button.
+        assert sorted(e["kind"] for e in pressed) == ["callback_answer", "message"]  # no edit
+        [kept] = [
+            m
+            for m in await emu.client.bot_messages(thu.chat_id)
+            if m["message_id"] == reminder["message_id"]
+        ]
+        assert (kept["text"], kept["reply_markup"]) == (reminder["text"], reminder["reply_markup"])
         task_6a = next(b for row in await thu.buttons() for b in row if b.startswith("6a ·"))
         await thu.press(task_6a)
         await thu.press("Đang thực hiện")
