@@ -226,6 +226,24 @@ async def confirm(
     )
 
 
+async def _summary_for_period(
+    session: AsyncSession, contact: AnyContact, row: DialogRow, draft: Draft, period: str
+) -> None:
+    """Make ``period`` the draft's (its task chosen) and go to the summary; an existing reply for
+    that task and period makes the draft its correction (``corrects_version``)."""
+    assert contact.agency_id is not None and draft.task_id is not None
+    draft.period = period
+    report = await store.find_report(
+        session,
+        task_id=draft.task_id,
+        agency_id=contact.agency_id,
+        occurrence=draft.occurrence,
+        period=period,
+    )
+    draft.corrects_version = report.latest_version if report is not None else None
+    to_summary(row, draft)
+
+
 async def _cancelled_request(
     session: AsyncSession, contact: AnyContact, draft: Draft, cfg: DialogConfig
 ) -> date | None:
@@ -308,17 +326,7 @@ async def on_button(
         # The request was cancelled while the contact was writing: nothing is stored for it;
         # the draft moves to the regular period and is shown again (nothing typed is lost).
         draft.periods = [p for p in draft.periods if p != draft.period]
-        draft.period = regular[0]
-        assert contact.agency_id is not None
-        report = await store.find_report(
-            session,
-            task_id=draft.task_id,
-            agency_id=contact.agency_id,
-            occurrence=draft.occurrence,
-            period=draft.period,
-        )
-        draft.corrects_version = report.latest_version if report is not None else None
-        to_summary(row, draft)
+        await _summary_for_period(session, contact, row, draft, regular[0])
         notice = _(
             "Yêu cầu báo cáo đột xuất này đã được Cơ quan Thường trực hủy ngày {day}. Báo cáo "
             "của bạn chuyển sang kỳ {period}: bấm Xác nhận để gửi, hoặc Hủy."
@@ -343,16 +351,7 @@ async def on_button(
                 previous, index = draft.history.pop()
                 row.state, draft.figure_index = previous, index
                 return await show(session, contact, row, draft, cfg)
-            assert contact.agency_id is not None
-            report = await store.find_report(
-                session,
-                task_id=draft.task_id,
-                agency_id=contact.agency_id,
-                occurrence=draft.occurrence,
-                period=draft.period,
-            )
-            draft.corrects_version = report.latest_version if report is not None else None
-            to_summary(row, draft)
+            await _summary_for_period(session, contact, row, draft, draft.period)
     elif state is Waiting.CONFIRMING_DONE and action == "full":
         go(row, draft, Waiting.CHOOSING_STATUS)
     else:

@@ -35,21 +35,16 @@ from models.progress import (
 )
 from reports import activity
 from reports.activity import TaskFacts
-from reports.compile import LOCAL_TZ, _unreachable
+from reports.compile import LOCAL_TZ, Collected, _unreachable
 from reports.indicators import indicator_lines
 from reports.replies import Reply, load_agencies, load_replies, load_settings, load_tasks
 from reports.summary import (
     SETTING_HEADER,
     AgencyStanding,
-    Attributed,
-    Deliverable,
     FigureNote,
     IndicatorLine,
-    LeadReply,
     ReportHeader,
-    SectionBlock,
     Summary,
-    TaskLine,
     nfc,
 )
 from scheduler.adhoc import AdhocRequestRef
@@ -80,11 +75,7 @@ async def compile_request_summary(
     # Only the request's own replies (no regular periods); the latest per task × agency.
     latest, _done = await load_replies(session, plan.id, period, {}, tz, due_of, ())
 
-    blocks: dict[int, list[TaskLine]] = defaultdict(list)
-    difficulties: list[Attributed] = []
-    next_steps: list[Attributed] = []
-    proposals: list[Attributed] = []
-    deliverables: list[Deliverable] = []
+    collected = Collected()
     order = {agency_id: index for index, agency_id in enumerate(agencies)}
     for task in tasks:
         leads = task.leads
@@ -94,40 +85,12 @@ async def compile_request_summary(
         )
         if not repliers:
             continue
-        lines = []
-        for agency_id in repliers:
-            reply, name = latest[(task.id, agency_id)], agencies[agency_id]
-            lines.append(
-                LeadReply(
-                    name,
-                    reply.status,
-                    reply.result,
-                    reply.confirmed_on,
-                    reply.days_late > 0,
-                    reply.period,
-                    reply.days_late,
-                )
-            )
-            for text, bucket in (
-                (reply.difficulties, difficulties),
-                (reply.next_steps, next_steps),
-                (reply.proposals, proposals),
-            ):
-                if text:
-                    bucket.append(Attributed(name, task.code, text))
-            if reply.attachment:
-                deliverables.append(Deliverable(task.code, name, *reply.attachment))
-        blocks[task.section_id].append(
-            TaskLine(
-                task.code,
-                nfc(task.content),
-                nfc(task.timeline),
-                lines,
-                activity.due_for(task, period),
-            )
-        )
+        lines = [
+            collected.line(task.code, agencies[agency_id], latest[(task.id, agency_id)])
+            for agency_id in repliers
+        ]
+        collected.add_task(task, lines, period)
 
-    on_time, late, missing = _standings(request, latest, tasks, agencies)
     regular_ids = activity.regular_ids_until(min(campaign_start, period.start), period.end)
     indicators = await indicator_lines(
         session,
@@ -141,28 +104,19 @@ async def compile_request_summary(
     )
     indicators = await _with_request_notes(session, plan.id, period.id, indicators, tasks, agencies)
     done = activity.done_occurrences(await _done_rows(session, plan.id))
-    return Summary(
+    return collected.summary(
         plan_key=plan.key,
         header=ReportHeader.from_setting(settings.get(SETTING_HEADER)),
         period=period,
         due=request.due,
         compiled_on=compiled_on,
-        sections=[
-            SectionBlock(number, nfc(title), blocks[section_id])
-            for section_id, (number, title) in sorted(sections.items(), key=lambda s: s[1][0])
-            if blocks[section_id]
-        ],
-        difficulties=difficulties,
-        next_steps=next_steps,
-        proposals=proposals,
+        sections=sections,
         indicators=indicators,
-        on_time=on_time,
-        late=late,
-        missing=missing,
+        standings=_standings(request, latest, tasks, agencies),
         unreachable=await _unreachable(session, plan.id, agencies, tz),
-        overdue=activity.overdue(tasks, min(period.end, compiled_on), done, agencies),
-        not_activated=[(t.code, nfc(t.on_event)) for t in tasks if t.not_activated],
-        deliverables=deliverables,
+        tasks=tasks,
+        done=done,
+        agencies=agencies,
         subject=nfc(request.subject),
         cancelled_on=request.cancelled_on,
     )

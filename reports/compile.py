@@ -22,7 +22,9 @@ Rules (DOMAIN.md, "Replies and periods" and "Indicators"; issue 8):
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -103,12 +105,8 @@ async def compile_summary(
     done_tasks = {t.id for t in tasks if any(due < period.end for _o, due in t.deadlines)}
     latest, done = await load_replies(session, plan.id, period, regular_ids, tz, due_of, done_tasks)
 
-    blocks: dict[int, list[TaskLine]] = defaultdict(list)
+    collected = Collected()
     expected: dict[int, list[str]] = defaultdict(list)  # agency → task codes it should answer
-    difficulties: list[Attributed] = []
-    next_steps: list[Attributed] = []
-    proposals: list[Attributed] = []
-    deliverables: list[Deliverable] = []
     for task in tasks:
         rule = activity.task_rule(task, period)
         lines = []
@@ -124,37 +122,9 @@ async def compile_summary(
                 if active:
                     lines.append(LeadReply(agencies[agency_id], None))
                 continue
-            reply, name = found, agencies[agency_id]
-            lines.append(
-                LeadReply(
-                    name,
-                    reply.status,
-                    reply.result,
-                    reply.confirmed_on,
-                    reply.days_late > 0,
-                    reply.period,
-                    reply.days_late,
-                )
-            )
-            if reply.difficulties:
-                difficulties.append(Attributed(name, task.code, reply.difficulties))
-            if reply.next_steps:
-                next_steps.append(Attributed(name, task.code, reply.next_steps))
-            if reply.proposals:
-                proposals.append(Attributed(name, task.code, reply.proposals))
-            if reply.attachment:
-                deliverables.append(Deliverable(task.code, name, *reply.attachment))
-        if not lines:
-            continue  # neither asked nor answered in the period
-        blocks[task.section_id].append(
-            TaskLine(
-                task.code,
-                nfc(task.content),
-                nfc(task.timeline),
-                lines,
-                activity.due_for(task, period),
-            )
-        )
+            lines.append(collected.line(task.code, agencies[agency_id], found))
+        if lines:  # else neither asked nor answered in the period
+            collected.add_task(task, lines, period)
 
     on_time, late, missing = _standings(expected, latest, tasks, agencies)
     indicators = await indicator_lines(
@@ -167,29 +137,100 @@ async def compile_summary(
         agencies=agencies,
         campaign_start=campaign_start,
     )
-    return Summary(
+    return collected.summary(
         plan_key=plan.key,
         header=header,
         period=period,
         due=period.due(calendar, due_days),
         compiled_on=compiled_on,
-        sections=[
-            SectionBlock(number, nfc(title), blocks[section_id])
-            for section_id, (number, title) in sorted(sections.items(), key=lambda s: s[1][0])
-            if blocks[section_id]
-        ],
-        difficulties=difficulties,
-        next_steps=next_steps,
-        proposals=proposals,
+        sections=sections,
         indicators=indicators,
-        on_time=on_time,
-        late=late,
-        missing=missing,
+        standings=(on_time, late, missing),
         unreachable=await _unreachable(session, plan.id, agencies, tz),
-        overdue=activity.overdue(tasks, min(period.end, compiled_on), done, agencies),
-        not_activated=[(t.code, nfc(t.on_event)) for t in tasks if t.not_activated],
-        deliverables=deliverables,
+        tasks=tasks,
+        done=done,
+        agencies=agencies,
     )
+
+
+@dataclass
+class Collected:
+    """What a report gathers from the replies it shows, in document order: section I's task lines
+    per section id, sections II–IV (each text attributed to its agency and task) and the
+    deliverables. Shared by the periodic report and an ad hoc request's (``reports.adhoc``)."""
+
+    blocks: dict[int, list[TaskLine]] = field(default_factory=lambda: defaultdict(list))
+    difficulties: list[Attributed] = field(default_factory=list)
+    next_steps: list[Attributed] = field(default_factory=list)
+    proposals: list[Attributed] = field(default_factory=list)
+    deliverables: list[Deliverable] = field(default_factory=list)
+
+    def line(self, task_code: str, name: str, reply: Reply) -> LeadReply:
+        """The line of ``reply`` by the agency named ``name``; its texts and deliverable kept."""
+        for text, bucket in (
+            (reply.difficulties, self.difficulties),
+            (reply.next_steps, self.next_steps),
+            (reply.proposals, self.proposals),
+        ):
+            if text:
+                bucket.append(Attributed(name, task_code, text))
+        if reply.attachment:
+            self.deliverables.append(Deliverable(task_code, name, *reply.attachment))
+        return LeadReply(
+            name,
+            reply.status,
+            reply.result,
+            reply.confirmed_on,
+            reply.days_late > 0,
+            reply.period,
+            reply.days_late,
+        )
+
+    def add_task(self, task: TaskFacts, lines: list[LeadReply], period: ReportingPeriod) -> None:
+        """Section I's entry of ``task`` with its agencies' ``lines``."""
+        self.blocks[task.section_id].append(
+            TaskLine(
+                task.code,
+                nfc(task.content),
+                nfc(task.timeline),
+                lines,
+                activity.due_for(task, period),
+            )
+        )
+
+    def summary(
+        self,
+        *,
+        sections: dict[int, tuple[int, str]],
+        standings: tuple[list[AgencyStanding], list[AgencyStanding], list[AgencyStanding]],
+        tasks: list[TaskFacts],
+        done: activity.Done,
+        agencies: dict[int, str],
+        **fields: Any,
+    ) -> Summary:
+        """The ``Summary``: ``sections`` (id → (number, title)) that have lines, in number order;
+        the overdue deadlines (to the period's end or the compile date, whichever is first) and
+        the on-event tasks not activated, from ``tasks``; ``fields``: the rest of ``Summary``'s."""
+        period: ReportingPeriod = fields["period"]
+        compiled_on: date = fields["compiled_on"]
+        on_time, late, missing = standings
+        return Summary(
+            sections=[
+                SectionBlock(number, nfc(title), self.blocks[section_id])
+                for section_id, (number, title) in sorted(sections.items(), key=lambda s: s[1][0])
+                if self.blocks[section_id]
+            ],
+            difficulties=self.difficulties,
+            next_steps=self.next_steps,
+            proposals=self.proposals,
+            deliverables=self.deliverables,
+            on_time=on_time,
+            late=late,
+            missing=missing,
+            overdue=activity.overdue(tasks, min(period.end, compiled_on), done, agencies),
+            not_activated=[(t.code, nfc(t.on_event)) for t in tasks if t.not_activated],
+            **fields,
+        )
 
 
 def _standings(

@@ -40,6 +40,29 @@ def sqlite_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'test.db'}"
 
 
+@pytest.fixture
+def small_plan_db(sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A migrated SQLite database holding the small test plan (``tests.factories``); the CLI
+    reads it through ``DATABASE_URL``, set here. Returns its URL."""
+    import asyncio
+
+    from models import migrate
+    from models.db import create_engine, create_session_factory
+    from tests.factories import make_small_plan
+
+    migrate.upgrade(sqlite_url)
+
+    async def seed() -> None:
+        engine = create_engine(sqlite_url)
+        async with create_session_factory(engine).begin() as s:
+            await make_small_plan(s)
+        await engine.dispose()
+
+    asyncio.run(seed())
+    monkeypatch.setenv("DATABASE_URL", sqlite_url)
+    return sqlite_url
+
+
 async def _pg_admin(statement: str) -> None:
     import asyncpg  # the driver the bot itself uses for PostgreSQL
 

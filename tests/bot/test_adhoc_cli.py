@@ -163,16 +163,6 @@ def test_adhoc_list_and_cancel(db: tuple[str, int, int]) -> None:
     )
 
 
-def test_adhoc_list_without_requests(sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    migrate.upgrade(sqlite_url)
-
-    async def seed() -> None:
-        engine = create_engine(sqlite_url)
-        async with create_session_factory(engine).begin() as s:
-            await make_small_plan(s)
-        await engine.dispose()
-
-    asyncio.run(seed())
-    monkeypatch.setenv("DATABASE_URL", sqlite_url)
+def test_adhoc_list_without_requests(small_plan_db: str) -> None:
     listed = runner.invoke(app, ["adhoc", "list"])
     assert (listed.exit_code, listed.output) == (0, "chưa có yêu cầu báo cáo đột xuất nào\n")

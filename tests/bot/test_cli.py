@@ -12,31 +12,20 @@ from sqlalchemy import func, select
 from typer.testing import CliRunner
 
 from bot.cli import app
-from models import access, directory, migrate
+from models import access, directory
 from models.db import create_engine, create_session_factory
 from models.people import Invite
 from models.plan import Agency, AgencyAlias
-from tests.factories import make_small_plan
 
 runner = CliRunner()
 
 
 @pytest.fixture
-def db(sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
+def db(small_plan_db: str, monkeypatch: pytest.MonkeyPatch) -> str:
     """A migrated SQLite database holding the small test plan; the CLI reads it via DATABASE_URL."""
-    migrate.upgrade(sqlite_url)
-
-    async def seed() -> None:
-        engine = create_engine(sqlite_url)
-        async with create_session_factory(engine).begin() as s:
-            await make_small_plan(s)
-        await engine.dispose()
-
-    asyncio.run(seed())
-    monkeypatch.setenv("DATABASE_URL", sqlite_url)
     monkeypatch.setenv("BOT_USERNAME", "thu_bot")
     monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
-    return sqlite_url
+    return small_plan_db
 
 
 def _query(url: str, stmt):  # type: ignore[no-untyped-def]

@@ -23,7 +23,6 @@ from typer.testing import CliRunner
 from bot.cli import app
 from emulator.client import TgUser
 from emulator.pytest_plugin import TelegramEmulator
-from models import migrate
 from models.db import create_engine, create_session_factory
 from models.people import Role
 from models.reminders import AdhocRequest, AdhocRequestAgency
@@ -103,18 +102,8 @@ async def test_create_adhoc_refuses_a_due_date_before_the_local_day_and_names_ag
 
 
 @pytest.fixture
-def db(sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
-    migrate.upgrade(sqlite_url)
-
-    async def seed() -> None:
-        engine = create_engine(sqlite_url)
-        async with create_session_factory(engine).begin() as s:
-            await make_small_plan(s)
-        await engine.dispose()
-
-    asyncio.run(seed())
-    monkeypatch.setenv("DATABASE_URL", sqlite_url)
-    return sqlite_url
+def db(small_plan_db: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    return small_plan_db
 
 
 def _requests(url: str) -> list[tuple[str, list[str]]]:

@@ -4,32 +4,17 @@ silently ignored by the planner. ``invite`` refuses a ``--role`` it would ignore
 
 from __future__ import annotations
 
-import asyncio
-
 import pytest
 from typer.testing import CliRunner
 
 from bot.cli import app
-from models import migrate
-from models.db import create_engine, create_session_factory
-from tests.factories import make_small_plan
 
 runner = CliRunner()
 
 
 @pytest.fixture
-def db(sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
-    migrate.upgrade(sqlite_url)
-
-    async def seed() -> None:
-        engine = create_engine(sqlite_url)
-        async with create_session_factory(engine).begin() as s:
-            await make_small_plan(s)
-        await engine.dispose()
-
-    asyncio.run(seed())
-    monkeypatch.setenv("DATABASE_URL", sqlite_url)
-    return sqlite_url
+def db(small_plan_db: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    return small_plan_db
 
 
 def test_plan_set_refuses_an_unknown_key(db: str) -> None:
