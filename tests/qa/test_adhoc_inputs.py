@@ -102,7 +102,7 @@ async def test_create_adhoc_refuses_a_due_date_before_the_local_day_and_names_ag
 
 
 @pytest.fixture
-def db(small_plan_db: str, monkeypatch: pytest.MonkeyPatch) -> str:
+def db(small_plan_db: str) -> str:
     return small_plan_db
 
 

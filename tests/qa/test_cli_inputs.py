@@ -13,7 +13,7 @@ runner = CliRunner()
 
 
 @pytest.fixture
-def db(small_plan_db: str, monkeypatch: pytest.MonkeyPatch) -> str:
+def db(small_plan_db: str) -> str:
     return small_plan_db
 
 
