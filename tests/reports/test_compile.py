@@ -6,7 +6,10 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
 from reports.summary import Summary
+from tests.reports.conftest import summary_for
 from tests.reports.scenario import BCHQS, NV, VH, YT
 
 
@@ -112,3 +115,28 @@ async def test_campaign_window_from_plan_settings(factory) -> None:  # type: ign
             date(2026, 4, 1),
             date(2027, 7, 27),
         )
+
+
+async def test_replies_to_a_task_archived_by_a_re_import_do_not_break_the_report(
+    factory: async_sessionmaker[AsyncSession],
+) -> None:
+    """A re-import that drops task 9b archives it (the replies stay): the report leaves its
+    replies out of section I and of the agencies' standings instead of failing."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy import update
+
+    from models.plan import Task
+
+    async with factory.begin() as session:
+        await session.execute(
+            update(Task)
+            .where(Task.code == "9b")
+            .values(archived_at=datetime(2026, 11, 20, tzinfo=UTC))
+        )
+    summary = await summary_for(factory)
+    codes = [line.code for block in summary.sections for line in block.tasks]
+    assert "9b" not in codes and "10b" in codes
+    assert [s.agency for s in summary.late] == [NV]
+    assert summary.late[0].replied == ["6a", "10b"]
+    assert summary.on_time[0].replied == ["1a", "1c", "5a", "6a", "6c", "8a", "10b"]
