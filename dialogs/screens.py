@@ -27,7 +27,7 @@ from dialogs.render import (
     task_header,
 )
 from locales import N_, _
-from models.progress import ProgressReport, ProgressStatus
+from models.progress import ProgressReport, ProgressReportVersion, ProgressStatus
 
 _TEXT_PROMPTS = {
     Waiting.TYPING_RESULT: N_("Kết quả thực hiện trong kỳ? Gõ ngắn gọn, hoặc bấm Bỏ qua."),
@@ -228,6 +228,19 @@ async def current(
         text = _("Xác nhận nhiệm vụ <b>{code}</b> đã <b>hoàn thành</b> — kỳ {period}?").format(
             code=html.escape(draft.task_code), period=html.escape(period_name(draft, cfg))
         )
+        # The reminder keeps its buttons, so this may be a second tap: say what is on record.
+        report = await _existing(session, contact, draft)
+        latest = report.versions[-1] if report and report.versions else None
+        if latest is not None:
+            text = (
+                _reported_line(draft, cfg, latest)
+                + "\n"
+                + text
+                + " "
+                + _("Xác nhận lại sẽ ghi thêm phiên bản {version}.").format(
+                    version=latest.version + 1
+                )
+            )
         rows = [
             (Button(_("Xác nhận"), "ok"), Button(_("Cập nhật chi tiết"), "full")),
             (Button(_("Hủy"), "cancel"),),
@@ -260,15 +273,22 @@ async def _correction_text(
     return (
         task_header(draft)
         + "\n"
-        + _(
-            "Cơ quan đã báo cáo nhiệm vụ này cho kỳ {period}: {status} (phiên bản {version}, "
-            "xác nhận lúc {when}).\nBạn có muốn sửa báo cáo đó? Các phiên bản cũ vẫn được lưu."
-        ).format(
-            period=html.escape(period_name(draft, cfg)),
-            status=status_label(latest.status),
-            version=latest.version,
-            when=moment(store.as_utc(latest.confirmed_at), cfg.tz),
-        )
+        + _reported_line(draft, cfg, latest)
+        + "\n"
+        + _("Bạn có muốn sửa báo cáo đó? Các phiên bản cũ vẫn được lưu.")
+    )
+
+
+def _reported_line(draft: Draft, cfg: DialogConfig, latest: ProgressReportVersion) -> str:
+    """ "Cơ quan đã báo cáo nhiệm vụ này cho kỳ …: <status> (phiên bản N, xác nhận lúc …)." """
+    return _(
+        "Cơ quan đã báo cáo nhiệm vụ này cho kỳ {period}: {status} (phiên bản {version}, "
+        "xác nhận lúc {when})."
+    ).format(
+        period=html.escape(period_name(draft, cfg)),
+        status=status_label(latest.status),
+        version=latest.version,
+        when=moment(store.as_utc(latest.confirmed_at), cfg.tz),
     )
 
 

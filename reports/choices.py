@@ -2,9 +2,10 @@
 
 Typed forms are read after NFC normalization, lower-casing and removing diacritics (đ → d), so
 "Tháng 11/2026", "thang 11/2026" and an NFD keyboard's input are the same. Accepted:
-``thang 11/2026`` · ``quy 4/2026`` / ``quy IV/2026`` · ``6 thang dau nam 2026`` / ``6 thang cuoi nam
-2026`` · ``nam 2026`` · ``so ket`` · ``tong ket`` · ``tu 01/11/2026 den 20/11/2026`` · and the
-identifiers of DOMAIN.md (``2026-11``, ``2026-Q4``, ``2026-H1``, ``2026``, ``soket``, ``tongket``).
+``thang 11/2026`` / ``thang 11 nam 2026`` · ``quy 4/2026`` / ``quy IV/2026`` / ``quy 4 nam 2026``
+· ``6 thang dau nam 2026`` / ``6 thang cuoi nam 2026`` · ``nam 2026`` · ``so ket`` · ``tong ket``
+· ``tu 01/11/2026 den 20/11/2026`` · and the identifiers of DOMAIN.md (``2026-11``, ``2026-Q4``,
+``2026-H1``, ``2026``, ``soket``, ``tongket``).
 An ad hoc request is typed ``dot xuat 7`` or ``adhoc:7`` (``adhoc_request_text``).
 
 Without a year (``thang 11``, ``quy 4``, ``6 thang dau nam``), given today's local date: the most
@@ -79,6 +80,9 @@ def _latest_started(
 
 
 _DATE = r"(\d{1,2})/(\d{1,2})/(\d{4})"
+# The year after a month or quarter: "/2026", "-2026", " - 2026", or " nam 2026" as the plan
+# writes it ("Tháng 7 năm 2026").
+_YEAR = r"(?: ?[/-] ?| nam )(\d{4})"
 
 
 def fold(text: str) -> str:
@@ -98,14 +102,14 @@ def parse_period_text(
     folded = fold(text)
     window = (today, campaign_start, campaign_end)
     try:
-        if m := re.fullmatch(r"(?:thang|t) ?(\d{1,2})(?:[/-](\d{4}))?", folded):
+        if m := re.fullmatch(rf"(?:thang|t) ?(\d{{1,2}})(?:{_YEAR})?", folded):
             month = int(m[1])
             if not 1 <= month <= 12:
                 raise PeriodError(_("không có tháng {month}").format(month=month))
             if m[2] is None:
                 return _latest_started(lambda y: monthly(y, month), *window)
             return monthly(int(m[2]), month)
-        if m := re.fullmatch(r"quy ?([1-4]|iv|iii|ii|i)(?: ?[/-] ?(\d{4}))?", folded):
+        if m := re.fullmatch(rf"quy ?([1-4]|iv|iii|ii|i)(?:{_YEAR})?", folded):
             quarter = int(m[1]) if m[1].isdigit() else _ROMAN[m[1]]
             if m[2] is None:
                 return _latest_started(lambda y: quarterly(y, quarter), *window)

@@ -357,6 +357,24 @@ async def test_one_tap_done_needs_confirmation(
     assert (report.status, report.versions[0].result) == (ProgressStatus.DONE, None)
 
 
+async def test_one_tap_done_again_says_it_was_already_reported(
+    driver: Driver, session_factory: async_sessionmaker[AsyncSession]
+) -> None:
+    # A reminder keeps its buttons: "Đã hoàn thành" tapped a second time must not look like the
+    # first report (confirming again stores another version).
+    await driver.open_task("6b", 0, one_tap=True)
+    await driver.tap("Xác nhận")
+    s = await driver.open_task("6b", 0, one_tap=True)
+    assert isinstance(s, Screen)
+    assert s.text == (
+        "Cơ quan đã báo cáo nhiệm vụ này cho kỳ tháng 11/2026 (15/10/2026–14/11/2026): "
+        "Hoàn thành (phiên bản 1, xác nhận lúc 16/11/2026 09:00).\n"
+        "Xác nhận nhiệm vụ <b>6b</b> đã <b>hoàn thành</b> — kỳ tháng 11/2026 "
+        "(15/10/2026–14/11/2026)? Xác nhận lại sẽ ghi thêm phiên bản 2."
+    )
+    assert labels(s) == [["Xác nhận", "Cập nhật chi tiết"], ["Hủy"]]
+
+
 async def test_open_task_from_reminder_picks_the_next_deadline(
     driver: Driver, session_factory: async_sessionmaker[AsyncSession]
 ) -> None:

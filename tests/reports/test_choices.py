@@ -34,6 +34,12 @@ START, END = date(2026, 3, 14), date(2027, 7, 27)
         ("Tổng kết", "tongket"),
         ("từ 01/11/2026 đến 20/11/2026", "adhoc:2026-11-01:2026-11-20"),
         ("2026-Q3", "2026-Q3"),
+        # "năm" between month or quarter and year, as the plan itself writes "Tháng 7 năm 2026".
+        ("tháng 11 năm 2026", "2026-11"),
+        ("Tháng 7 năm 2027", "2027-07"),
+        ("quý 4 năm 2026", "2026-Q4"),
+        ("Quý IV năm 2026", "2026-Q4"),
+        ("tháng 11 - 2026", "2026-11"),
     ],
 )
 def test_typed_forms(text: str, period_id: str) -> None:
