@@ -12,7 +12,9 @@ Without a year (``thang 11``, ``quy 4``, ``6 thang dau nam``), given today's loc
 recent such period whose data range has started (on 29/11/2026 "tháng 11" is 2026-11 and "tháng
 12" is 2026-12, in progress since 15/11; on 10/11/2026 "tháng 12" is 2025-12). Such a period
 outside the campaign (ending on or before its start, or starting after its end) is refused with
-``PeriodOutsideCampaign``, whose message says so in Vietnamese.
+``PeriodOutsideCampaign``, whose message says so in Vietnamese. A month, quarter, half-year or
+year typed with its year is refused the same way when it lies outside the campaign or (given
+today's date) has not begun: a report of it would be empty.
 """
 
 from __future__ import annotations
@@ -42,8 +44,8 @@ _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 
 
 class PeriodOutsideCampaign(PeriodError):
-    """A period typed without a year resolved to one outside the campaign; the message is the
-    Vietnamese text to show."""
+    """A typed period outside the campaign, or (typed with its year) not begun yet; the message
+    is the Vietnamese text to show."""
 
 
 class ReversedRange(PeriodError):
@@ -79,6 +81,28 @@ def _latest_started(
     return period
 
 
+def _checked(
+    period: ReportingPeriod, today: date | None, campaign_start: date, campaign_end: date
+) -> ReportingPeriod:
+    """``period`` (typed with its year) when it lies in the campaign and has begun by ``today``
+    (not checked without ``today``); else ``PeriodOutsideCampaign`` with the text to show."""
+    if period.end <= campaign_start or period.start > campaign_end:
+        raise PeriodOutsideCampaign(
+            _("{period} không thuộc thời gian Chiến dịch ({start}–{end}).").format(
+                period=button_label(period),
+                start=fmt_date(campaign_start),
+                end=fmt_date(campaign_end),
+            )
+        )
+    if today is not None and period.start > today:
+        raise PeriodOutsideCampaign(
+            _("{period} chưa bắt đầu: số liệu của kỳ này tính từ ngày {start}.").format(
+                period=button_label(period), start=fmt_date(period.start)
+            )
+        )
+    return period
+
+
 _DATE = r"(\d{1,2})/(\d{1,2})/(\d{4})"
 # The year after a month or quarter: "/2026", "-2026", " - 2026", or " nam 2026" as the plan
 # writes it ("Tháng 7 năm 2026").
@@ -108,19 +132,19 @@ def parse_period_text(
                 raise PeriodError(_("không có tháng {month}").format(month=month))
             if m[2] is None:
                 return _latest_started(lambda y: monthly(y, month), *window)
-            return monthly(int(m[2]), month)
+            return _checked(monthly(int(m[2]), month), *window)
         if m := re.fullmatch(rf"quy ?([1-4]|iv|iii|ii|i)(?:{_YEAR})?", folded):
             quarter = int(m[1]) if m[1].isdigit() else _ROMAN[m[1]]
             if m[2] is None:
                 return _latest_started(lambda y: quarterly(y, quarter), *window)
-            return quarterly(int(m[2]), quarter)
+            return _checked(quarterly(int(m[2]), quarter), *window)
         if m := re.fullmatch(r"6 thang (dau|cuoi)(?: nam)?(?: (\d{4}))?", folded):
             half = 1 if m[1] == "dau" else 2
             if m[2] is None:
                 return _latest_started(lambda y: half_yearly(y, half), *window)
-            return half_yearly(int(m[2]), half)
+            return _checked(half_yearly(int(m[2]), half), *window)
         if m := re.fullmatch(r"nam (\d{4})", folded):
-            return yearly(int(m[1]))
+            return _checked(yearly(int(m[1])), *window)
         if folded.replace(" ", "") in ("soket", "tongket"):
             return parse_period_id(
                 folded.replace(" ", ""), campaign_start=campaign_start, campaign_end=campaign_end

@@ -144,3 +144,24 @@ def test_a_year_less_period_outside_the_campaign_is_refused_with_a_message() -> 
     # Without today's date a year-less form cannot be read.
     with pytest.raises(PeriodError):
         parse_period_text("tháng 11", campaign_start=START, campaign_end=END)
+
+
+def test_a_period_typed_with_its_year_must_lie_in_the_campaign_and_have_begun() -> None:
+    today = date(2026, 11, 29)
+    with pytest.raises(PeriodOutsideCampaign) as before:
+        parse_period_text("nam 2025", campaign_start=START, campaign_end=END, today=today)
+    assert str(before.value) == (
+        "Năm 2025 (15/12/2024–14/12/2025) không thuộc thời gian Chiến dịch (14/03/2026–27/07/2027)."
+    )
+    with pytest.raises(PeriodOutsideCampaign) as after:
+        parse_period_text("tháng 11/2027", campaign_start=START, campaign_end=END, today=today)
+    assert str(after.value).startswith("Tháng 11/2027 (15/10–14/11/2027) không thuộc thời gian")
+    with pytest.raises(PeriodOutsideCampaign) as future:
+        parse_period_text("năm 2027", campaign_start=START, campaign_end=END, today=today)
+    assert str(future.value) == (
+        "Năm 2027 (15/12/2026–14/12/2027) chưa bắt đầu: số liệu của kỳ này tính từ ngày 15/12/2026."
+    )
+    # Begun (December's data range opened on 15/11), or in the past: compiled.
+    for typed, period_id in (("tháng 12/2026", "2026-12"), ("quý 2/2026", "2026-Q2")):
+        found = parse_period_text(typed, campaign_start=START, campaign_end=END, today=today)
+        assert found.id == period_id
