@@ -30,7 +30,9 @@ STATUS_LABELS = {
 }
 
 StatusOption = typer.Option([], "--status", help="Only rows in this status (repeatable).")
-DueOption = typer.Option(..., "--due", formats=["%Y-%m-%d"], help="Due date YYYY-MM-DD.")
+DueOption = typer.Option(
+    ..., "--due", formats=["%d/%m/%Y", "%Y-%m-%d"], help="Due date: 15/12/2026 or 2026-12-15."
+)
 AgencyOption = typer.Option([], "--agency", help="Agency name or alias (repeatable).")
 
 

@@ -175,7 +175,7 @@ def contacts_list(
                     if c.agency
                     else (c.leader_position.title if c.leader_position else "-")
                 )
-                roles = ",".join(sorted(r.role.value for r in c.roles))
+                roles = ", ".join(sorted(_(INVITE_TAGS[r.role]) for r in c.roles))
                 state = " " + _("ĐÃ THU HỒI") if c.revoked_at else ""
                 active = _("hoạt động gần nhất {last}").format(last=last)
                 out.append(

@@ -96,7 +96,7 @@ def test_contacts_list_revoke_transfer(db: str) -> None:
     # 02:00 UTC is 09:00 in Hà Tĩnh (UTC+7).
     assert (
         listed.output.strip()
-        == "42\tLê Thị Hoa\t@-\tSở Y tế\tcontact\thoạt động gần nhất 07/04/2026 09:00"
+        == "42\tLê Thị Hoa\t@-\tSở Y tế\tcán bộ đầu mối\thoạt động gần nhất 07/04/2026 09:00"
     )
     moved = runner.invoke(app, ["contacts", "transfer", "--agency", "so y te"])
     lines = moved.output.strip().splitlines()

@@ -150,3 +150,11 @@ def test_adhoc_create_refuses_bad_inputs_without_a_traceback(db: str) -> None:
         "yêu cầu báo cáo đột xuất 1: “Số liệu”, hạn 15/12/2099, gửi Sở Y tế\n",
     )
     assert [(subject, len(agencies)) for subject, agencies in _requests(db)] == [("Số liệu", 1)]
+
+
+def test_adhoc_create_takes_the_due_date_as_written_in_vietnam_too(db: str) -> None:
+    result = runner.invoke(app, ["adhoc", "create", "Số liệu quý", "--due", "15/12/2099", "--all"])
+    assert (result.exit_code, result.output) == (
+        0,
+        "yêu cầu báo cáo đột xuất 1: “Số liệu quý”, hạn 15/12/2099, gửi mọi cơ quan\n",
+    )
