@@ -19,7 +19,7 @@ Thin: parse, call ``scheduler.controls``, render.
 from __future__ import annotations
 
 import html
-from datetime import date, datetime, time
+from datetime import date, datetime
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
@@ -411,15 +411,12 @@ async def snooze_button(update: Update, context: BotContext, actor: Actor) -> No
         )
         return
     settings = context.settings
-    rules = ReminderRules(
-        send_time=getattr(settings, "send_time", time(8, 0)),
-        timezone=str(settings.tz.key),
-    )
+    rules = ReminderRules(send_time=settings.send_time, timezone=str(settings.tz.key))
     async with context.session_factory.begin() as session:
-        calendar = await controls.plan_calendar(session, context.plan_id)
-        until = rules.snooze_until(context.now(), calendar)
-        snoozed = await controls.snooze_item(session, outbox_id, actor.telegram_user_id, until)
-    if snoozed is None:
+        until = await controls.snooze_to_next_working_day(
+            session, context.plan_id, outbox_id, actor.telegram_user_id, context.now(), rules
+        )
+    if until is None:
         await query.answer(_("Mục nhắc việc này không phải của bạn."), show_alert=True)
         return
     local = until.astimezone(settings.tz)
