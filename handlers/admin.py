@@ -21,7 +21,7 @@ from __future__ import annotations
 import html
 from datetime import date, datetime
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import Update
 from telegram.constants import ParseMode
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
@@ -29,6 +29,7 @@ from handlers import callback_data
 from handlers.auth import Actor, requires
 from handlers.context import BotContext
 from handlers.menu import roles_for
+from handlers.render import confirm_keyboard
 from locales import N_, _
 from scheduler import adhoc as adhoc_requests
 from scheduler import claims, commands, controls
@@ -220,18 +221,9 @@ async def cancel_adhoc(update: Update, context: BotContext, actor: Actor) -> Non
         "Hủy yêu cầu báo cáo đột xuất số {id} «{subject}», hạn {due}?\nBot sẽ thôi nhắc các cơ "
         "quan và không nhận thêm báo cáo cho yêu cầu này; các báo cáo đã gửi vẫn được giữ."
     ).format(id=found.id, subject=html.escape(found.subject), due=f"{found.due:%d/%m/%Y}")
-    keyboard = InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton(
-                    _("Xác nhận"),
-                    callback_data=callback_data.build(ADHOC_PREFIX, "cancel", found.id),
-                ),
-                InlineKeyboardButton(
-                    _("Hủy"), callback_data=callback_data.build(ADHOC_PREFIX, "keep")
-                ),
-            ]
-        ]
+    keyboard = confirm_keyboard(
+        callback_data.build(ADHOC_PREFIX, "cancel", found.id),
+        callback_data.build(ADHOC_PREFIX, "keep"),
     )
     await message.reply_text(question, parse_mode=ParseMode.HTML, reply_markup=keyboard)
 
