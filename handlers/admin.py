@@ -19,9 +19,9 @@ Thin: parse, call ``scheduler.controls``, render.
 from __future__ import annotations
 
 import html
-from datetime import date, datetime, time
+from datetime import date, datetime
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import Update
 from telegram.constants import ParseMode
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
@@ -29,6 +29,7 @@ from handlers import callback_data
 from handlers.auth import Actor, requires
 from handlers.context import BotContext
 from handlers.menu import roles_for
+from handlers.render import confirm_keyboard
 from locales import N_, _
 from scheduler import adhoc as adhoc_requests
 from scheduler import claims, commands, controls
@@ -220,18 +221,9 @@ async def cancel_adhoc(update: Update, context: BotContext, actor: Actor) -> Non
         "Hủy yêu cầu báo cáo đột xuất số {id} «{subject}», hạn {due}?\nBot sẽ thôi nhắc các cơ "
         "quan và không nhận thêm báo cáo cho yêu cầu này; các báo cáo đã gửi vẫn được giữ."
     ).format(id=found.id, subject=html.escape(found.subject), due=f"{found.due:%d/%m/%Y}")
-    keyboard = InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton(
-                    _("Xác nhận"),
-                    callback_data=callback_data.build(ADHOC_PREFIX, "cancel", found.id),
-                ),
-                InlineKeyboardButton(
-                    _("Hủy"), callback_data=callback_data.build(ADHOC_PREFIX, "keep")
-                ),
-            ]
-        ]
+    keyboard = confirm_keyboard(
+        callback_data.build(ADHOC_PREFIX, "cancel", found.id),
+        callback_data.build(ADHOC_PREFIX, "keep"),
     )
     await message.reply_text(question, parse_mode=ParseMode.HTML, reply_markup=keyboard)
 
@@ -411,15 +403,12 @@ async def snooze_button(update: Update, context: BotContext, actor: Actor) -> No
         )
         return
     settings = context.settings
-    rules = ReminderRules(
-        send_time=getattr(settings, "send_time", time(8, 0)),
-        timezone=str(settings.tz.key),
-    )
+    rules = ReminderRules(send_time=settings.send_time, timezone=str(settings.tz.key))
     async with context.session_factory.begin() as session:
-        calendar = await controls.plan_calendar(session, context.plan_id)
-        until = rules.snooze_until(context.now(), calendar)
-        snoozed = await controls.snooze_item(session, outbox_id, actor.telegram_user_id, until)
-    if snoozed is None:
+        until = await controls.snooze_to_next_working_day(
+            session, context.plan_id, outbox_id, actor.telegram_user_id, context.now(), rules
+        )
+    if until is None:
         await query.answer(_("Mục nhắc việc này không phải của bạn."), show_alert=True)
         return
     local = until.astimezone(settings.tz)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 from datetime import datetime, timedelta
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden
 from telegram.ext import BaseHandler, CallbackQueryHandler
@@ -19,7 +19,7 @@ from handlers import callback_data
 from handlers.auth import Actor, requires
 from handlers.context import BotContext, HandlerSettings
 from handlers.menu import roles_for, sync_menu
-from handlers.render import moment
+from handlers.render import confirm_keyboard, moment
 from locales import _
 from models import directory
 from models.access import AccessError
@@ -43,14 +43,7 @@ def invite_text(settings: HandlerSettings, target: str, code: str, expires: date
 
 
 def _confirm(data: str) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton(_("Xác nhận"), callback_data=data),
-                InlineKeyboardButton(_("Hủy"), callback_data=callback_data.build(PREFIX, "cancel")),
-            ]
-        ]
-    )
+    return confirm_keyboard(data, callback_data.build(PREFIX, "cancel"))
 
 
 async def ask(update: Update, context: BotContext, words: str, rest: str) -> bool:

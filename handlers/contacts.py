@@ -24,23 +24,7 @@ from handlers.render import chunks, moment, role_names
 from locales import _
 from models import access, directory
 from models.access import AccessError
-from models.people import Role
 from models.text import fold
-
-#: Keywords of ``/moi`` (folded), for the standing office and leader invites.
-OFFICE_WORDS = {"thuongtruc", "thuong truc", "co quan thuong truc"}
-LEADER_WORDS = ("lanhdao ", "lanh dao ")
-
-
-def leader_title(folded: str) -> str | None:
-    """The position named after ``lanhdao`` in a folded ``/moi`` argument ("" for ``lanhdao``
-    alone), else None."""
-    for word in LEADER_WORDS:
-        if folded == word.strip():
-            return ""
-        if folded.startswith(word):
-            return folded[len(word) :]
-    return None
 
 
 def leader_positions_text(titles: list[str]) -> str:
@@ -115,57 +99,19 @@ async def make_invite(update: Update, context: BotContext, actor: Actor) -> None
         )
         return
     settings = context.settings
-    now = context.now()
-    ttl = timedelta(days=settings.invite_ttl_days)
-    words = fold(text)
     async with context.session_factory.begin() as session:
         try:
-            if words in OFFICE_WORDS:
-                target = _("Cơ quan Thường trực")
-                invite = await access.create_invite(
-                    session,
-                    context.plan_id,
-                    Role.STANDING_OFFICE,
-                    now=now,
-                    ttl=ttl,
-                    created_by_contact_id=actor.contact_id,
+            target = await directory.invite_target(session, context.plan_id, text)
+        except directory.UnknownLeaderPosition as exc:
+            hint = leader_positions_text(exc.titles)
+            if exc.title:
+                hint = (
+                    _("Không có chức danh “{title}” trong Kế hoạch.").format(title=exc.title)
+                    + "\n"
+                    + hint
                 )
-            elif (title := leader_title(words)) is not None:
-                try:
-                    position = await directory.find_leader_position(session, context.plan_id, title)
-                except AccessError:
-                    positions = await directory.list_leader_positions(session, context.plan_id)
-                    hint = leader_positions_text([p.title for p in positions])
-                    if title:
-                        hint = (
-                            _("Không có chức danh “{title}” trong Kế hoạch.").format(title=title)
-                            + "\n"
-                            + hint
-                        )
-                    await message.reply_text(hint)
-                    return
-                target = position.title
-                invite = await access.create_invite(
-                    session,
-                    context.plan_id,
-                    Role.LEADER,
-                    now=now,
-                    ttl=ttl,
-                    leader_position_id=position.id,
-                    created_by_contact_id=actor.contact_id,
-                )
-            else:
-                agency = await directory.find_agency_by_name(session, context.plan_id, text)
-                target = agency.name
-                invite = await access.create_invite(
-                    session,
-                    context.plan_id,
-                    Role.CONTACT,
-                    now=now,
-                    ttl=ttl,
-                    agency_id=agency.id,
-                    created_by_contact_id=actor.contact_id,
-                )
+            await message.reply_text(hint)
+            return
         except AccessError:
             await message.reply_text(
                 _(
@@ -173,9 +119,19 @@ async def make_invite(update: Update, context: BotContext, actor: Actor) -> None
                 ).format(name=text)
             )
             return
+        invite = await access.create_invite(
+            session,
+            context.plan_id,
+            target.role,
+            now=context.now(),
+            ttl=timedelta(days=settings.invite_ttl_days),
+            agency_id=target.agency_id,
+            leader_position_id=target.leader_position_id,
+            created_by_contact_id=actor.contact_id,
+        )
         code, expires = invite.code, invite.expires_at
     await message.reply_text(
-        contact_admin.invite_text(settings, target, code, expires),
+        contact_admin.invite_text(settings, target.name or _("Cơ quan Thường trực"), code, expires),
         parse_mode=ParseMode.HTML,
         disable_web_page_preview=True,
     )

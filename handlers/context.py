@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
@@ -28,6 +28,8 @@ class HandlerSettings(Protocol):
     invite_ttl_days: int
     admin_chat_id: int | None
     dialog_timeout_minutes: int
+    #: The daily sending time (local), where "Nhắc lại sau" moves an item to.
+    send_time: time
     #: The campaign window (DOMAIN.md: default 14/3/2026–27/7/2027), for report periods.
     campaign_start: date
     campaign_end: date

@@ -8,6 +8,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from locales import N_, _
 from models.agency_tasks import TaskLine
@@ -83,6 +84,19 @@ def task_list(lines: Sequence[TaskLine], *, with_status: bool) -> str:
         parts += [task_line(x, with_status=with_status) for x in supports]
     parts += [task_line(x, with_status=with_status) for x in others]
     return "\n".join(parts)
+
+
+def confirm_keyboard(confirm_data: str, cancel_data: str) -> InlineKeyboardMarkup:
+    """One row of two buttons, "Xác nhận" (``confirm_data``) and "Hủy" (``cancel_data``), under a
+    question that changes something."""
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(_("Xác nhận"), callback_data=confirm_data),
+                InlineKeyboardButton(_("Hủy"), callback_data=cancel_data),
+            ]
+        ]
+    )
 
 
 #: Telegram refuses texts longer than 4096 characters (after entity parsing; we count the source,

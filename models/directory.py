@@ -191,3 +191,61 @@ async def find_agency_by_name(session: AsyncSession, plan_id: int, name: str) ->
     ).all()
     hint = _(" (có phải: {names}?)").format(names="; ".join(near)) if near else ""
     raise AccessError(_("không có cơ quan tên “{name}”").format(name=name) + hint)
+
+
+#: Keywords of ``/moi`` (folded) for a standing-office invite and, followed by a title, a leader's.
+OFFICE_WORDS = frozenset({"thuongtruc", "thuong truc", "co quan thuong truc"})
+LEADER_WORDS = ("lanhdao ", "lanh dao ")
+
+
+def leader_title(folded: str) -> str | None:
+    """The position named after ``lanhdao`` in a folded ``/moi`` argument ("" for ``lanhdao``
+    alone), else None."""
+    for word in LEADER_WORDS:
+        if folded == word.strip():
+            return ""
+        if folded.startswith(word):
+            return folded[len(word) :]
+    return None
+
+
+class UnknownLeaderPosition(AccessError):
+    """``/moi lanhdao TITLE`` names no leader position of the plan: ``title`` as typed, folded
+    ("" when none was typed); ``titles`` the plan's positions, in plan order."""
+
+    def __init__(self, title: str, titles: list[str]) -> None:
+        super().__init__(title)
+        self.title = title
+        self.titles = titles
+
+
+@dataclass(frozen=True)
+class InviteTarget:
+    """Whom an invite is for: the role, and the agency or leader position with its name (both
+    None for a standing-office invite)."""
+
+    role: Role
+    name: str | None = None
+    agency_id: int | None = None
+    leader_position_id: int | None = None
+
+
+async def invite_target(session: AsyncSession, plan_id: int, text: str) -> InviteTarget:
+    """The target ``/moi TEXT`` names: the standing office (``thuongtruc``), a leader position
+    (``lanhdao CHỨC DANH``) or an agency (its name or alias, diacritics optional).
+
+    Raises ``UnknownLeaderPosition`` for a title the plan lacks, ``AccessError`` for an unknown
+    agency."""
+    words = fold(text)
+    if words in OFFICE_WORDS:
+        return InviteTarget(Role.STANDING_OFFICE)
+    title = leader_title(words)
+    if title is not None:
+        try:
+            position = await find_leader_position(session, plan_id, title)
+        except AccessError:
+            positions = await list_leader_positions(session, plan_id)
+            raise UnknownLeaderPosition(title, [p.title for p in positions]) from None
+        return InviteTarget(Role.LEADER, position.title, leader_position_id=position.id)
+    agency = await find_agency_by_name(session, plan_id, text)
+    return InviteTarget(Role.CONTACT, agency.name, agency_id=agency.id)

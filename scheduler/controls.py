@@ -25,6 +25,7 @@ from models.reminders import (
     Snooze,
 )
 from scheduler.calendar import WorkingCalendar
+from scheduler.rules import ReminderRules
 
 #: PlanSetting key: while true, the sender sends nothing for the plan and the planner tick is idle.
 PAUSED_KEY = "reminders_paused"
@@ -264,6 +265,25 @@ async def snooze_item(
         snooze.until = until
     await session.flush()
     return snooze
+
+
+async def snooze_to_next_working_day(
+    session: AsyncSession,
+    plan_id: int,
+    outbox_id: int,
+    telegram_user_id: int,
+    now: datetime,
+    rules: ReminderRules,
+) -> datetime | None:
+    """ "Nhắc lại sau" tapped at ``now`` (aware) by ``telegram_user_id`` on outbox row
+    ``outbox_id``: the item moves to the next working day's sending time (``rules.snooze_until``
+    on ``plan_id``'s calendar, overrides included; ``snooze_item`` stores it).
+
+    Returns that time (aware, in ``rules.timezone``), or ``None`` when the row is not this user's."""
+    calendar = await plan_calendar(session, plan_id)
+    until = rules.snooze_until(now, calendar)
+    snoozed = await snooze_item(session, outbox_id, telegram_user_id, until)
+    return until if snoozed is not None else None
 
 
 async def plan_calendar(session: AsyncSession, plan_id: int) -> WorkingCalendar:

@@ -6,7 +6,15 @@ from datetime import date
 
 import typer
 
-from bot.cli.common import PlanOption, database, fail, get_settings, run, weekday_short
+from bot.cli.common import (
+    PlanOption,
+    database,
+    day_argument,
+    fail,
+    get_settings,
+    run,
+    weekday_short,
+)
 from locales import _
 from models.repositories import PlanLookupError, get_plan
 from scheduler.calendar import WorkingCalendar
@@ -15,23 +23,9 @@ from scheduler.commands import calendar_overrides, set_calendar_day
 app = typer.Typer(no_args_is_help=True)
 
 
-def _day(text: str) -> date:
-    for parse in (date.fromisoformat, _dmy):
-        try:
-            return parse(text)
-        except ValueError:
-            continue
-    fail(_("“{text}” không phải là ngày (2026-11-27 hoặc 27/11/2026)").format(text=text))
-
-
-def _dmy(text: str) -> date:
-    day, month, year = (int(part) for part in text.split("/"))
-    return date(year, month, day)
-
-
 def _set(day_text: str, working: bool, note: str, plan: str | None) -> None:
     settings = get_settings()
-    day = _day(day_text)
+    day = day_argument(day_text)
 
     async def body() -> None:
         async with database(settings) as factory, factory.begin() as session:
@@ -78,8 +72,8 @@ def list_days(
 ) -> None:
     """List the days off on weekdays and the working weekend days, with the office's overrides."""
     settings = get_settings()
-    first = _day(start) if start else settings.campaign_start
-    last = _day(end) if end else settings.campaign_end
+    first = day_argument(start) if start else settings.campaign_start
+    last = day_argument(end) if end else settings.campaign_end
 
     async def body() -> list[tuple[date, bool, str]]:
         async with database(settings) as factory, factory() as session:

@@ -109,6 +109,19 @@ def weekday_short(day: date) -> str:
     return _(WEEKDAYS_SHORT[day.weekday()])
 
 
+def day_argument(text: str) -> date:
+    """A day typed on the command line: ISO ``2026-11-27`` or Vietnamese ``27/11/2026``; exits
+    with a message (``fail``) for anything else."""
+    text = text.strip()
+    try:
+        if "/" in text:
+            day, month, year = (int(part) for part in text.split("/"))
+            return date(year, month, day)
+        return date.fromisoformat(text)
+    except ValueError:
+        fail(_("“{text}” không phải là ngày (2026-11-27 hoặc 27/11/2026)").format(text=text))
+
+
 def echo_err(message: str) -> None:
     """A line on stderr."""
     print(message, file=sys.stderr)

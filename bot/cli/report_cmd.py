@@ -16,7 +16,7 @@ from typing import Annotated
 
 import typer
 
-from bot.cli.common import PlanOption, database, fail, get_settings, run
+from bot.cli.common import PlanOption, database, day_argument, fail, get_settings, run
 from locales import _
 from models.repositories import PlanLookupError, get_plan
 from reports.adhoc import compile_request_summary
@@ -35,18 +35,6 @@ from scheduler.periods import (
 )
 
 
-def _date(text: str) -> date:
-    """ISO ``2026-11-01`` or Vietnamese ``01/11/2026``."""
-    text = text.strip()
-    try:
-        if "/" in text:
-            day, month, year = (int(p) for p in text.split("/"))
-            return date(year, month, day)
-        return date.fromisoformat(text)
-    except ValueError:
-        fail(_("không đọc được ngày “{text}”: dùng YYYY-MM-DD hoặc DD/MM/YYYY").format(text=text))
-
-
 def resolve_period(
     period: str | None, date_from: str | None, date_to: str | None, start: date, end: date
 ) -> ReportingPeriod:
@@ -55,7 +43,7 @@ def resolve_period(
         if period and not (date_from or date_to):
             return parse_period_id(period, campaign_start=start, campaign_end=end)
         if date_from and date_to and not period:
-            return adhoc(_date(date_from), _date(date_to))
+            return adhoc(day_argument(date_from), day_argument(date_to))
     except PeriodError as exc:
         fail(str(exc))
     fail(_("hãy cho --period KỲ, hoặc cả --from NGÀY và --to NGÀY"))

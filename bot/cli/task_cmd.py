@@ -6,8 +6,7 @@ from datetime import UTC, datetime
 
 import typer
 
-from bot.cli.calendar_cmd import _day
-from bot.cli.common import PlanOption, database, fail, get_settings, run
+from bot.cli.common import PlanOption, database, day_argument, fail, get_settings, run
 from locales import _
 from models.repositories import PlanLookupError, get_plan
 from scheduler.commands import Activation, CommandError, activate_task
@@ -24,7 +23,7 @@ def activate(
     """Activate on-event task CODE with a deadline: it follows the deadline rules from the next
     sending time on."""
     settings = get_settings()
-    due_day = _day(due)
+    due_day = day_argument(due)
 
     async def body() -> Activation:
         async with database(settings) as factory, factory.begin() as session:

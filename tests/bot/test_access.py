@@ -140,6 +140,37 @@ async def test_standing_office_roles_and_group(
         assert (await access.standing_office_chat(s, p.plan.id)) is chat
 
 
+async def test_invite_target_reads_what_moi_is_given(
+    session_factory: async_sessionmaker[AsyncSession],
+) -> None:
+    async with session_factory.begin() as s:
+        p = await make_small_plan(s)
+        plan_id = p.plan.id
+        office = await directory.invite_target(s, plan_id, "Thường trực")
+        assert office == directory.InviteTarget(Role.STANDING_OFFICE)
+        leader = await directory.invite_target(s, plan_id, "lanh dao truong ban chi dao tinh")
+        assert leader == directory.InviteTarget(
+            Role.LEADER,
+            "Trưởng Ban Chỉ đạo tỉnh",
+            leader_position_id=p.leaders["Trưởng Ban Chỉ đạo tỉnh"].id,
+        )
+        agency = await directory.invite_target(s, plan_id, "so noi vu")
+        assert agency == directory.InviteTarget(
+            Role.CONTACT, "Sở Nội vụ", agency_id=p.agencies["Sở Nội vụ"].id
+        )
+        with pytest.raises(directory.UnknownLeaderPosition) as err:
+            await directory.invite_target(s, plan_id, "lanhdao Chủ tịch")
+        assert (err.value.title, err.value.titles) == (
+            "chu tich",
+            ["Trưởng Ban Chỉ đạo tỉnh", "Phó Trưởng ban Thường trực"],
+        )
+        with pytest.raises(directory.UnknownLeaderPosition) as err:
+            await directory.invite_target(s, plan_id, "lanhdao")
+        assert err.value.title == ""
+        with pytest.raises(access.AccessError):
+            await directory.invite_target(s, plan_id, "Sở Không Có")
+
+
 async def test_leader_invite(session_factory: async_sessionmaker[AsyncSession]) -> None:
     async with session_factory.begin() as s:
         p = await make_small_plan(s)
