@@ -127,7 +127,7 @@ async def _list_adhoc(update: Update, context: BotContext) -> None:
         standings = await adhoc_requests.request_standings(
             session, context.plan_id, context.settings.tz
         )
-    today = context.now().astimezone(context.settings.tz).date()
+    today = context.today()
     lines = []
     if standings:
         lines.append(_("<b>Yêu cầu báo cáo đột xuất</b> (hạn muộn nhất trước):"))

@@ -102,3 +102,7 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], B
     def now(self) -> datetime:
         """``self.clock()``: the current time, aware UTC."""
         return self.clock()
+
+    def today(self) -> date:
+        """Today's date in the province's time zone (``settings.tz``), from the clock."""
+        return self.now().astimezone(self.settings.tz).date()

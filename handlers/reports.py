@@ -86,7 +86,7 @@ async def _window(context: BotContext) -> tuple[date, date]:
 async def _period_keyboard(context: BotContext, start: date, end: date) -> InlineKeyboardMarkup:
     """One button per period ``period_choices`` offers today (the bot's time zone), then one per
     ad hoc request open today, latest due date first."""
-    today = context.now().astimezone(context.settings.tz).date()
+    today = context.today()
     choices = period_choices(today, campaign_start=start, campaign_end=end)
     async with context.session_factory() as session:
         requests = await adhoc.open_requests(session, context.plan_id, today, context.settings.tz)
@@ -133,7 +133,7 @@ async def ask_report(update: Update, context: BotContext, actor: Actor) -> None:
         await _send_report(update, context, request.period, start, end, request)
         return
     if typed:
-        today = context.now().astimezone(context.settings.tz).date()
+        today = context.today()
         try:
             period = parse_period_text(typed, campaign_start=start, campaign_end=end, today=today)
         except (PeriodOutsideCampaign, ReversedRange) as exc:
