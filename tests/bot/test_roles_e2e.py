@@ -6,24 +6,19 @@ from __future__ import annotations
 from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from telegram import BotCommandScopeChat
 
 from emulator.client import TgGroup, TgUser
 from emulator.pytest_plugin import TelegramEmulator
 from models import access, directory
 from models.people import Role
 from models.repositories import get_plan
-from tests.bot.harness import emulator_clock, make_invite, running_bot, texts
+from tests.bot.harness import OFFICE_MENU, emulator_clock, make_invite, menu_of, running_bot, texts
 from tests.factories import make_small_plan
 
 OFFICE = TgUser(2001, "Hoàng", "Minh", username="minh_bchqs")
 NO_USERNAME = TgUser(2002, "Phạm Thu")
 LEADER = TgUser(2003, "Võ Trọng", "Hải")
 OTHER = TgUser(2004, "Đặng Văn", "Cường")
-
-
-async def _menu(app, user: TgUser) -> list[str]:  # type: ignore[no-untyped-def]
-    return [c.command for c in await app.bot.get_my_commands(scope=BotCommandScopeChat(user.id))]
 
 
 async def test_standing_office_and_leader_menus_and_moi(
@@ -51,24 +46,7 @@ async def test_standing_office_and_leader_menus_and_moi(
         )
         assert "Chủ trì (1 nhiệm vụ):\n• 5a " in greeting
         assert "Phối hợp (2 nhiệm vụ):\n• 5b " in greeting
-        assert await _menu(app, OFFICE) == [
-            "start",
-            "nhiemvu",
-            "capnhat",
-            "lienhe",
-            "moi",
-            "baocao",
-            "hopthu",
-            "tamdungnhac",
-            "tieptucnhac",
-            "dotxuat",
-            "huydotxuat",
-            "kichhoat",
-            "ngaynghi",
-            "ngaylamviec",
-            "trogiup",
-            "huy",
-        ]
+        assert await menu_of(app, OFFICE.id) == OFFICE_MENU
 
         await emu.client.start(LEADER, leader_code)
         greeting = texts(await emu.client.wait_for(LEADER.id, 1))[0]
@@ -81,7 +59,7 @@ async def test_standing_office_and_leader_menus_and_moi(
             "• 5b Rà soát, tổng hợp thông tin mộ liệt sĩ — hạn: 31/05/2026, 31/05/2027",
             "• 6b Thí điểm lấy mẫu hài cốt tại nghĩa trang liệt sĩ xã Can Lộc — hạn: 31/05/2026",
         ]
-        assert await _menu(app, LEADER) == ["start", "nhiemvu", "baocao", "trogiup", "huy"]
+        assert await menu_of(app, LEADER.id) == ["start", "nhiemvu", "baocao", "trogiup", "huy"]
         # A leader may not make invites: the polite refusal and nothing else.
         await emu.client.send_command(LEADER, "moi", "so y te")
         assert texts(await emu.client.wait_for(LEADER.id, 2))[1].startswith(
@@ -221,7 +199,13 @@ async def test_another_agency_revoke_transfer_and_group(
             assert chat is not None and (chat.chat_id, chat.title) == (-5001, "Thường trực BCĐ")
             bound = [c.telegram_user_id for c in await directory.list_contacts(s, plan.id)]
         assert sorted(bound) == [OFFICE.id, NO_USERNAME.id]
-        assert await _menu(app, NO_USERNAME) == ["start", "nhiemvu", "capnhat", "trogiup", "huy"]
+        assert await menu_of(app, NO_USERNAME.id) == [
+            "start",
+            "nhiemvu",
+            "capnhat",
+            "trogiup",
+            "huy",
+        ]
 
 
 async def test_office_revokes_and_hands_over_in_chat(
@@ -242,7 +226,7 @@ async def test_office_revokes_and_hands_over_in_chat(
         await emu.client.wait_for(OFFICE.id, 1)
         await emu.client.wait_for(OTHER.id, 1)
         await emu.client.wait_for(NO_USERNAME.id, 1)
-        assert await _menu(app, OTHER) == ["start", "nhiemvu", "capnhat", "trogiup", "huy"]
+        assert await menu_of(app, OTHER.id) == ["start", "nhiemvu", "capnhat", "trogiup", "huy"]
 
         emu.clock.advance(60)
         await emu.client.send_command(OFFICE, "lienhe", f"thuhoi {OTHER.id}")
@@ -258,7 +242,7 @@ async def test_office_revokes_and_hands_over_in_chat(
         edited = (await emu.client.wait_for(OFFICE.id, 4))[-1]
         assert edited["kind"] == "edit"
         assert edited["message"]["text"] == "Đã thu hồi liên kết của Đặng Văn Cường (id 2004)."
-        assert await _menu(app, OTHER) == []  # back to the default menu
+        assert await menu_of(app, OTHER.id) == []  # back to the default menu
 
         # Hand Sở Nội vụ over: its contact is revoked, a new code is shown.
         emu.clock.advance(60)
