@@ -39,32 +39,43 @@ async def test_standing_office_and_leader_menus_and_moi(
         await emu.client.start(OFFICE, office_code)
         greeting = texts(await emu.client.wait_for(OFFICE.id, 1))[0]
         # Bộ CHQS tỉnh leads 5a and supports 5b and 6b in the factory plan.
-        assert greeting.startswith(
+        assert greeting == (
             "✅ Đã liên kết thành công. Xin chào Hoàng Minh!\n"
             "Vai trò: Cơ quan Thường trực, cán bộ đầu mối.\n"
             "Cơ quan: Bộ Chỉ huy Quân sự tỉnh.\n"
+            "\n"
+            "Nhiệm vụ của cơ quan theo Kế hoạch:\n"
+            "Chủ trì (1 nhiệm vụ):\n"
+            "• 5a Tìm kiếm, quy tập 10–12 bộ hài cốt liệt sĩ — hạn: 31/07/2027\n"
+            "Phối hợp (2 nhiệm vụ):\n"
+            "• 5b Rà soát, tổng hợp thông tin mộ liệt sĩ — hạn: 31/05/2026, 31/05/2027\n"
+            "• 6b Thí điểm lấy mẫu hài cốt tại nghĩa trang liệt sĩ xã Can Lộc — hạn: 31/05/2026\n"
+            "\n"
+            "Gửi /trogiup để xem các lệnh bạn dùng được."
         )
-        assert "Chủ trì (1 nhiệm vụ):\n• 5a " in greeting
-        assert "Phối hợp (2 nhiệm vụ):\n• 5b " in greeting
         assert await menu_of(app, OFFICE.id) == OFFICE_MENU
 
         await emu.client.start(LEADER, leader_code)
         greeting = texts(await emu.client.wait_for(LEADER.id, 1))[0]
         # The factory puts 5b and 6b under "Trưởng Ban Chỉ đạo tỉnh".
-        assert greeting.split("\n")[1:7] == [
+        assert greeting.split("\n") == [
+            "✅ Đã liên kết thành công. Xin chào Võ Trọng Hải!",
             "Vai trò: lãnh đạo (xem báo cáo).",
             "Chức danh: Trưởng Ban Chỉ đạo tỉnh.",
             "",
             "Nhiệm vụ đồng chí phụ trách:",
             "• 5b Rà soát, tổng hợp thông tin mộ liệt sĩ — hạn: 31/05/2026, 31/05/2027",
             "• 6b Thí điểm lấy mẫu hài cốt tại nghĩa trang liệt sĩ xã Can Lộc — hạn: 31/05/2026",
+            "",
+            "Gửi /trogiup để xem các lệnh bạn dùng được.",
         ]
         assert await menu_of(app, LEADER.id) == ["start", "nhiemvu", "baocao", "trogiup", "huy"]
         # A leader may not make invites: the polite refusal and nothing else.
         await emu.client.send_command(LEADER, "moi", "so y te")
-        assert texts(await emu.client.wait_for(LEADER.id, 2))[1].startswith(
-            "Xin lỗi, chức năng này không dành cho vai trò của bạn."
-        )
+        assert texts(await emu.client.wait_for(LEADER.id, 2))[1:] == [
+            "Xin lỗi, chức năng này không dành cho vai trò của bạn. "
+            "Gửi /trogiup để xem các lệnh bạn dùng được."
+        ]
 
         # The office invites Sở Y tế in chat, folded name; a person without a username joins.
         await emu.client.send_command(OFFICE, "moi", "so y te")
