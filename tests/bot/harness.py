@@ -19,6 +19,7 @@ from typing import Any
 
 from pydantic import SecretStr
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from telegram import BotCommandScopeChat
 from telegram.ext import Application, BaseHandler
 
 from bot.app import build_application
@@ -109,6 +110,33 @@ async def make_invite(
             s, plan.id, role, now=now, ttl=ttl, agency_id=agency_id, leader_position_id=leader_id
         )
         return invite.code
+
+
+# The command menu of a standing-office contact, in the order Telegram shows it.
+OFFICE_MENU = [
+    "start",
+    "nhiemvu",
+    "capnhat",
+    "lienhe",
+    "moi",
+    "baocao",
+    "hopthu",
+    "tamdungnhac",
+    "tieptucnhac",
+    "dotxuat",
+    "huydotxuat",
+    "kichhoat",
+    "ngaynghi",
+    "ngaylamviec",
+    "trogiup",
+    "huy",
+]
+
+
+async def menu_of(app: Application[Any, Any, Any, Any, Any, Any], user_id: int) -> list[str]:
+    """The commands of the menu the bot set for the private chat of ``user_id``."""
+    scope = BotCommandScopeChat(user_id)
+    return [c.command for c in await app.bot.get_my_commands(scope=scope)]
 
 
 def texts(transcript: list[dict[str, Any]]) -> list[str]:

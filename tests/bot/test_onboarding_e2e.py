@@ -6,12 +6,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from telegram import BotCommandScopeChat
 
 from emulator.client import TgUser
 from emulator.pytest_plugin import TelegramEmulator
 from models.people import Role
-from tests.bot.harness import make_invite, running_bot, texts
+from tests.bot.harness import make_invite, menu_of, running_bot, texts
 from tests.factories import make_small_plan
 
 AN = TgUser(1001, "Nguyễn Văn", "An", username="an_nv")
@@ -47,8 +46,7 @@ async def test_invite_start_greets_with_lead_tasks_first(
             "• 5a Tìm kiếm, quy tập 10–12 bộ hài cốt liệt sĩ — hạn: 31/07/2027\n\n"
             "Gửi /trogiup để xem các lệnh bạn dùng được."
         ]
-        menu = await app.bot.get_my_commands(scope=BotCommandScopeChat(AN.id))
-        assert [c.command for c in menu] == ["start", "nhiemvu", "capnhat", "trogiup", "huy"]
+        assert await menu_of(app, AN.id) == ["start", "nhiemvu", "capnhat", "trogiup", "huy"]
 
         # The same code again, by someone else: used.
         await emu.client.start(BINH, code)

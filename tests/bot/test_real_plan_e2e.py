@@ -10,13 +10,12 @@ from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from telegram import BotCommandScopeChat
 
 from emulator.client import TgUser
 from emulator.pytest_plugin import TelegramEmulator
 from models.people import Role
 from plan.importer import import_file
-from tests.bot.harness import make_invite, running_bot, texts
+from tests.bot.harness import OFFICE_MENU, make_invite, menu_of, running_bot, texts
 from tests.conftest import PLAN_TXT
 
 OFFICE = TgUser(4001, "Hoàng", "Minh", username="minh_bchqs")
@@ -84,25 +83,7 @@ async def test_agencies_see_their_tasks_of_the_real_plan(
         assert dict(tasks_shown(greeting))["5a"] == "hạn: 27/07/2027"
         assert dict(tasks_shown(greeting))["1c"] == "thời gian: Thường xuyên"
         assert all(len(t) <= 4096 for t in sent)
-        menu = await app.bot.get_my_commands(scope=BotCommandScopeChat(OFFICE.id))
-        assert [c.command for c in menu] == [
-            "start",
-            "nhiemvu",
-            "capnhat",
-            "lienhe",
-            "moi",
-            "baocao",
-            "hopthu",
-            "tamdungnhac",
-            "tieptucnhac",
-            "dotxuat",
-            "huydotxuat",
-            "kichhoat",
-            "ngaynghi",
-            "ngaylamviec",
-            "trogiup",
-            "huy",
-        ]
+        assert await menu_of(app, OFFICE.id) == OFFICE_MENU
 
         # The office invites a leader in chat; the leader sees the tasks of the position.
         emu.clock.advance(60)
@@ -116,5 +97,4 @@ async def test_agencies_see_their_tasks_of_the_real_plan(
         greeting = "\n".join(texts(await emu.client.wait_for(LEADER.id, 1)))
         assert "Chức danh: Phó Trưởng ban Thường trực Ban Chỉ đạo tỉnh." in greeting
         assert [c for c, _ in tasks_shown(greeting)] == ["3a", "3b", "3c", "4a", "5a", "5b"]
-        menu = await app.bot.get_my_commands(scope=BotCommandScopeChat(LEADER.id))
-        assert [c.command for c in menu] == ["start", "nhiemvu", "baocao", "trogiup", "huy"]
+        assert await menu_of(app, LEADER.id) == ["start", "nhiemvu", "baocao", "trogiup", "huy"]

@@ -6,24 +6,34 @@ from __future__ import annotations
 from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from telegram import BotCommandScopeChat
 
 from emulator.client import TgGroup, TgUser
 from emulator.pytest_plugin import TelegramEmulator
 from models import access, directory
 from models.people import Role
 from models.repositories import get_plan
-from tests.bot.harness import emulator_clock, make_invite, running_bot, texts
+from tests.bot.harness import OFFICE_MENU, emulator_clock, make_invite, menu_of, running_bot, texts
 from tests.factories import make_small_plan
 
 OFFICE = TgUser(2001, "Hoàng", "Minh", username="minh_bchqs")
 NO_USERNAME = TgUser(2002, "Phạm Thu")
 LEADER = TgUser(2003, "Võ Trọng", "Hải")
 OTHER = TgUser(2004, "Đặng Văn", "Cường")
-
-
-async def _menu(app, user: TgUser) -> list[str]:  # type: ignore[no-untyped-def]
-    return [c.command for c in await app.bot.get_my_commands(scope=BotCommandScopeChat(user.id))]
+# Sở Y tế's contact's greeting after its first line (Sở Y tế leads 6b in the factory plan).
+Y_TE_GREETING = (
+    "Vai trò: cán bộ đầu mối.\n"
+    "Cơ quan: Sở Y tế.\n"
+    "\n"
+    "Nhiệm vụ của cơ quan theo Kế hoạch:\n"
+    "Chủ trì (1 nhiệm vụ):\n"
+    "• 6b Thí điểm lấy mẫu hài cốt tại nghĩa trang liệt sĩ xã Can Lộc — hạn: 31/05/2026\n"
+    "\n"
+    "Gửi /trogiup để xem các lệnh bạn dùng được."
+)
+NOT_FOR_YOUR_ROLE = (
+    "Xin lỗi, chức năng này không dành cho vai trò của bạn. "
+    "Gửi /trogiup để xem các lệnh bạn dùng được."
+)
 
 
 async def test_standing_office_and_leader_menus_and_moi(
@@ -44,63 +54,54 @@ async def test_standing_office_and_leader_menus_and_moi(
         await emu.client.start(OFFICE, office_code)
         greeting = texts(await emu.client.wait_for(OFFICE.id, 1))[0]
         # Bộ CHQS tỉnh leads 5a and supports 5b and 6b in the factory plan.
-        assert greeting.startswith(
+        assert greeting == (
             "✅ Đã liên kết thành công. Xin chào Hoàng Minh!\n"
             "Vai trò: Cơ quan Thường trực, cán bộ đầu mối.\n"
             "Cơ quan: Bộ Chỉ huy Quân sự tỉnh.\n"
+            "\n"
+            "Nhiệm vụ của cơ quan theo Kế hoạch:\n"
+            "Chủ trì (1 nhiệm vụ):\n"
+            "• 5a Tìm kiếm, quy tập 10–12 bộ hài cốt liệt sĩ — hạn: 31/07/2027\n"
+            "Phối hợp (2 nhiệm vụ):\n"
+            "• 5b Rà soát, tổng hợp thông tin mộ liệt sĩ — hạn: 31/05/2026, 31/05/2027\n"
+            "• 6b Thí điểm lấy mẫu hài cốt tại nghĩa trang liệt sĩ xã Can Lộc — hạn: 31/05/2026\n"
+            "\n"
+            "Gửi /trogiup để xem các lệnh bạn dùng được."
         )
-        assert "Chủ trì (1 nhiệm vụ):\n• 5a " in greeting
-        assert "Phối hợp (2 nhiệm vụ):\n• 5b " in greeting
-        assert await _menu(app, OFFICE) == [
-            "start",
-            "nhiemvu",
-            "capnhat",
-            "lienhe",
-            "moi",
-            "baocao",
-            "hopthu",
-            "tamdungnhac",
-            "tieptucnhac",
-            "dotxuat",
-            "huydotxuat",
-            "kichhoat",
-            "ngaynghi",
-            "ngaylamviec",
-            "trogiup",
-            "huy",
-        ]
+        assert await menu_of(app, OFFICE.id) == OFFICE_MENU
 
         await emu.client.start(LEADER, leader_code)
         greeting = texts(await emu.client.wait_for(LEADER.id, 1))[0]
         # The factory puts 5b and 6b under "Trưởng Ban Chỉ đạo tỉnh".
-        assert greeting.split("\n")[1:7] == [
+        assert greeting.split("\n") == [
+            "✅ Đã liên kết thành công. Xin chào Võ Trọng Hải!",
             "Vai trò: lãnh đạo (xem báo cáo).",
             "Chức danh: Trưởng Ban Chỉ đạo tỉnh.",
             "",
             "Nhiệm vụ đồng chí phụ trách:",
             "• 5b Rà soát, tổng hợp thông tin mộ liệt sĩ — hạn: 31/05/2026, 31/05/2027",
             "• 6b Thí điểm lấy mẫu hài cốt tại nghĩa trang liệt sĩ xã Can Lộc — hạn: 31/05/2026",
+            "",
+            "Gửi /trogiup để xem các lệnh bạn dùng được.",
         ]
-        assert await _menu(app, LEADER) == ["start", "nhiemvu", "baocao", "trogiup", "huy"]
+        assert await menu_of(app, LEADER.id) == ["start", "nhiemvu", "baocao", "trogiup", "huy"]
         # A leader may not make invites: the polite refusal and nothing else.
         await emu.client.send_command(LEADER, "moi", "so y te")
-        assert texts(await emu.client.wait_for(LEADER.id, 2))[1].startswith(
-            "Xin lỗi, chức năng này không dành cho vai trò của bạn."
-        )
+        assert texts(await emu.client.wait_for(LEADER.id, 2))[1:] == [NOT_FOR_YOUR_ROLE]
 
         # The office invites Sở Y tế in chat, folded name; a person without a username joins.
         await emu.client.send_command(OFFICE, "moi", "so y te")
         reply = texts(await emu.client.wait_for(OFFICE.id, 2))[1]
         lines = reply.split("\n")
-        assert lines[0].startswith("Mã mời cho Sở Y tế: ")
+        assert len(lines) == 3 and lines[0].startswith("Mã mời cho Sở Y tế: ")
         code = lines[0].removeprefix("Mã mời cho Sở Y tế: ")
+        assert len(code) == 16  # 12 random bytes, URL-safe base64
         assert lines[1] == f"Đường link: https://t.me/thu_bot?start={code}"
         # The emulator's clock starts 2026-01-01 00:00 UTC = 07:00 in Hà Tĩnh; 14 days later.
         assert lines[2] == "Hết hạn: 15/01/2026 07:00. Mỗi mã chỉ dùng một lần."
         await emu.client.start(NO_USERNAME, code)
         greeting = texts(await emu.client.wait_for(NO_USERNAME.id, 1))[0]
-        assert greeting.startswith("✅ Đã liên kết thành công. Xin chào Phạm Thu!")
-        assert "• 6b Thí điểm lấy mẫu" in greeting
+        assert greeting == "✅ Đã liên kết thành công. Xin chào Phạm Thu!\n" + Y_TE_GREETING
 
         emu.clock.advance(3600)
         await emu.client.send_command(OFFICE, "lienhe")
@@ -118,9 +119,9 @@ async def test_standing_office_and_leader_menus_and_moi(
             "Chuyển giao một cơ quan cho người mới: /lienhe chuyen TÊN CƠ QUAN",
         ]
         await emu.client.send_command(OFFICE, "moi", "Sở Tài chính")
-        assert texts(await emu.client.wait_for(OFFICE.id, 4))[3].startswith(
-            "Không tìm thấy “Sở Tài chính” trong Kế hoạch."
-        )
+        assert texts(await emu.client.wait_for(OFFICE.id, 4))[3:] == [
+            "Không tìm thấy “Sở Tài chính” trong Kế hoạch. Hãy kiểm tra lại tên (có thể gõ không dấu)."
+        ]
 
 
 async def test_another_agency_revoke_transfer_and_group(
@@ -143,14 +144,16 @@ async def test_another_agency_revoke_transfer_and_group(
         emu.clock.advance(60)
         await emu.client.start(OTHER, noi_vu)
         refusal, again = texts(await emu.client.wait_for(OTHER.id, 3))[1:]
-        assert refusal.startswith("Tài khoản của bạn đang là đầu mối của một cơ quan khác")
-        assert again.startswith(
-            "Xin chào Đặng Văn Cường!\nVai trò: cán bộ đầu mối.\nCơ quan: Sở Y tế."
+        assert refusal == (
+            "Tài khoản của bạn đang là đầu mối của một cơ quan khác; mỗi người chỉ thuộc một cơ "
+            "quan. Nếu bạn chuyển công tác, hãy đề nghị Cơ quan Thường trực thu hồi liên kết cũ "
+            "trước."
         )
+        assert again == "Xin chào Đặng Văn Cường!\n" + Y_TE_GREETING
         # A contact cannot list contacts.
         emu.clock.advance(60)
         await emu.client.send_command(OTHER, "lienhe")
-        assert texts(await emu.client.wait_for(OTHER.id, 4))[3].startswith("Xin lỗi, chức năng")
+        assert texts(await emu.client.wait_for(OTHER.id, 4))[3:] == [NOT_FOR_YOUR_ROLE]
 
         # The office binds its group chat with a standing-office code sent there.
         await emu.client.start(OFFICE, office)
@@ -209,19 +212,29 @@ async def test_another_agency_revoke_transfer_and_group(
             new_code = result.invite.code
         emu.clock.advance(60)
         await emu.client.send_command(OTHER, "nhiemvu")
-        assert texts(await emu.client.wait_for(OTHER.id, 5))[4].startswith(
-            "Tài khoản Telegram của bạn chưa được liên kết"
-        )
+        assert texts(await emu.client.wait_for(OTHER.id, 5))[4:] == [
+            "Tài khoản Telegram của bạn chưa được liên kết với cơ quan nào trong Kế hoạch.\n"
+            "Vui lòng liên hệ Cơ quan Thường trực (Bộ Chỉ huy Quân sự tỉnh) để nhận mã mời, rồi "
+            "gửi /start kèm mã đó."
+        ]
         # The new person joins through the transfer's code.
         await emu.client.start(NO_USERNAME, new_code)
-        assert "Cơ quan: Sở Y tế." in texts(await emu.client.wait_for(NO_USERNAME.id, 1))[0]
+        assert texts(await emu.client.wait_for(NO_USERNAME.id, 1)) == [
+            "✅ Đã liên kết thành công. Xin chào Phạm Thu!\n" + Y_TE_GREETING
+        ]
         async with session_factory.begin() as s:
             plan = await get_plan(s)
             chat = await access.standing_office_chat(s, plan.id)
             assert chat is not None and (chat.chat_id, chat.title) == (-5001, "Thường trực BCĐ")
             bound = [c.telegram_user_id for c in await directory.list_contacts(s, plan.id)]
         assert sorted(bound) == [OFFICE.id, NO_USERNAME.id]
-        assert await _menu(app, NO_USERNAME) == ["start", "nhiemvu", "capnhat", "trogiup", "huy"]
+        assert await menu_of(app, NO_USERNAME.id) == [
+            "start",
+            "nhiemvu",
+            "capnhat",
+            "trogiup",
+            "huy",
+        ]
 
 
 async def test_office_revokes_and_hands_over_in_chat(
@@ -242,7 +255,7 @@ async def test_office_revokes_and_hands_over_in_chat(
         await emu.client.wait_for(OFFICE.id, 1)
         await emu.client.wait_for(OTHER.id, 1)
         await emu.client.wait_for(NO_USERNAME.id, 1)
-        assert await _menu(app, OTHER) == ["start", "nhiemvu", "capnhat", "trogiup", "huy"]
+        assert await menu_of(app, OTHER.id) == ["start", "nhiemvu", "capnhat", "trogiup", "huy"]
 
         emu.clock.advance(60)
         await emu.client.send_command(OFFICE, "lienhe", f"thuhoi {OTHER.id}")
@@ -258,13 +271,20 @@ async def test_office_revokes_and_hands_over_in_chat(
         edited = (await emu.client.wait_for(OFFICE.id, 4))[-1]
         assert edited["kind"] == "edit"
         assert edited["message"]["text"] == "Đã thu hồi liên kết của Đặng Văn Cường (id 2004)."
-        assert await _menu(app, OTHER) == []  # back to the default menu
+        assert await menu_of(app, OTHER.id) == []  # back to the default menu
 
         # Hand Sở Nội vụ over: its contact is revoked, a new code is shown.
         emu.clock.advance(60)
         await emu.client.send_command(OFFICE, "lienhe", "chuyen so noi vu")
         question = (await emu.client.wait_for(OFFICE.id, 5))[-1]["message"]
-        assert question["text"].startswith("Chuyển giao Sở Nội vụ cho người mới?")
+        assert question["text"] == (
+            "Chuyển giao Sở Nội vụ cho người mới? Các đầu mối hiện tại của cơ quan sẽ bị thu hồi "
+            "và một mã mời mới được tạo."
+        )
+        assert [b["text"] for b in question["reply_markup"]["inline_keyboard"][0]] == [
+            "Xác nhận",
+            "Hủy",
+        ]
         await emu.client.press_button(
             OFFICE,
             question["message_id"],
@@ -272,7 +292,12 @@ async def test_office_revokes_and_hands_over_in_chat(
         )
         outcome = (await emu.client.wait_for(OFFICE.id, 7))[-1]["message"]["text"].split("\n")
         assert outcome[0] == "Đã chuyển giao Sở Nội vụ; thu hồi 1 người."
-        assert outcome[1].startswith("Mã mời cho Sở Nội vụ: ")
+        assert len(outcome) == 4 and outcome[1].startswith("Mã mời cho Sở Nội vụ: ")
+        new = outcome[1].removeprefix("Mã mời cho Sở Nội vụ: ")
+        assert outcome[2:] == [
+            f"Đường link: https://t.me/thu_bot?start={new}",
+            "Hết hạn: 15/01/2026 07:02. Mỗi mã chỉ dùng một lần.",
+        ]
         async with session_factory.begin() as s:
             plan = await get_plan(s)
             bound = [c.telegram_user_id for c in await directory.list_contacts(s, plan.id)]

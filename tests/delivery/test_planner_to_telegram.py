@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.delivery import planner_tick
 from bot.settings import Settings, reminder_rules
@@ -28,12 +29,8 @@ AN = TgUser(1001, "Nguyễn Văn An")
 THURSDAY_8H = datetime(2026, 5, 28, 1, 0, tzinfo=UTC)
 
 
-async def test_tick_writes_and_sender_delivers(
-    telegram_emulator: TelegramEmulator, sqlite_url: str
-) -> None:
-    emu = telegram_emulator
-    emu.settings.rate_limits = False
-    sf = await migrated(sqlite_url)
+async def _seed_an(sf: async_sessionmaker[AsyncSession]) -> int:
+    """The small plan with An bound as Sở Nội vụ's contact; returns the plan id."""
     async with sf.begin() as s:
         small = await make_small_plan(s)
         s.add(
@@ -44,7 +41,16 @@ async def test_tick_writes_and_sender_delivers(
                 agency_id=small.agencies["Sở Nội vụ"].id,
             )
         )
-        plan_id = small.plan.id
+        return small.plan.id
+
+
+async def test_tick_writes_and_sender_delivers(
+    telegram_emulator: TelegramEmulator, sqlite_url: str
+) -> None:
+    emu = telegram_emulator
+    emu.settings.rate_limits = False
+    sf = await migrated(sqlite_url)
+    plan_id = await _seed_an(sf)
     await emu.client.start(AN)
     tick = planner_tick(sf, plan_id, reminder_rules(Settings()))
     written = await tick(THURSDAY_8H)
@@ -69,7 +75,8 @@ async def test_tick_writes_and_sender_delivers(
     buttons = [
         b["callback_data"] for row in message["reply_markup"]["inline_keyboard"] for b in row
     ]
-    assert "upd:v1:open:5b:0" in buttons and "upd:v1:done:5b:0" in buttons
+    # Open task 5b, mark it done, or snooze this reminder (outbox row 1).
+    assert buttons == ["upd:v1:open:5b:0", "upd:v1:done:5b:0", "rem:v1:snooze:1"]
     async with sf() as s:
         rows = (await s.scalars(select(OutboxMessage))).all()
     assert {r.status for r in rows} == {OutboxStatus.SENT}
@@ -79,17 +86,7 @@ async def test_tick_writes_and_sender_delivers(
 
 async def test_a_second_tick_at_the_same_moment_writes_nothing(sqlite_url: str) -> None:
     sf = await migrated(sqlite_url)
-    async with sf.begin() as s:
-        small = await make_small_plan(s)
-        s.add(
-            Contact(
-                plan_id=small.plan.id,
-                telegram_user_id=AN.id,
-                full_name="Nguyễn Văn An",
-                agency_id=small.agencies["Sở Nội vụ"].id,
-            )
-        )
-    tick = planner_tick(sf, small.plan.id, reminder_rules(Settings()))
+    tick = planner_tick(sf, await _seed_an(sf), reminder_rules(Settings()))
     assert await tick(THURSDAY_8H) == 1
     assert await tick(THURSDAY_8H) == 0
     assert await tick(THURSDAY_8H) == 0
@@ -97,16 +94,6 @@ async def test_a_second_tick_at_the_same_moment_writes_nothing(sqlite_url: str) 
 
 async def test_tick_on_postgresql(pg_url: str) -> None:
     sf = await migrated(pg_url)
-    async with sf.begin() as s:
-        small = await make_small_plan(s)
-        s.add(
-            Contact(
-                plan_id=small.plan.id,
-                telegram_user_id=AN.id,
-                full_name="Nguyễn Văn An",
-                agency_id=small.agencies["Sở Nội vụ"].id,
-            )
-        )
-    tick = planner_tick(sf, small.plan.id, reminder_rules(Settings()))
+    tick = planner_tick(sf, await _seed_an(sf), reminder_rules(Settings()))
     assert await tick(THURSDAY_8H) == 1
     assert await tick(THURSDAY_8H) == 0

@@ -4,12 +4,49 @@ emulator's control API, reading back exactly what the bot showed."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from emulator.client import TgUser
 from emulator.pytest_plugin import TelegramEmulator
+from models.people import Contact, ContactRole, Role
+from models.plan import Agency, Plan
+from plan.importer import import_file
+from tests.conftest import PLAN_TXT
 
 Json = dict[str, Any]
+HANOI = timezone(timedelta(hours=7))
+
+
+def local(y: int, m: int, d: int, hh: int, mm: int = 0) -> datetime:
+    """Hà Tĩnh wall time (UTC+7) as an aware UTC datetime."""
+    return datetime(y, m, d, hh, mm, tzinfo=HANOI).astimezone(UTC)
+
+
+async def seed_real_plan(
+    factory: async_sessionmaker[AsyncSession], contacts: list[tuple[TgUser, str, Role]]
+) -> int:
+    """Import the real plan (on 01/01/2026 08:00 Hà Tĩnh) and bind each ``(user, agency name,
+    role)`` as a contact; returns the plan id."""
+    await import_file(factory, PLAN_TXT, key=None, now=local(2026, 1, 1, 8))
+    async with factory.begin() as s:
+        plan = await s.scalar(select(Plan))
+        assert plan is not None
+        agency = {a.name: a.id for a in await s.scalars(select(Agency))}
+        for user, name, role in contacts:
+            s.add(
+                Contact(
+                    plan_id=plan.id,
+                    telegram_user_id=user.id,
+                    full_name=f"{user.first_name} {user.last_name}",
+                    agency_id=agency[name],
+                    roles=[ContactRole(role=role)],
+                )
+            )
+        return plan.id
 
 
 @dataclass

@@ -167,38 +167,15 @@ async def build_november(session: AsyncSession) -> Ids:
                     occurrence=occurrence,
                 )
     bchqs_nov = local(2026, 11, 16, 9, 30)
-    await add_reply(
-        session,
-        ids,
-        "5a",
-        BCHQS,
-        "2026-09",
-        Version(local(2026, 9, 15), figures={"remains_recovered": Decimal(1)}),
-    )
-    await add_reply(
-        session,
-        ids,
-        "5a",
-        BCHQS,
-        "2026-10",
-        Version(local(2026, 10, 15), figures={"remains_recovered": Decimal(3)}),
-    )
-    await add_reply(
-        session,
-        ids,
-        "6a",
-        BCHQS,
-        "2026-10",
-        Version(local(2026, 10, 15), figures={"graves_sampled": Decimal(2000)}),
-    )
-    await add_reply(
-        session,
-        ids,
-        "6a",
-        NV,
-        "2026-10",
-        Version(local(2026, 10, 15), figures={"graves_sampled": Decimal(500)}),
-    )
+    # Figures reported in September and October.
+    sep15, oct15 = local(2026, 9, 15), local(2026, 10, 15)
+    for code, agency, period, at, figures in (
+        ("5a", BCHQS, "2026-09", sep15, {"remains_recovered": Decimal(1)}),
+        ("5a", BCHQS, "2026-10", oct15, {"remains_recovered": Decimal(3)}),
+        ("6a", BCHQS, "2026-10", oct15, {"graves_sampled": Decimal(2000)}),
+        ("6a", NV, "2026-10", oct15, {"graves_sampled": Decimal(500)}),
+    ):
+        await add_reply(session, ids, code, agency, period, Version(at, figures=figures))
     await add_reply(
         session,
         ids,
