@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from emulator.client import TgUser
+from emulator.client import ControlApiError, TgUser
 from emulator.pytest_plugin import TelegramEmulator
 from models.people import Contact, ContactRole, Role
 from models.plan import Agency, Plan
@@ -63,7 +63,7 @@ class Person:
     async def transcript(self) -> list[Json]:
         try:
             return await self.emu.client.transcript(self.chat_id)
-        except Exception:  # the chat is not known yet
+        except ControlApiError:  # the chat is not known yet (any other failure is raised)
             return []
 
     async def _after(self, before: int, expect: int) -> list[Json]:
