@@ -7,7 +7,6 @@ the caller's transaction, and ``dialogs.progress`` writes it back at the end of 
 from __future__ import annotations
 
 import html
-import unicodedata
 from datetime import date, datetime
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
@@ -23,11 +22,6 @@ from locales import _
 from models.progress import ProgressStatus
 from scheduler import adhoc
 from scheduler.periods import adhoc_request_id, open_periods
-
-
-def nfc(text: str) -> str:
-    """``text`` in Unicode NFC, stripped (Vietnamese keyboards may send NFD)."""
-    return unicodedata.normalize("NFC", text).strip()
 
 
 def stale() -> Notice:
