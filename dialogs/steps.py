@@ -20,6 +20,7 @@ from dialogs.render import Button, Notice, Screen, moment
 from dialogs.store import DialogRow
 from locales import _
 from models.progress import ProgressStatus
+from models.text import fmt_date
 from scheduler import adhoc
 from scheduler.periods import adhoc_request_id, open_periods
 
@@ -324,7 +325,7 @@ async def on_button(
         notice = _(
             "Yêu cầu báo cáo đột xuất này đã được Cơ quan Thường trực hủy ngày {day}. Báo cáo "
             "của bạn chuyển sang kỳ {period}: bấm Xác nhận để gửi, hoặc Hủy."
-        ).format(day=cancelled_on.strftime("%d/%m/%Y"), period=screens.period_name(draft, cfg))
+        ).format(day=fmt_date(cancelled_on), period=screens.period_name(draft, cfg))
         return await show(session, contact, row, draft, cfg, notice=notice)
     elif state is Waiting.CONFIRMING and action == "edit":
         go(row, draft, Waiting.CHOOSING_FIELD)

@@ -24,8 +24,8 @@ from collections.abc import Callable
 from datetime import date
 
 from locales import _
-from models.text import fold
-from reports.summary import fmt_date, period_label
+from models.text import fmt_date, fold
+from reports.summary import period_label
 from scheduler.periods import (
     CUTOFF_DAY,
     PeriodError,

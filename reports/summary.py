@@ -14,6 +14,7 @@ from typing import Any
 
 from locales import _
 from models.progress import ProgressStatus
+from models.text import fmt_date
 from models.text import nfc as text_nfc
 from scheduler.periods import PeriodKind, ReportingPeriod
 
@@ -102,11 +103,6 @@ def period_label(period: ReportingPeriod) -> str:
 def nfc(text: str | None) -> str:
     """``text`` stripped and NFC-normalized ("" for None): keyboards send NFD too (DOMAIN.md)."""
     return text_nfc(text).strip() if text else ""
-
-
-def fmt_date(day: date) -> str:
-    """``dd/mm/yyyy``, as Vietnamese documents write dates."""
-    return f"{day.day:02d}/{day.month:02d}/{day.year}"
 
 
 def fmt_number(value: Decimal | int | float | None) -> str:

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from locales import _
+from models.text import fmt_date
 from scheduler.calendar import WorkingCalendar
 
 #: Default due-date offset: the 2nd working day after the cut-off (a plan setting).
@@ -156,7 +157,7 @@ def adhoc(start: date, end: date) -> ReportingPeriod:
     if end < start:
         raise PeriodError(
             _("khoảng thời gian kết thúc ({end}) trước khi bắt đầu ({start})").format(
-                end=end.strftime("%d/%m/%Y"), start=start.strftime("%d/%m/%Y")
+                end=fmt_date(end), start=fmt_date(start)
             )
         )
     return ReportingPeriod(
