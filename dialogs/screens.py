@@ -229,7 +229,7 @@ async def current(
             code=html.escape(draft.task_code), period=html.escape(period_name(draft, cfg))
         )
         # The reminder keeps its buttons, so this may be a second tap: say what is on record.
-        report = await _existing(session, contact, draft)
+        report = await existing_report(session, contact, draft)
         latest = report.versions[-1] if report and report.versions else None
         if latest is not None:
             text = (
@@ -250,9 +250,11 @@ async def current(
     return Screen(text=text, rows=tuple(rows), token=row.token, step=row.step, notice=notice)
 
 
-async def _existing(
+async def existing_report(
     session: AsyncSession, contact: AnyContact, draft: Draft
 ) -> ProgressReport | None:
+    """The confirmed reply of the contact's agency for the draft's task, occurrence and period
+    (with its versions), or None."""
     assert contact.agency_id is not None and draft.task_id is not None
     return await store.find_report(
         session,
@@ -266,7 +268,7 @@ async def _existing(
 async def _correction_text(
     session: AsyncSession, contact: AnyContact, draft: Draft, cfg: DialogConfig
 ) -> str:
-    report = await _existing(session, contact, draft)
+    report = await existing_report(session, contact, draft)
     latest = report.versions[-1] if report and report.versions else None
     if latest is None:
         return task_header(draft)
@@ -301,7 +303,7 @@ async def _summary(
 ) -> str:
     corrects_at = None
     if draft.corrects_version is not None:
-        report = await _existing(session, contact, draft)
+        report = await existing_report(session, contact, draft)
         if report is not None:
             for version in report.versions:
                 if version.version == draft.corrects_version:

@@ -171,14 +171,7 @@ async def after_occurrence(
     cfg: DialogConfig,
     one_tap: bool = False,
 ) -> Screen:
-    assert contact.agency_id is not None and draft.task_id is not None
-    report = await store.find_report(
-        session,
-        task_id=draft.task_id,
-        agency_id=contact.agency_id,
-        occurrence=draft.occurrence,
-        period=draft.period,
-    )
+    report = await screens.existing_report(session, contact, draft)
     if one_tap:
         if report is not None and report.versions:
             # Only the status changes: the texts of the last version are carried over.
@@ -226,15 +219,8 @@ async def _summary_for_period(
 ) -> None:
     """Make ``period`` the draft's (its task chosen) and go to the summary; an existing reply for
     that task and period makes the draft its correction (``corrects_version``)."""
-    assert contact.agency_id is not None and draft.task_id is not None
     draft.period = period
-    report = await store.find_report(
-        session,
-        task_id=draft.task_id,
-        agency_id=contact.agency_id,
-        occurrence=draft.occurrence,
-        period=period,
-    )
+    report = await screens.existing_report(session, contact, draft)
     draft.corrects_version = report.latest_version if report is not None else None
     to_summary(row, draft)
 
@@ -282,14 +268,7 @@ async def on_button(
             draft.occurrence = int(arg)
             return await after_occurrence(session, contact, row, draft, cfg)
     elif state is Waiting.CHOOSING_CORRECTION and action == "corr":
-        assert draft.task_id is not None and contact.agency_id is not None
-        report = await store.find_report(
-            session,
-            task_id=draft.task_id,
-            agency_id=contact.agency_id,
-            occurrence=draft.occurrence,
-            period=draft.period,
-        )
+        report = await screens.existing_report(session, contact, draft)
         if report is not None and report.versions:
             draft = store.draft_from_version(draft, report.versions[-1])
         go(row, draft, Waiting.CHOOSING_STATUS)
