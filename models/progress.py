@@ -17,6 +17,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    and_,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -103,6 +104,13 @@ class ProgressReportVersion(TimestampMixin, Base):
     figures: Mapped[list[IndicatorFigure]] = relationship(
         back_populates="version", cascade="all, delete-orphan"
     )
+
+
+#: Join condition of a reply (``ProgressReport``) to its latest version, the one reports read.
+LATEST_VERSION = and_(
+    ProgressReportVersion.report_id == ProgressReport.id,
+    ProgressReportVersion.version == ProgressReport.latest_version,
+)
 
 
 class IndicatorFigure(Base):

@@ -23,11 +23,12 @@ from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.plan import Indicator, Plan
 from models.progress import (
+    LATEST_VERSION,
     IndicatorFigure,
     ProgressReport,
     ProgressReportVersion,
@@ -180,10 +181,7 @@ async def _with_request_notes(
             )
             .join(
                 ProgressReportVersion,
-                and_(
-                    ProgressReportVersion.report_id == ProgressReport.id,
-                    ProgressReportVersion.version == ProgressReport.latest_version,
-                ),
+                LATEST_VERSION,
             )
             .join(IndicatorFigure, IndicatorFigure.version_id == ProgressReportVersion.id)
             .join(Indicator, Indicator.id == IndicatorFigure.indicator_id)

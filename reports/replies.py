@@ -26,7 +26,7 @@ from models.plan import (
     TaskRole,
     TaskSchedule,
 )
-from models.progress import ProgressReport, ProgressReportVersion, ProgressStatus
+from models.progress import LATEST_VERSION, ProgressReport, ProgressReportVersion, ProgressStatus
 from models.reminders import CalendarOverride
 from reports.activity import Done, TaskFacts, deadlines_of
 from reports.summary import nfc
@@ -229,10 +229,7 @@ async def load_replies(
         )
         .join(
             ProgressReportVersion,
-            and_(
-                ProgressReportVersion.report_id == ProgressReport.id,
-                ProgressReportVersion.version == ProgressReport.latest_version,
-            ),
+            LATEST_VERSION,
         )
         .join(first, and_(first.report_id == ProgressReport.id, first.version == 1))
         .where(
