@@ -46,15 +46,6 @@ class PeriodKind(enum.StrEnum):
     MILESTONE = "milestone"  # sơ kết / tổng kết
 
 
-#: Regular kinds from shortest to longest: when several share a cut-off, the longest is asked.
-REGULAR_KINDS = (
-    PeriodKind.MONTHLY,
-    PeriodKind.QUARTERLY,
-    PeriodKind.HALF_YEARLY,
-    PeriodKind.YEARLY,
-)
-
-
 class PeriodError(ValueError):
     """A period identifier that cannot be read, or a range that makes no sense."""
 
