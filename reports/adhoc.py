@@ -75,8 +75,6 @@ async def compile_request_summary(
 
     # Only the request's own replies (no regular periods); the latest per task × agency.
     latest, _done = await load_replies(session, plan.id, period, {}, tz, due_of, ())
-    live = {t.id for t in tasks}  # replies to archived tasks stay outside the report
-    latest = {key: reply for key, reply in latest.items() if key[0] in live}
 
     collected = Collected()
     order = {agency_id: index for index, agency_id in enumerate(agencies)}

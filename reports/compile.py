@@ -104,9 +104,6 @@ async def compile_summary(
     # "Done" matters only for deadlines before the period's end (asked again, overdue).
     done_tasks = {t.id for t in tasks if any(due < period.end for _o, due in t.deadlines)}
     latest, done = await load_replies(session, plan.id, period, regular_ids, tz, due_of, done_tasks)
-    # Replies to a task a re-import archived stay stored, outside the current plan's report.
-    live = {t.id for t in tasks}
-    latest = {key: reply for key, reply in latest.items() if key[0] in live}
 
     collected = Collected()
     expected: dict[int, list[str]] = defaultdict(list)  # agency → task codes it should answer

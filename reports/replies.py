@@ -190,6 +190,8 @@ async def load_replies(
     version's texts. Done: (task id, agency id) → occurrences reported done in any regular period
     up to the period's end or in the period itself, for the tasks of ``done_tasks`` only (those
     with a deadline the rules look at); the earlier periods are grouped by the database.
+    Replies to a task a re-import archived stay stored but are left out (as ``load_tasks`` leaves
+    the task out).
     Read as Core rows: no ORM objects for thousands of rows.
     """
     inside = [pid for pid, cutoff in regular_ids.items() if period.start <= cutoff <= period.end]
@@ -232,9 +234,11 @@ async def load_replies(
             LATEST_VERSION,
         )
         .join(first, and_(first.report_id == ProgressReport.id, first.version == 1))
+        .join(Task, Task.id == ProgressReport.task_id)
         .where(
             ProgressReport.plan_id == plan_id,
             ProgressReport.period.in_(list(dict.fromkeys([*inside, period.id]))),
+            Task.archived_at.is_(None),  # a re-import archived it: outside the report
         )
     )
     # Per row only what ordering and "done" need; texts are normalized for the latest rows only.
