@@ -177,10 +177,7 @@ async def _with_request_notes(
                 ProgressReport.agency_id,
                 IndicatorFigure.value,
             )
-            .join(
-                ProgressReportVersion,
-                LATEST_VERSION,
-            )
+            .join(ProgressReportVersion, LATEST_VERSION)
             .join(IndicatorFigure, IndicatorFigure.version_id == ProgressReportVersion.id)
             .join(Indicator, Indicator.id == IndicatorFigure.indicator_id)
             .where(ProgressReport.plan_id == plan_id, ProgressReport.period == period_id)

@@ -112,10 +112,7 @@ async def indicator_lines(
     def figures(periods: list[str], owner: ColumnElement[bool]) -> Any:
         return (
             select(*columns, func.sum(IndicatorFigure.value))
-            .join(
-                ProgressReportVersion,
-                LATEST_VERSION,
-            )
+            .join(ProgressReportVersion, LATEST_VERSION)
             .join(IndicatorFigure, IndicatorFigure.version_id == ProgressReportVersion.id)
             .where(ProgressReport.plan_id == plan_id, ProgressReport.period.in_(periods), owner)
             .group_by(*columns)

@@ -229,10 +229,7 @@ async def load_replies(
             ProgressReportVersion.attachment_kind,
             ProgressReportVersion.attachment_file_id,
         )
-        .join(
-            ProgressReportVersion,
-            LATEST_VERSION,
-        )
+        .join(ProgressReportVersion, LATEST_VERSION)
         .join(first, and_(first.report_id == ProgressReport.id, first.version == 1))
         .join(Task, Task.id == ProgressReport.task_id)
         .where(
