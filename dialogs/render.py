@@ -12,12 +12,13 @@ from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date, format_datetime
+from babel.dates import format_datetime
 
 from dialogs.draft import Draft
 from dialogs.numbers import format_figure
 from locales import _
 from models.progress import ProgressStatus
+from models.text import fmt_date
 from scheduler.periods import PeriodKind, ReportingPeriod
 
 #: Longest user text shown back in a summary (the message must stay under Telegram's 4096).
@@ -71,11 +72,6 @@ def status_label(status: str | ProgressStatus) -> str:
     return labels[ProgressStatus(status)]
 
 
-def day(value: date) -> str:
-    """``dd/MM/yyyy``."""
-    return format_date(value, "dd/MM/yyyy", locale="vi")
-
-
 def moment(value: datetime, tz: ZoneInfo) -> str:
     """``dd/MM/yyyy HH:mm`` in ``tz``."""
     return format_datetime(value.astimezone(tz), "dd/MM/yyyy HH:mm", tzinfo=tz, locale="vi")
@@ -100,7 +96,9 @@ def period_label(period: ReportingPeriod) -> str:
         name = _("tổng kết")
     else:
         name = _("đột xuất")
-    return _("{name} ({start}–{end})").format(name=name, start=day(period.start), end=day(end))
+    return _("{name} ({start}–{end})").format(
+        name=name, start=fmt_date(period.start), end=fmt_date(end)
+    )
 
 
 def shown(text: str | None, limit: int = SHOWN_TEXT_MAX) -> str:
@@ -156,7 +154,9 @@ def summary(
     if draft.occurrence and draft.deadlines:
         due = date.fromisoformat(draft.deadlines[draft.occurrence - 1])
         lines.append(
-            _("Thời hạn: lần {number} (hạn {due})").format(number=draft.occurrence, due=day(due))
+            _("Thời hạn: lần {number} (hạn {due})").format(
+                number=draft.occurrence, due=fmt_date(due)
+            )
         )
     label = period if isinstance(period, str) else period_label(period)
     lines.append(_("Kỳ báo cáo: {period}").format(period=html.escape(label)))

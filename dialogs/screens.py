@@ -16,7 +16,6 @@ from dialogs.render import (
     Button,
     Screen,
     back_cancel,
-    day,
     figure_value,
     moment,
     period_label,
@@ -28,6 +27,7 @@ from dialogs.render import (
 )
 from locales import N_, _
 from models.progress import ProgressReport, ProgressReportVersion, ProgressStatus
+from models.text import fmt_date
 
 _TEXT_PROMPTS = {
     Waiting.TYPING_RESULT: N_("Kết quả thực hiện trong kỳ? Gõ ngắn gọn, hoặc bấm Bỏ qua."),
@@ -130,7 +130,7 @@ async def current(
         )
         for number, due in enumerate(draft.deadlines, start=1):
             label = _("Lần {number} — hạn {due}").format(
-                number=number, due=day(date.fromisoformat(due))
+                number=number, due=fmt_date(date.fromisoformat(due))
             )
             rows.append((Button(label, "occ", str(number)),))
         rows.append(back_cancel())
