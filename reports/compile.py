@@ -58,15 +58,13 @@ from reports.summary import (
     UnreachableContact,
     nfc,
 )
+from scheduler.controls import LOCAL_TZ  # Asia/Ho_Chi_Minh: reports speak local dates
 from scheduler.periods import (
     DEFAULT_DUE_WORKING_DAYS,
     PeriodError,
     ReportingPeriod,
     parse_period_id,
 )
-
-#: Asia/Ho_Chi_Minh: reports speak local dates.
-LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 async def compile_summary(
