@@ -62,14 +62,8 @@ class Notice:
 
 
 def status_label(status: str | ProgressStatus) -> str:
-    """The Vietnamese name of a status."""
-    labels = {
-        ProgressStatus.NOT_STARTED: _("Chưa triển khai"),
-        ProgressStatus.IN_PROGRESS: _("Đang thực hiện"),
-        ProgressStatus.DONE: _("Hoàn thành"),
-        ProgressStatus.BLOCKED: _("Gặp khó khăn, vướng mắc"),
-    }
-    return labels[ProgressStatus(status)]
+    """The Vietnamese name of a status (``ProgressStatus.label``)."""
+    return ProgressStatus(status).label
 
 
 def moment(value: datetime, tz: ZoneInfo) -> str:

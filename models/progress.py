@@ -21,16 +21,30 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from locales import N_, _
 from models.base import Base, TimestampMixin
 
 
 class ProgressStatus(enum.StrEnum):
     """Status an agency reports for a task."""
 
-    NOT_STARTED = "not_started"  # Chưa triển khai
-    IN_PROGRESS = "in_progress"  # Đang thực hiện
-    DONE = "done"  # Hoàn thành
-    BLOCKED = "blocked"  # Gặp khó khăn, vướng mắc
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+    BLOCKED = "blocked"
+
+    @property
+    def label(self) -> str:
+        """The status's Vietnamese name ("Đang thực hiện"), as dialogs and reports show it."""
+        return _(_STATUS_NAMES[self])
+
+
+_STATUS_NAMES = {
+    ProgressStatus.NOT_STARTED: N_("Chưa triển khai"),
+    ProgressStatus.IN_PROGRESS: N_("Đang thực hiện"),
+    ProgressStatus.DONE: N_("Hoàn thành"),
+    ProgressStatus.BLOCKED: N_("Gặp khó khăn, vướng mắc"),
+}
 
 
 class ProgressReport(TimestampMixin, Base):

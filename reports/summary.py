@@ -68,10 +68,7 @@ class ReportHeader:
 
 
 STATUS_LABELS: dict[ProgressStatus | None, str] = {
-    ProgressStatus.NOT_STARTED: _("Chưa triển khai"),
-    ProgressStatus.IN_PROGRESS: _("Đang thực hiện"),
-    ProgressStatus.DONE: _("Hoàn thành"),
-    ProgressStatus.BLOCKED: _("Gặp khó khăn, vướng mắc"),
+    **{status: status.label for status in ProgressStatus},
     None: _("Chưa báo cáo"),
 }
 
