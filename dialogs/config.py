@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from models.people import Contact
 from scheduler.calendar import WorkingCalendar
+from scheduler.controls import LOCAL_TZ
 from scheduler.periods import DEFAULT_DUE_WORKING_DAYS, ReportingPeriod, parse_period_id
 
 
@@ -27,7 +28,7 @@ class DialogConfig:
     default 30 min); ``tz``: the zone dates are read in; campaign dates name the milestones;
     ``calendar``: None to load the plan's calendar (with overrides) from the database."""
 
-    tz: ZoneInfo = field(default_factory=lambda: ZoneInfo("Asia/Ho_Chi_Minh"))
+    tz: ZoneInfo = LOCAL_TZ
     timeout: timedelta = timedelta(minutes=30)
     campaign_start: date = date(2026, 3, 14)
     campaign_end: date = date(2027, 7, 27)

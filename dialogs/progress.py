@@ -29,6 +29,7 @@ from dialogs.draft import TEXT_STEPS, Attachment, Outcome, Waiting
 from dialogs.numbers import Ambiguous, Parsed, parse_figure
 from dialogs.render import Notice, Screen
 from locales import _
+from models.text import nfc
 from scheduler import adhoc
 
 #: Longest text part accepted (a "short text"; the summary must fit one Telegram message).
@@ -272,7 +273,7 @@ async def receive_text(
         return paused
     draft = store.draft_of(row)
     state = Waiting(row.state)
-    text = steps.nfc(text)
+    text = nfc(text).strip()  # keyboards may send NFD
     if state is Waiting.TYPING_FIGURE:
         indicator = draft.indicators[draft.figure_index]
         result = parse_figure(text, whole=indicator.whole)
@@ -327,7 +328,7 @@ async def receive_file(
     draft.attachment = Attachment(
         file_id=attachment.file_id,
         kind=attachment.kind,
-        name=steps.nfc(attachment.name) if attachment.name else None,
+        name=nfc(attachment.name).strip() if attachment.name else None,
     )
     if Waiting(row.state) is Waiting.SENDING_ATTACHMENT:
         steps.advance(row, draft)

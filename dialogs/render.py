@@ -12,12 +12,13 @@ from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date, format_datetime
+from babel.dates import format_datetime
 
 from dialogs.draft import Draft
 from dialogs.numbers import format_figure
 from locales import _
 from models.progress import ProgressStatus
+from models.text import fmt_date
 from scheduler.periods import PeriodKind, ReportingPeriod
 
 #: Longest user text shown back in a summary (the message must stay under Telegram's 4096).
@@ -61,19 +62,8 @@ class Notice:
 
 
 def status_label(status: str | ProgressStatus) -> str:
-    """The Vietnamese name of a status."""
-    labels = {
-        ProgressStatus.NOT_STARTED: _("Chưa triển khai"),
-        ProgressStatus.IN_PROGRESS: _("Đang thực hiện"),
-        ProgressStatus.DONE: _("Hoàn thành"),
-        ProgressStatus.BLOCKED: _("Gặp khó khăn, vướng mắc"),
-    }
-    return labels[ProgressStatus(status)]
-
-
-def day(value: date) -> str:
-    """``dd/MM/yyyy``."""
-    return format_date(value, "dd/MM/yyyy", locale="vi")
+    """The Vietnamese name of a status (``ProgressStatus.label``)."""
+    return ProgressStatus(status).label
 
 
 def moment(value: datetime, tz: ZoneInfo) -> str:
@@ -100,7 +90,9 @@ def period_label(period: ReportingPeriod) -> str:
         name = _("tổng kết")
     else:
         name = _("đột xuất")
-    return _("{name} ({start}–{end})").format(name=name, start=day(period.start), end=day(end))
+    return _("{name} ({start}–{end})").format(
+        name=name, start=fmt_date(period.start), end=fmt_date(end)
+    )
 
 
 def shown(text: str | None, limit: int = SHOWN_TEXT_MAX) -> str:
@@ -156,7 +148,9 @@ def summary(
     if draft.occurrence and draft.deadlines:
         due = date.fromisoformat(draft.deadlines[draft.occurrence - 1])
         lines.append(
-            _("Thời hạn: lần {number} (hạn {due})").format(number=draft.occurrence, due=day(due))
+            _("Thời hạn: lần {number} (hạn {due})").format(
+                number=draft.occurrence, due=fmt_date(due)
+            )
         )
     label = period if isinstance(period, str) else period_label(period)
     lines.append(_("Kỳ báo cáo: {period}").format(period=html.escape(label)))

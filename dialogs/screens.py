@@ -16,7 +16,6 @@ from dialogs.render import (
     Button,
     Screen,
     back_cancel,
-    day,
     figure_value,
     moment,
     period_label,
@@ -28,6 +27,7 @@ from dialogs.render import (
 )
 from locales import N_, _
 from models.progress import ProgressReport, ProgressReportVersion, ProgressStatus
+from models.text import fmt_date
 
 _TEXT_PROMPTS = {
     Waiting.TYPING_RESULT: N_("Kết quả thực hiện trong kỳ? Gõ ngắn gọn, hoặc bấm Bỏ qua."),
@@ -130,7 +130,7 @@ async def current(
         )
         for number, due in enumerate(draft.deadlines, start=1):
             label = _("Lần {number} — hạn {due}").format(
-                number=number, due=day(date.fromisoformat(due))
+                number=number, due=fmt_date(date.fromisoformat(due))
             )
             rows.append((Button(label, "occ", str(number)),))
         rows.append(back_cancel())
@@ -229,7 +229,7 @@ async def current(
             code=html.escape(draft.task_code), period=html.escape(period_name(draft, cfg))
         )
         # The reminder keeps its buttons, so this may be a second tap: say what is on record.
-        report = await _existing(session, contact, draft)
+        report = await existing_report(session, contact, draft)
         latest = report.versions[-1] if report and report.versions else None
         if latest is not None:
             text = (
@@ -250,9 +250,11 @@ async def current(
     return Screen(text=text, rows=tuple(rows), token=row.token, step=row.step, notice=notice)
 
 
-async def _existing(
+async def existing_report(
     session: AsyncSession, contact: AnyContact, draft: Draft
 ) -> ProgressReport | None:
+    """The confirmed reply of the contact's agency for the draft's task, occurrence and period
+    (with its versions), or None."""
     assert contact.agency_id is not None and draft.task_id is not None
     return await store.find_report(
         session,
@@ -266,7 +268,7 @@ async def _existing(
 async def _correction_text(
     session: AsyncSession, contact: AnyContact, draft: Draft, cfg: DialogConfig
 ) -> str:
-    report = await _existing(session, contact, draft)
+    report = await existing_report(session, contact, draft)
     latest = report.versions[-1] if report and report.versions else None
     if latest is None:
         return task_header(draft)
@@ -301,7 +303,7 @@ async def _summary(
 ) -> str:
     corrects_at = None
     if draft.corrects_version is not None:
-        report = await _existing(session, contact, draft)
+        report = await existing_report(session, contact, draft)
         if report is not None:
             for version in report.versions:
                 if version.version == draft.corrects_version:

@@ -7,7 +7,6 @@ the caller's transaction, and ``dialogs.progress`` writes it back at the end of 
 from __future__ import annotations
 
 import html
-import unicodedata
 from datetime import date, datetime
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
@@ -21,13 +20,9 @@ from dialogs.render import Button, Notice, Screen, moment
 from dialogs.store import DialogRow
 from locales import _
 from models.progress import ProgressStatus
+from models.text import fmt_date
 from scheduler import adhoc
 from scheduler.periods import adhoc_request_id, open_periods
-
-
-def nfc(text: str) -> str:
-    """``text`` in Unicode NFC, stripped (Vietnamese keyboards may send NFD)."""
-    return unicodedata.normalize("NFC", text).strip()
 
 
 def stale() -> Notice:
@@ -176,14 +171,7 @@ async def after_occurrence(
     cfg: DialogConfig,
     one_tap: bool = False,
 ) -> Screen:
-    assert contact.agency_id is not None and draft.task_id is not None
-    report = await store.find_report(
-        session,
-        task_id=draft.task_id,
-        agency_id=contact.agency_id,
-        occurrence=draft.occurrence,
-        period=draft.period,
-    )
+    report = await screens.existing_report(session, contact, draft)
     if one_tap:
         if report is not None and report.versions:
             # Only the status changes: the texts of the last version are carried over.
@@ -231,15 +219,8 @@ async def _summary_for_period(
 ) -> None:
     """Make ``period`` the draft's (its task chosen) and go to the summary; an existing reply for
     that task and period makes the draft its correction (``corrects_version``)."""
-    assert contact.agency_id is not None and draft.task_id is not None
     draft.period = period
-    report = await store.find_report(
-        session,
-        task_id=draft.task_id,
-        agency_id=contact.agency_id,
-        occurrence=draft.occurrence,
-        period=period,
-    )
+    report = await screens.existing_report(session, contact, draft)
     draft.corrects_version = report.latest_version if report is not None else None
     to_summary(row, draft)
 
@@ -287,14 +268,7 @@ async def on_button(
             draft.occurrence = int(arg)
             return await after_occurrence(session, contact, row, draft, cfg)
     elif state is Waiting.CHOOSING_CORRECTION and action == "corr":
-        assert draft.task_id is not None and contact.agency_id is not None
-        report = await store.find_report(
-            session,
-            task_id=draft.task_id,
-            agency_id=contact.agency_id,
-            occurrence=draft.occurrence,
-            period=draft.period,
-        )
+        report = await screens.existing_report(session, contact, draft)
         if report is not None and report.versions:
             draft = store.draft_from_version(draft, report.versions[-1])
         go(row, draft, Waiting.CHOOSING_STATUS)
@@ -330,7 +304,7 @@ async def on_button(
         notice = _(
             "Yêu cầu báo cáo đột xuất này đã được Cơ quan Thường trực hủy ngày {day}. Báo cáo "
             "của bạn chuyển sang kỳ {period}: bấm Xác nhận để gửi, hoặc Hủy."
-        ).format(day=cancelled_on.strftime("%d/%m/%Y"), period=screens.period_name(draft, cfg))
+        ).format(day=fmt_date(cancelled_on), period=screens.period_name(draft, cfg))
         return await show(session, contact, row, draft, cfg, notice=notice)
     elif state is Waiting.CONFIRMING and action == "edit":
         go(row, draft, Waiting.CHOOSING_FIELD)

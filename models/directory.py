@@ -49,6 +49,16 @@ async def list_contacts(
     return list((await session.scalars(stmt)).all())
 
 
+async def _active_contact(session: AsyncSession, plan_id: int, telegram_user_id: int) -> Contact:
+    """The active contact of ``telegram_user_id``; raises ``AccessError`` when there is none."""
+    contact = await get_contact(session, plan_id, telegram_user_id)
+    if contact is None:
+        raise AccessError(
+            _("không có cán bộ đang hoạt động nào có mã Telegram {id}").format(id=telegram_user_id)
+        )
+    return contact
+
+
 async def revoke_contact(
     session: AsyncSession, plan_id: int, telegram_user_id: int, *, now: datetime
 ) -> Contact:
@@ -56,11 +66,7 @@ async def revoke_contact(
 
     Raises ``AccessError`` when no active contact has that Telegram id.
     """
-    contact = await get_contact(session, plan_id, telegram_user_id)
-    if contact is None:
-        raise AccessError(
-            _("không có cán bộ đang hoạt động nào có mã Telegram {id}").format(id=telegram_user_id)
-        )
+    contact = await _active_contact(session, plan_id, telegram_user_id)
     contact.revoked_at = now
     await session.flush()
     return contact
@@ -94,13 +100,7 @@ async def transfer_agency(
     """
     new_contact: Contact | None = None
     if to_telegram_user_id is not None:
-        new_contact = await get_contact(session, plan_id, to_telegram_user_id)
-        if new_contact is None:
-            raise AccessError(
-                _("không có cán bộ đang hoạt động nào có mã Telegram {id}").format(
-                    id=to_telegram_user_id
-                )
-            )
+        new_contact = await _active_contact(session, plan_id, to_telegram_user_id)
         if new_contact.agency_id not in (None, agency_id):
             raise AccessError(_("người này đang là đầu mối của một cơ quan khác"))
     revoked = [

@@ -17,19 +17,34 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    and_,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from locales import N_, _
 from models.base import Base, TimestampMixin
 
 
 class ProgressStatus(enum.StrEnum):
     """Status an agency reports for a task."""
 
-    NOT_STARTED = "not_started"  # Chưa triển khai
-    IN_PROGRESS = "in_progress"  # Đang thực hiện
-    DONE = "done"  # Hoàn thành
-    BLOCKED = "blocked"  # Gặp khó khăn, vướng mắc
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+    BLOCKED = "blocked"
+
+    @property
+    def label(self) -> str:
+        """The status's Vietnamese name ("Đang thực hiện"), as dialogs and reports show it."""
+        return _(_STATUS_NAMES[self])
+
+
+_STATUS_NAMES = {
+    ProgressStatus.NOT_STARTED: N_("Chưa triển khai"),
+    ProgressStatus.IN_PROGRESS: N_("Đang thực hiện"),
+    ProgressStatus.DONE: N_("Hoàn thành"),
+    ProgressStatus.BLOCKED: N_("Gặp khó khăn, vướng mắc"),
+}
 
 
 class ProgressReport(TimestampMixin, Base):
@@ -103,6 +118,13 @@ class ProgressReportVersion(TimestampMixin, Base):
     figures: Mapped[list[IndicatorFigure]] = relationship(
         back_populates="version", cascade="all, delete-orphan"
     )
+
+
+#: Join condition of a reply (``ProgressReport``) to its latest version, the one reports read.
+LATEST_VERSION = and_(
+    ProgressReportVersion.report_id == ProgressReport.id,
+    ProgressReportVersion.version == ProgressReport.latest_version,
+)
 
 
 class IndicatorFigure(Base):

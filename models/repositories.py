@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -40,11 +40,6 @@ async def get_plan(session: AsyncSession, key: str | None = None) -> Plan:
     if len(plans) > 1:
         raise PlanLookupError(_("cơ sở dữ liệu có nhiều kế hoạch: hãy chọn một bằng --plan MÃ"))
     return plans[0]
-
-
-async def count_plans(session: AsyncSession) -> int:
-    """How many plans the database holds."""
-    return int(await session.scalar(select(func.count()).select_from(Plan)) or 0)
 
 
 async def find_agency(session: AsyncSession, plan_id: int, name: str) -> Agency | None:

@@ -1,4 +1,5 @@
-"""Vietnamese text normalization shared by every layer (DOMAIN.md, "Vietnamese text").
+"""Vietnamese text shared by every layer (DOMAIN.md, "Vietnamese text"): normalization, and dates
+written dd/mm/yyyy (``fmt_date``).
 
 The same word can arrive composed (NFC) or decomposed (NFD) depending on the keyboard: stored text
 is NFC, and names are compared through ``fold`` (case-, spacing- and diacritic-insensitive, with
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import date
 
 _SPACES = re.compile(r"\s+")
 _NAME_PUNCTUATION = re.compile(r"[,;.]")
@@ -32,6 +34,11 @@ def fold(text: str) -> str:
     """Key for diacritic- and case-insensitive comparison: NFC, casefold, marks stripped, đ → d,
     whitespace collapsed. ``fold("Sở Nội vụ") == fold("so  noi vu") == "so noi vu"``."""
     return _SPACES.sub(" ", strip_marks(nfc(text).casefold())).strip()
+
+
+def fmt_date(day: date) -> str:
+    """``dd/mm/yyyy`` ("30/11/2026"), as Vietnamese documents and messages write dates."""
+    return f"{day.day:02d}/{day.month:02d}/{day.year}"
 
 
 def match_key(name: str) -> str:

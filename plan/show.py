@@ -8,6 +8,7 @@ from sqlalchemy.orm import selectinload
 
 from locales import _
 from models.plan import Plan, Section, Task, TaskAssignment, TaskRole
+from models.text import fmt_date
 
 _WIDTHS = (5, 34, 28, 40, 44)
 
@@ -52,7 +53,7 @@ async def render_plan_table(session: AsyncSession, plan: Plan) -> str:
     for section in sections:
         lines.append(f"{section.number}. {section.title}")
         for task in (t for t in tasks if t.section_id == section.id):
-            dues = ", ".join(d.due.strftime("%d/%m/%Y") for d in task.deadlines)
+            dues = ", ".join(fmt_date(d.due) for d in task.deadlines)
             schedule = task.schedule
             if schedule is not None and schedule.ongoing:
                 dues = f"{dues} + {_('thường xuyên')}" if dues else _("thường xuyên")

@@ -23,11 +23,12 @@ from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.plan import Indicator, Plan
 from models.progress import (
+    LATEST_VERSION,
     IndicatorFigure,
     ProgressReport,
     ProgressReportVersion,
@@ -74,8 +75,6 @@ async def compile_request_summary(
 
     # Only the request's own replies (no regular periods); the latest per task × agency.
     latest, _done = await load_replies(session, plan.id, period, {}, tz, due_of, ())
-    live = {t.id for t in tasks}  # replies to archived tasks stay outside the report
-    latest = {key: reply for key, reply in latest.items() if key[0] in live}
 
     collected = Collected()
     order = {agency_id: index for index, agency_id in enumerate(agencies)}
@@ -178,13 +177,7 @@ async def _with_request_notes(
                 ProgressReport.agency_id,
                 IndicatorFigure.value,
             )
-            .join(
-                ProgressReportVersion,
-                and_(
-                    ProgressReportVersion.report_id == ProgressReport.id,
-                    ProgressReportVersion.version == ProgressReport.latest_version,
-                ),
-            )
+            .join(ProgressReportVersion, LATEST_VERSION)
             .join(IndicatorFigure, IndicatorFigure.version_id == ProgressReportVersion.id)
             .join(Indicator, Indicator.id == IndicatorFigure.indicator_id)
             .where(ProgressReport.plan_id == plan_id, ProgressReport.period == period_id)

@@ -20,6 +20,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
 from locales import _
+from models.text import fmt_date
 from reports.summary import IndicatorLine, Summary, fmt_number
 
 FONT_FAMILY = "DejaVu Sans"
@@ -120,7 +121,7 @@ def chart_figure(summary: Summary, dpi: int = 110) -> Figure:
     FigureCanvasAgg(figure)
     figure.suptitle(
         _("Kết quả chỉ tiêu so với kế hoạch — {label} (số liệu đến {end})").format(
-            label=summary.label, end=data_end(summary).strftime("%d/%m/%Y")
+            label=summary.label, end=fmt_date(data_end(summary))
         ),
         fontsize=12,
         family=FONT_FAMILY,

@@ -20,12 +20,12 @@ today's date) has not begun: a report of it would be empty.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable
 from datetime import date
 
 from locales import _
-from reports.summary import fmt_date, period_label
+from models.text import fmt_date, fold
+from reports.summary import period_label
 from scheduler.periods import (
     CUTOFF_DAY,
     PeriodError,
@@ -107,13 +107,6 @@ _DATE = r"(\d{1,2})/(\d{1,2})/(\d{4})"
 # The year after a month or quarter: "/2026", "-2026", " - 2026", or " nam 2026" as the plan
 # writes it ("Tháng 7 năm 2026").
 _YEAR = r"(?: ?[/-] ?| nam )(\d{4})"
-
-
-def fold(text: str) -> str:
-    """Lower-case, diacritics removed (đ → d), spaces collapsed."""
-    decomposed = unicodedata.normalize("NFD", text.strip().lower()).replace("đ", "d")
-    plain = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
-    return re.sub(r"\s+", " ", plain)
 
 
 def parse_period_text(

@@ -58,15 +58,13 @@ from reports.summary import (
     UnreachableContact,
     nfc,
 )
+from scheduler.controls import LOCAL_TZ  # Asia/Ho_Chi_Minh: reports speak local dates
 from scheduler.periods import (
     DEFAULT_DUE_WORKING_DAYS,
     PeriodError,
     ReportingPeriod,
     parse_period_id,
 )
-
-#: Asia/Ho_Chi_Minh: reports speak local dates.
-LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 async def compile_summary(
@@ -104,9 +102,6 @@ async def compile_summary(
     # "Done" matters only for deadlines before the period's end (asked again, overdue).
     done_tasks = {t.id for t in tasks if any(due < period.end for _o, due in t.deadlines)}
     latest, done = await load_replies(session, plan.id, period, regular_ids, tz, due_of, done_tasks)
-    # Replies to a task a re-import archived stay stored, outside the current plan's report.
-    live = {t.id for t in tasks}
-    latest = {key: reply for key, reply in latest.items() if key[0] in live}
 
     collected = Collected()
     expected: dict[int, list[str]] = defaultdict(list)  # agency → task codes it should answer

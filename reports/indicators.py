@@ -16,7 +16,12 @@ from sqlalchemy import ColumnElement, and_, false, func, or_, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.plan import Indicator, Task, TaskIndicator
-from models.progress import IndicatorFigure, ProgressReport, ProgressReportVersion
+from models.progress import (
+    LATEST_VERSION,
+    IndicatorFigure,
+    ProgressReport,
+    ProgressReportVersion,
+)
 from reports.activity import TaskFacts
 from reports.summary import (
     DEFAULT_UNIDENTIFIED_GRAVES,
@@ -107,13 +112,7 @@ async def indicator_lines(
     def figures(periods: list[str], owner: ColumnElement[bool]) -> Any:
         return (
             select(*columns, func.sum(IndicatorFigure.value))
-            .join(
-                ProgressReportVersion,
-                and_(
-                    ProgressReportVersion.report_id == ProgressReport.id,
-                    ProgressReportVersion.version == ProgressReport.latest_version,
-                ),
-            )
+            .join(ProgressReportVersion, LATEST_VERSION)
             .join(IndicatorFigure, IndicatorFigure.version_id == ProgressReportVersion.id)
             .where(ProgressReport.plan_id == plan_id, ProgressReport.period.in_(periods), owner)
             .group_by(*columns)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 from locales import _
+from models.text import fmt_date
 from reports.summary import (
     STATUS_LABELS,
     AgencyStanding,
@@ -19,7 +20,6 @@ from reports.summary import (
     OverdueTask,
     Summary,
     UnreachableContact,
-    fmt_date,
     fmt_number,
 )
 

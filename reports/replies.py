@@ -26,7 +26,7 @@ from models.plan import (
     TaskRole,
     TaskSchedule,
 )
-from models.progress import ProgressReport, ProgressReportVersion, ProgressStatus
+from models.progress import LATEST_VERSION, ProgressReport, ProgressReportVersion, ProgressStatus
 from models.reminders import CalendarOverride
 from reports.activity import Done, TaskFacts, deadlines_of
 from reports.summary import nfc
@@ -190,6 +190,8 @@ async def load_replies(
     version's texts. Done: (task id, agency id) → occurrences reported done in any regular period
     up to the period's end or in the period itself, for the tasks of ``done_tasks`` only (those
     with a deadline the rules look at); the earlier periods are grouped by the database.
+    Replies to a task a re-import archived stay stored but are left out (as ``load_tasks`` leaves
+    the task out).
     Read as Core rows: no ORM objects for thousands of rows.
     """
     inside = [pid for pid, cutoff in regular_ids.items() if period.start <= cutoff <= period.end]
@@ -227,17 +229,13 @@ async def load_replies(
             ProgressReportVersion.attachment_kind,
             ProgressReportVersion.attachment_file_id,
         )
-        .join(
-            ProgressReportVersion,
-            and_(
-                ProgressReportVersion.report_id == ProgressReport.id,
-                ProgressReportVersion.version == ProgressReport.latest_version,
-            ),
-        )
+        .join(ProgressReportVersion, LATEST_VERSION)
         .join(first, and_(first.report_id == ProgressReport.id, first.version == 1))
+        .join(Task, Task.id == ProgressReport.task_id)
         .where(
             ProgressReport.plan_id == plan_id,
             ProgressReport.period.in_(list(dict.fromkeys([*inside, period.id]))),
+            Task.archived_at.is_(None),  # a re-import archived it: outside the report
         )
     )
     # Per row only what ordering and "done" need; texts are normalized for the latest rows only.

@@ -7,7 +7,6 @@ for its own format. Dates are calendar dates in Asia/Ho_Chi_Minh; figures are ``
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -15,6 +14,8 @@ from typing import Any
 
 from locales import _
 from models.progress import ProgressStatus
+from models.text import fmt_date
+from models.text import nfc as text_nfc
 from scheduler.periods import PeriodKind, ReportingPeriod
 
 #: Plan-setting keys read by the reports (table ``plan_settings``).
@@ -67,10 +68,7 @@ class ReportHeader:
 
 
 STATUS_LABELS: dict[ProgressStatus | None, str] = {
-    ProgressStatus.NOT_STARTED: _("Chưa triển khai"),
-    ProgressStatus.IN_PROGRESS: _("Đang thực hiện"),
-    ProgressStatus.DONE: _("Hoàn thành"),
-    ProgressStatus.BLOCKED: _("Gặp khó khăn, vướng mắc"),
+    **{status: status.label for status in ProgressStatus},
     None: _("Chưa báo cáo"),
 }
 
@@ -101,12 +99,7 @@ def period_label(period: ReportingPeriod) -> str:
 
 def nfc(text: str | None) -> str:
     """``text`` stripped and NFC-normalized ("" for None): keyboards send NFD too (DOMAIN.md)."""
-    return unicodedata.normalize("NFC", text).strip() if text else ""
-
-
-def fmt_date(day: date) -> str:
-    """``dd/mm/yyyy``, as Vietnamese documents write dates."""
-    return f"{day.day:02d}/{day.month:02d}/{day.year}"
+    return text_nfc(text).strip() if text else ""
 
 
 def fmt_number(value: Decimal | int | float | None) -> str:

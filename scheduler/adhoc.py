@@ -29,6 +29,7 @@ from locales import _
 from models.plan import Agency
 from models.progress import ProgressReport
 from models.reminders import AdhocRequest, AdhocRequestAgency, OutboxMessage, OutboxStatus
+from models.text import fmt_date
 from scheduler.inputs import adhoc_period_id, as_utc
 from scheduler.periods import ReportingPeriod, adhoc_request
 
@@ -75,9 +76,7 @@ def period_label(subject: str, due: date, max_subject: int | None = None) -> str
     subject = " ".join(subject.split())
     if max_subject is not None and len(subject) > max_subject:
         subject = subject[: max_subject - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"
-    return _("Đột xuất: {subject} (hạn {due})").format(
-        subject=subject, due=due.strftime("%d/%m/%Y")
-    )
+    return _("Đột xuất: {subject} (hạn {due})").format(subject=subject, due=fmt_date(due))
 
 
 @functools.cache
@@ -178,7 +177,7 @@ def cancelled_notice(cancelled_on: date) -> str:
     return _(
         "Cơ quan Thường trực đã hủy yêu cầu báo cáo đột xuất này ngày {day}; bạn không cần báo "
         "cáo nữa. Cảm ơn bạn!"
-    ).format(day=cancelled_on.strftime("%d/%m/%Y"))
+    ).format(day=fmt_date(cancelled_on))
 
 
 @dataclass(frozen=True)
@@ -214,7 +213,7 @@ class RequestStanding:
         ).format(
             id=r.id,
             subject=" ".join(r.subject.split()),
-            due=r.due.strftime("%d/%m/%Y"),
+            due=fmt_date(r.due),
             to=self.addressees,
             answered=self.answered,
             addressed=self.addressed,
@@ -226,7 +225,7 @@ class RequestStanding:
         waiting (due date not passed), overdue (still open), or closed."""
         r = self.request
         if r.cancelled_on is not None:
-            return _("đã hủy ngày {day}").format(day=r.cancelled_on.strftime("%d/%m/%Y"))
+            return _("đã hủy ngày {day}").format(day=fmt_date(r.cancelled_on))
         if self.addressed and self.answered >= self.addressed:
             return _("đã đủ báo cáo")
         if today <= r.due:

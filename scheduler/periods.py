@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from locales import _
+from models.text import fmt_date
 from scheduler.calendar import WorkingCalendar
 
 #: Default due-date offset: the 2nd working day after the cut-off (a plan setting).
@@ -43,15 +44,6 @@ class PeriodKind(enum.StrEnum):
     YEARLY = "yearly"  # năm
     ADHOC = "adhoc"  # đột xuất
     MILESTONE = "milestone"  # sơ kết / tổng kết
-
-
-#: Regular kinds from shortest to longest: when several share a cut-off, the longest is asked.
-REGULAR_KINDS = (
-    PeriodKind.MONTHLY,
-    PeriodKind.QUARTERLY,
-    PeriodKind.HALF_YEARLY,
-    PeriodKind.YEARLY,
-)
 
 
 class PeriodError(ValueError):
@@ -156,7 +148,7 @@ def adhoc(start: date, end: date) -> ReportingPeriod:
     if end < start:
         raise PeriodError(
             _("khoảng thời gian kết thúc ({end}) trước khi bắt đầu ({start})").format(
-                end=end.strftime("%d/%m/%Y"), start=start.strftime("%d/%m/%Y")
+                end=fmt_date(end), start=fmt_date(start)
             )
         )
     return ReportingPeriod(

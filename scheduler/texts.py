@@ -10,15 +10,11 @@ import html
 from datetime import date
 
 from locales import _
+from models.text import fmt_date
 from scheduler.rules import ReminderKind
 
 #: Task titles are long sentences; a reminder shows their beginning.
 TITLE_CHARS = 90
-
-
-def format_day(day: date) -> str:
-    """``30/11/2026``."""
-    return day.strftime("%d/%m/%Y")
 
 
 def short_title(title: str) -> str:
@@ -34,10 +30,10 @@ def due_phrase(due: date, today: date) -> str:
     """ "hạn 30/11/2026, còn 3 ngày" / "hạn hôm nay (30/11/2026)" / "hạn 30/11/2026, quá hạn 2 ngày"."""
     days = (due - today).days
     if days > 0:
-        return _("hạn {due}, còn {days} ngày").format(due=format_day(due), days=days)
+        return _("hạn {due}, còn {days} ngày").format(due=fmt_date(due), days=days)
     if days == 0:
-        return _("hạn hôm nay ({due})").format(due=format_day(due))
-    return _("hạn {due}, quá hạn {days} ngày").format(due=format_day(due), days=-days)
+        return _("hạn hôm nay ({due})").format(due=fmt_date(due))
+    return _("hạn {due}, quá hạn {days} ngày").format(due=fmt_date(due), days=-days)
 
 
 def task_line(code: str, title: str, due: date | None, today: date) -> str:
