@@ -13,7 +13,6 @@ import logging
 import os
 import signal
 from collections.abc import Callable
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -27,12 +26,10 @@ from models.repositories import get_plan
 from scheduler import controls
 from scheduler.jobs import DeliveryService, PlannerTick
 from scheduler.leader import leader_lock_for
-from scheduler.outbox import write_outbox
-from scheduler.planner import plan_reminders
+from scheduler.outbox import run_planner
 from scheduler.reminder_text import RenderedMessage
 from scheduler.rules import ReminderRules
 from scheduler.sender import OutboxSender, SenderConfig, rate_limiter
-from scheduler.snapshot import load_snapshot
 
 log = logging.getLogger(__name__)
 
@@ -53,13 +50,8 @@ def planner_tick(
         async with session_factory.begin() as session:
             if await controls.is_paused(session, plan_id):
                 return 0
-            snapshot = await load_snapshot(session, plan_id)
-            # write_outbox stores UTC itself; converting to UTC first is redundant and harmless.
-            reminders = [
-                replace(r, scheduled_at=r.scheduled_at.astimezone(UTC))
-                for r in plan_reminders(snapshot, rules, now)
-            ]
-            return await write_outbox(session, plan_id, reminders)
+            _reminders, written = await run_planner(session, plan_id, rules, now)
+            return written
 
     return tick
 

@@ -74,8 +74,9 @@ async def run_planner(
     """One planner tick: load the snapshot, plan the reminders due at ``now`` (aware) and write
     them to the outbox in the caller's transaction. Returns (reminders, rows inserted).
 
-    This is what the scheduler job calls (under the single-scheduler lock, DESIGN.md decision 2),
-    then commits; the sender drains the outbox.
+    This is what the scheduler job calls (``bot.delivery.planner_tick``, under the single-scheduler
+    lock, DESIGN.md decision 2, unless the office paused reminders), then commits; the sender
+    drains the outbox.
     """
     snapshot = await load_snapshot(session, plan_id)
     reminders = plan_reminders(snapshot, rules, now)
