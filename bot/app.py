@@ -28,6 +28,7 @@ from telegram.ext import (
 from bot.db_errors import DATABASE_ERRORS, explain_database_error
 from bot.delivery import start_delivery
 from bot.settings import Settings
+from bot.telegram_http import bot_request
 from handlers import all_handlers
 from handlers.context import BotContext, BotData, Clock
 from handlers.menu import bot_commands, sync_menu
@@ -143,6 +144,8 @@ def build_application(
         .token(settings.telegram_bot_token.get_secret_value())
         .base_url(settings.telegram_api_base_url)
         .base_file_url(file_base_url(settings))
+        .request(bot_request(settings.telegram_http_transport))
+        .get_updates_request(bot_request(settings.telegram_http_transport, get_updates=True))
         .context_types(ContextTypes(context=BotContext, bot_data=BotData))
         .rate_limiter(
             rate_limiter(settings.send_rate_per_second, settings.send_group_per_minute, 3)

@@ -20,6 +20,7 @@ from telegram import Bot
 from telegram.ext import ExtBot
 
 from bot.settings import Settings, reminder_rules
+from bot.telegram_http import bot_request
 from locales import _
 from models.db import create_engine, create_session_factory
 from models.repositories import get_plan
@@ -154,6 +155,8 @@ async def run_sender_only(settings: Settings, crash_after_accepted: int | None =
     bot: ExtBot[int] = ExtBot(
         settings.telegram_bot_token.get_secret_value(),
         base_url=settings.telegram_api_base_url,
+        request=bot_request(settings.telegram_http_transport),
+        get_updates_request=bot_request(settings.telegram_http_transport, get_updates=True),
         rate_limiter=rate_limiter(settings.send_rate_per_second, settings.send_group_per_minute),
     )
     await bot.initialize()

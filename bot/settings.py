@@ -27,6 +27,9 @@ BUNDLED_PLAN = (
 )
 #: The ``LOG_LEVEL`` values ``logging`` knows.
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+#: The ``TELEGRAM_HTTP_TRANSPORT`` values (``bot.telegram_http``): aiohttp under PTB's httpx client
+#: (cheaper per call, the default), or PTB's stock httpx transport (the fallback).
+TELEGRAM_HTTP_TRANSPORTS = ("aiohttp", "httpx")
 
 
 class Settings(BaseSettings):
@@ -48,6 +51,8 @@ class Settings(BaseSettings):
     plan_key: str | None = None
     telegram_api_base_url: str = "https://api.telegram.org/bot"
     telegram_file_base_url: str | None = None
+    #: How Bot API calls travel: one of TELEGRAM_HTTP_TRANSPORTS (bot.telegram_http).
+    telegram_http_transport: str = "aiohttp"
     bot_username: str = "chiendich500_bot"
     webhook_url: str | None = None
     webhook_secret: SecretStr | None = None
@@ -140,6 +145,18 @@ class Settings(BaseSettings):
                 )
             )
         return level
+
+    @field_validator("telegram_http_transport")
+    @classmethod
+    def _known_http_transport(cls, value: str) -> str:
+        transport = value.strip().lower()
+        if transport not in TELEGRAM_HTTP_TRANSPORTS:
+            raise ValueError(
+                _("kiểu kết nối Bot API “{value}” không rõ (một trong: {transports})").format(
+                    value=value, transports=", ".join(TELEGRAM_HTTP_TRANSPORTS)
+                )
+            )
+        return transport
 
     @field_validator("timezone")
     @classmethod
