@@ -15,7 +15,8 @@ Variants: the real bot as built (with PTB's ``AIORateLimiter``, which holds ever
 ~30 messages/s) and without it (our own cost); the echo bot bare and with the same limiter.
 ``--quick`` runs only the two unlimited variants (while iterating). ``--repeat N`` runs every variant
 N times, alternating which bot goes first, and reports medians with their range: on a shared 2-CPU
-machine one run's rate can be off by a third.
+machine one run's rate can be off by a third. ``--pin`` gives each bot a CPU of its own (the driver
+and the emulator keep the others), so the two do not trade places on the cores mid-run.
 
 Besides steps/s, each bot's CPU time per step (user + system, all its threads, from /proc): on a
 shared machine the rate moves with other jobs' load, the CPU a step costs much less. And the Bot API
@@ -101,6 +102,18 @@ def rss(pid: int) -> tuple[int, int]:
     return int(fields["VmRSS"].split()[0]), int(fields["VmHWM"].split()[0])
 
 
+#: With ``--pin`` (Linux, 2+ CPUs): the CPU each bot process runs on; the driver and the emulator
+#: keep the others. None: the scheduler places every process.
+BOT_CPU: list[int | None] = [None]
+
+
+def _pin_bot() -> None:
+    """Runs in the forked bot process before it executes Python (``preexec_fn``)."""
+    cpu_id = BOT_CPU[0]
+    if cpu_id is not None:
+        os.sched_setaffinity(0, {cpu_id})
+
+
 async def start(kind: str, flags: list[str], env: dict[str, str], workdir: Path) -> Any:
     log = (workdir / f"{kind}.log").open("ab")
     return await asyncio.create_subprocess_exec(
@@ -112,6 +125,7 @@ async def start(kind: str, flags: list[str], env: dict[str, str], workdir: Path)
         env=env,
         stdout=log,
         stderr=log,
+        preexec_fn=_pin_bot if BOT_CPU[0] is not None else None,
     )
 
 
@@ -427,5 +441,17 @@ if __name__ == "__main__":
         default=1,
         help="run every variant this many times and report medians (the machine is noisy)",
     )
+    parser.add_argument(
+        "--pin",
+        action="store_true",
+        help="run each bot on a CPU of its own and the driver with the emulator on the others "
+        "(Linux, 2+ CPUs): steadier figures on a shared machine",
+    )
     args = parser.parse_args()
+    if args.pin:
+        cpus = sorted(os.sched_getaffinity(0))
+        if len(cpus) < 2:
+            parser.error("--pin needs at least 2 CPUs")
+        BOT_CPU[0] = cpus[-1]
+        os.sched_setaffinity(0, set(cpus[:-1]))
     print(report(asyncio.run(main(args.contacts, args.quick, args.repeat)), args.contacts))
