@@ -12,13 +12,11 @@ from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_datetime
-
 from dialogs.draft import Draft
 from dialogs.numbers import format_figure
 from locales import _
 from models.progress import ProgressStatus
-from models.text import fmt_date
+from models.text import fmt_date, fmt_moment
 from scheduler.periods import PeriodKind, ReportingPeriod, quarter_numeral
 
 #: Longest user text shown back in a summary (the message must stay under Telegram's 4096).
@@ -64,11 +62,6 @@ class Notice:
 def status_label(status: str | ProgressStatus) -> str:
     """The Vietnamese name of a status (``ProgressStatus.label``)."""
     return ProgressStatus(status).label
-
-
-def moment(value: datetime, tz: ZoneInfo) -> str:
-    """``dd/MM/yyyy HH:mm`` in ``tz``."""
-    return format_datetime(value.astimezone(tz), "dd/MM/yyyy HH:mm", tzinfo=tz, locale="vi")
 
 
 def period_label(period: ReportingPeriod) -> str:
@@ -173,7 +166,7 @@ def summary(
     if draft.corrects_version is not None and corrects_at is not None:
         lines.append(
             _("<i>Bản sửa của phiên bản {version} (xác nhận lúc {when}).</i>").format(
-                version=draft.corrects_version, when=moment(corrects_at, tz)
+                version=draft.corrects_version, when=fmt_moment(corrects_at, tz)
             )
         )
     if confirmed_version is None:

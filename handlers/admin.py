@@ -31,6 +31,7 @@ from handlers.context import BotContext
 from handlers.menu import roles_for
 from handlers.render import confirm_keyboard
 from locales import N_, _
+from models.text import fmt_date
 from scheduler import adhoc as adhoc_requests
 from scheduler import claims, commands, controls
 from scheduler.rules import ReminderRules
@@ -342,7 +343,7 @@ async def activate(update: Update, context: BotContext, actor: Actor) -> None:
         ).format(
             code=html.escape(activation.code),
             event=html.escape(activation.on_event),
-            due=activation.due.strftime("%d/%m/%Y"),
+            due=fmt_date(activation.due),
         )
     )
 
@@ -371,7 +372,7 @@ async def _set_day(update: Update, context: BotContext, working: bool) -> None:
         _("Đã đặt {weekday} {day} là ngày làm việc: bot gửi nhắc việc vào ngày này.")
         if working
         else _("Đã đặt {weekday} {day} là ngày nghỉ: bot không gửi nhắc việc vào ngày này.")
-    ).format(weekday=_(_WEEKDAYS[day.weekday()]), day=day.strftime("%d/%m/%Y"))
+    ).format(weekday=_(_WEEKDAYS[day.weekday()]), day=fmt_date(day))
     if note:
         text += "\n" + _("Ghi chú: {note}").format(note=html.escape(note))
     await reply(text)
@@ -414,7 +415,7 @@ async def snooze_button(update: Update, context: BotContext, actor: Actor) -> No
     local = until.astimezone(settings.tz)
     await query.answer(
         _("Đã hẹn nhắc lại lúc {time} ngày {day}.").format(
-            time=local.strftime("%H:%M"), day=local.strftime("%d/%m/%Y")
+            time=local.strftime("%H:%M"), day=fmt_date(local.date())
         )
     )
 

@@ -72,6 +72,7 @@ STATUS_LABELS: dict[ProgressStatus | None, str] = {
     None: _("Chưa báo cáo"),
 }
 
+
 def period_label(period: ReportingPeriod) -> str:
     """The period as the report's subject names it: "tháng 11/2026", "quý IV/2026"…"""
     year = period.end.year
