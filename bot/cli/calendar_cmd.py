@@ -94,4 +94,4 @@ def list_days(
         working = _("làm việc") if calendar.is_working_day(day) else _("nghỉ")
         mark = " *" if day in notes else ""
         extra = f" — {notes[day]}" if notes.get(day) else ""
-        typer.echo(f"{weekday_short(day)} {day:%d/%m/%Y}  {working:8}  {name}{extra}{mark}")
+        typer.echo(f"{weekday_short(day)} {fmt_date(day)}  {working:8}  {name}{extra}{mark}")
