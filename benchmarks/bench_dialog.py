@@ -13,10 +13,14 @@ once; the echo bot gets the same number of round trips from the same number of p
 
 Variants: the real bot as built (with PTB's ``AIORateLimiter``, which holds every bot to Telegram's
 ~30 messages/s) and without it (our own cost); the echo bot bare and with the same limiter.
-``--quick`` runs only the two unlimited variants (while iterating).
+``--quick`` runs only the two unlimited variants (while iterating). ``--repeat N`` runs every variant
+N times, alternating which bot goes first, and reports medians with their range: on a shared 2-CPU
+machine one run's rate can be off by a third. ``--pin`` gives each bot a CPU of its own (the driver
+and the emulator keep the others), so the two do not trade places on the cores mid-run.
 
 Besides steps/s, each bot's CPU time per step (user + system, all its threads, from /proc): on a
-shared machine the rate moves with other jobs' load, the CPU a step costs much less.
+shared machine the rate moves with other jobs' load, the CPU a step costs much less. And the Bot API
+calls per step, by method, as the emulator served them (getUpdates included).
 Diagnostics of the real bot (``benchmarks/bots.py``): ``BENCH_PROFILE=/tmp/prof`` writes cProfile
 files, ``BENCH_SQL_LOG=/tmp/sql`` every SQL statement and aiosqlite worker-thread hand-off.
 """
@@ -29,9 +33,11 @@ import os
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from statistics import median
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,6 +45,7 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import select  # noqa: E402
 
+from emulator.botapi import METHODS  # noqa: E402
 from emulator.client import EmulatorClient, TgUser  # noqa: E402
 from emulator.clock import SystemClock  # noqa: E402
 from emulator.server import running  # noqa: E402
@@ -64,6 +71,12 @@ class Result:
     rss_peak_kib: int | None = None
     #: CPU seconds (user + system, all threads) the bot process spent during the measured phase.
     cpu_seconds: float = 0.0
+    #: Bot API calls the emulator served during the measured phase, by method (getUpdates included).
+    calls: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def calls_per_step(self) -> float:
+        return sum(self.calls.values()) / self.steps
 
     @property
     def rate(self) -> float:
@@ -89,6 +102,18 @@ def rss(pid: int) -> tuple[int, int]:
     return int(fields["VmRSS"].split()[0]), int(fields["VmHWM"].split()[0])
 
 
+#: With ``--pin`` (Linux, 2+ CPUs): the CPU each bot process runs on; the driver and the emulator
+#: keep the others. None: the scheduler places every process.
+BOT_CPU: list[int | None] = [None]
+
+
+def _pin_bot() -> None:
+    """Runs in the forked bot process before it executes Python (``preexec_fn``)."""
+    cpu_id = BOT_CPU[0]
+    if cpu_id is not None:
+        os.sched_setaffinity(0, {cpu_id})
+
+
 async def start(kind: str, flags: list[str], env: dict[str, str], workdir: Path) -> Any:
     log = (workdir / f"{kind}.log").open("ab")
     return await asyncio.create_subprocess_exec(
@@ -100,6 +125,7 @@ async def start(kind: str, flags: list[str], env: dict[str, str], workdir: Path)
         env=env,
         stdout=log,
         stderr=log,
+        preexec_fn=_pin_bot if BOT_CPU[0] is not None else None,
     )
 
 
@@ -121,6 +147,20 @@ def _recording(self: State, chat: Any, kind: str, payload: Any) -> None:
 
 State.record = _recording  # type: ignore[method-assign]
 EMULATOR: list[Any] = []
+#: Bot API calls served by the emulator, by method name (lower case), since the last ``clear()``.
+CALLS: Counter[str] = Counter()
+
+
+def _counted(name: str, method: Any) -> Any:
+    async def call(emu: Any, params: Any) -> Any:
+        CALLS[name] += 1
+        return await method(emu, params)
+
+    return call
+
+
+for _name, _method in list(METHODS.items()):
+    METHODS[_name] = _counted(_name, _method)
 
 
 async def act(client: EmulatorClient, chat: int, coro: Any, expect: int) -> None:
@@ -250,6 +290,7 @@ async def measure(
         await asyncio.sleep(1.0)  # let start-up work settle before the idle reading
         idle, _ = rss(proc.pid)
         cpu_before = cpu(proc.pid)
+        CALLS.clear()
         began = time.perf_counter()
         if kind == "echo":
             counts = await asyncio.gather(*(echo_person(client, u, rounds) for u in people))
@@ -257,18 +298,22 @@ async def measure(
             counts = await asyncio.gather(*(dialog_person(client, u) for u in people))
         seconds = time.perf_counter() - began
         cpu_used = cpu(proc.pid) - cpu_before
+        calls = dict(CALLS)
         loaded, peak = rss(proc.pid)
     finally:
         proc.terminate()
         await proc.wait()
-    return Result(name, sum(counts), seconds, idle, loaded, peak, cpu_used)
+    return Result(name, sum(counts), seconds, idle, loaded, peak, cpu_used, calls)
 
 
-async def main(contacts: int, quick: bool = False) -> list[Result]:
+async def main(contacts: int, quick: bool = False, repeat: int = 1) -> list[list[Result]]:
+    """Run every variant ``repeat`` times (alternating the order of the real and the echo bots
+    between repetitions, so a drift in the machine's load does not favour one); returns one list of
+    results per repetition."""
     people = [TgUser(10_000 + i, f"Cán bộ {i}") for i in range(contacts)]
     settings = EmulatorSettings()
     settings.rate_limits = False
-    results: list[Result] = []
+    runs: list[list[Result]] = []
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
         async with running(settings, SystemClock()) as server, EmulatorClient(server.url) as client:
@@ -281,54 +326,103 @@ async def main(contacts: int, quick: bool = False) -> list[Result]:
                 "TELEGRAM_FILE_BASE_URL": f"{server.url}/file/bot",
                 "LOG_LEVEL": "WARNING",
             }
-            dialog_steps = 0
             variants = [
                 ("real bot, no rate limiter", ["--no-rate-limiter"]),
                 ("  same, concurrent updates", ["--no-rate-limiter", "--concurrent-updates"]),
                 ("real bot as built (AIORateLimiter)", []),
             ]
-            for name, flags in variants[:1] if quick else variants:
-                url = f"sqlite:///{workdir / (str(len(results)) + '.db')}"
-                await seed(url, people)
-                env = {**base_env, "DATABASE_URL": url}
-                result = await measure(name, "dialog", flags, env, workdir, client, people, 0)
-                dialog_steps = result.steps
-                results.append(result)
-            rounds = max(1, round(dialog_steps / contacts))
             echoes = [
                 ("bare PTB echo bot", []),
                 ("PTB echo bot + AIORateLimiter", ["--rate-limiter"]),
             ]
-            for name, flags in echoes[:1] if quick else echoes:
-                results.append(
-                    await measure(name, "echo", flags, base_env, workdir, client, people, rounds)
-                )
-    return results
+            # The echo bot answers as many messages per person as a dialog has steps (9–10 on
+            # the real plan); measured once, before the first repetition.
+            rounds = 0
+            for rep in range(repeat):
+                results: list[Result] = []
+                order = ("dialog", "echo") if rep % 2 == 0 else ("echo", "dialog")
+                if rounds == 0:
+                    order = ("dialog", "echo")
+                for kind in order:
+                    if kind == "dialog":
+                        for name, flags in variants[:1] if quick else variants:
+                            url = f"sqlite:///{workdir / f'{rep}-{len(results)}.db'}"
+                            await seed(url, people)
+                            env = {**base_env, "DATABASE_URL": url}
+                            result = await measure(
+                                name, "dialog", flags, env, workdir, client, people, 0
+                            )
+                            rounds = rounds or max(1, round(result.steps / contacts))
+                            results.append(result)
+                    else:
+                        for name, flags in echoes[:1] if quick else echoes:
+                            results.append(
+                                await measure(
+                                    name, "echo", flags, base_env, workdir, client, people, rounds
+                                )
+                            )
+                runs.append(results)
+    return runs
 
 
-def report(results: list[Result], contacts: int) -> str:
+def _span(values: list[float], fmt: str) -> str:
+    """``median`` alone, or ``median (min–max)`` when there are several values."""
+    if len(values) == 1:
+        return format(values[0], fmt)
+    return f"{format(median(values), fmt)} ({format(min(values), fmt)}–{format(max(values), fmt)})"
+
+
+def report(runs: list[list[Result]], contacts: int) -> str:
+    """The table (medians, with min–max over the repetitions) and the ratios to the echo bot,
+    each ratio computed within one repetition (only bots measured in the same run compare)."""
+    by_name: dict[str, list[Result]] = {}
+    for results in runs:
+        for r in results:
+            by_name.setdefault(r.name, []).append(r)
     lines = [
-        f"{contacts} persons at once; steps = user actions answered by the bot",
-        f"{'bot':38} {'steps':>6} {'seconds':>8} {'steps/s':>8} {'CPU ms/step':>11} "
+        f"{contacts} persons at once; steps = user actions answered by the bot; "
+        f"{len(runs)} repetition(s): median (min–max)",
+        f"{'bot':38} {'steps':>6} {'steps/s':>20} {'CPU ms/step':>20} {'API calls/step':>15} "
         f"{'RSS idle':>9} {'loaded':>8} {'peak':>8}",
     ]
-    for r in results:
+    for name, rs in by_name.items():
         lines.append(
-            f"{r.name:38} {r.steps:6d} {r.seconds:8.2f} {r.rate:8.1f} {r.cpu_ms_per_step:11.2f} "
-            f"{(r.rss_idle_kib or 0) / 1024:7.1f}MB {(r.rss_loaded_kib or 0) / 1024:6.1f}MB "
-            f"{(r.rss_peak_kib or 0) / 1024:6.1f}MB"
+            f"{name:38} {rs[0].steps:6d} {_span([r.rate for r in rs], '.1f'):>20} "
+            f"{_span([r.cpu_ms_per_step for r in rs], '.2f'):>20} "
+            f"{median(r.calls_per_step for r in rs):15.2f} "
+            f"{median(r.rss_idle_kib or 0 for r in rs) / 1024:7.1f}MB "
+            f"{median(r.rss_loaded_kib or 0 for r in rs) / 1024:6.1f}MB "
+            f"{max(r.rss_peak_kib or 0 for r in rs) / 1024:6.1f}MB"
         )
-    by = {r.name: r for r in results}
-    bare = by["bare PTB echo bot"]
-    real = by["real bot, no rate limiter"]
+    for name, rs in by_name.items():
+        calls = Counter[str]()
+        for r in rs:
+            calls.update(r.calls)
+        per_step = ", ".join(
+            f"{method} {count / sum(r.steps for r in rs):.2f}"
+            for method, count in sorted(calls.items(), key=lambda item: -item[1])
+        )
+        lines.append(f"  calls per step, {name.strip()}: {per_step}")
+
+    def ratios(a: str, b: str) -> tuple[list[float], list[float]]:
+        pairs = [
+            ({r.name: r for r in results}[a], {r.name: r for r in results}[b]) for results in runs
+        ]
+        return (
+            [x.rate / y.rate for x, y in pairs],
+            [x.cpu_ms_per_step / y.cpu_ms_per_step for x, y in pairs],
+        )
+
+    rate, cpu_ratio = ratios("real bot, no rate limiter", "bare PTB echo bot")
     line = (
-        f"ratio, no limiter both sides: {real.rate / bare.rate:.2f}× the echo bot "
-        f"(CPU per step: {real.cpu_ms_per_step / bare.cpu_ms_per_step:.1f}× the echo bot's)"
+        f"ratio, no limiter both sides: {_span(rate, '.2f')}× the echo bot's rate "
+        f"(CPU per step: {_span(cpu_ratio, '.1f')}× the echo bot's)"
     )
-    if "PTB echo bot + AIORateLimiter" in by:
-        limited = by["PTB echo bot + AIORateLimiter"]
-        built = by["real bot as built (AIORateLimiter)"]
-        line += f"; with the limiter both sides: {built.rate / limited.rate:.2f}×"
+    if "PTB echo bot + AIORateLimiter" in by_name:
+        limited, _cpu = ratios(
+            "real bot as built (AIORateLimiter)", "PTB echo bot + AIORateLimiter"
+        )
+        line += f"; with the limiter both sides: {_span(limited, '.2f')}×"
     lines.append(line)
     return "\n".join(lines)
 
@@ -341,5 +435,23 @@ if __name__ == "__main__":
         action="store_true",
         help="only the real bot without the limiter and the bare echo bot (while iterating)",
     )
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        help="run every variant this many times and report medians (the machine is noisy)",
+    )
+    parser.add_argument(
+        "--pin",
+        action="store_true",
+        help="run each bot on a CPU of its own and the driver with the emulator on the others "
+        "(Linux, 2+ CPUs): steadier figures on a shared machine",
+    )
     args = parser.parse_args()
-    print(report(asyncio.run(main(args.contacts, args.quick)), args.contacts))
+    if args.pin:
+        cpus = sorted(os.sched_getaffinity(0))
+        if len(cpus) < 2:
+            parser.error("--pin needs at least 2 CPUs")
+        BOT_CPU[0] = cpus[-1]
+        os.sched_setaffinity(0, set(cpus[:-1]))
+    print(report(asyncio.run(main(args.contacts, args.quick, args.repeat)), args.contacts))

@@ -12,14 +12,12 @@ from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_datetime
-
 from dialogs.draft import Draft
 from dialogs.numbers import format_figure
 from locales import _
 from models.progress import ProgressStatus
-from models.text import fmt_date
-from scheduler.periods import PeriodKind, ReportingPeriod
+from models.text import fmt_date, fmt_moment
+from scheduler.periods import PeriodKind, ReportingPeriod, quarter_numeral
 
 #: Longest user text shown back in a summary (the message must stay under Telegram's 4096).
 SHOWN_TEXT_MAX = 600
@@ -66,18 +64,14 @@ def status_label(status: str | ProgressStatus) -> str:
     return ProgressStatus(status).label
 
 
-def moment(value: datetime, tz: ZoneInfo) -> str:
-    """``dd/MM/yyyy HH:mm`` in ``tz``."""
-    return format_datetime(value.astimezone(tz), "dd/MM/yyyy HH:mm", tzinfo=tz, locale="vi")
-
-
 def period_label(period: ReportingPeriod) -> str:
-    """ "tháng 11/2026 (15/10/2026–14/11/2026)" and the like."""
+    """ "tháng 11/2026 (15/10/2026–14/11/2026)", "quý IV/2026 (15/09/2026–14/12/2026)" and the
+    like (the period's name as the report gives it, with its dates)."""
     end = period.end
     if period.kind is PeriodKind.MONTHLY:
         name = _("tháng {month}/{year}").format(month=end.month, year=end.year)
     elif period.kind is PeriodKind.QUARTERLY:
-        name = _("quý {quarter}/{year}").format(quarter=end.month // 3, year=end.year)
+        name = _("quý {quarter}/{year}").format(quarter=quarter_numeral(period), year=end.year)
     elif period.kind is PeriodKind.HALF_YEARLY:
         name = (
             _("6 tháng đầu năm {year}") if end.month == 6 else _("6 tháng cuối năm {year}")
@@ -172,7 +166,7 @@ def summary(
     if draft.corrects_version is not None and corrects_at is not None:
         lines.append(
             _("<i>Bản sửa của phiên bản {version} (xác nhận lúc {when}).</i>").format(
-                version=draft.corrects_version, when=moment(corrects_at, tz)
+                version=draft.corrects_version, when=fmt_moment(corrects_at, tz)
             )
         )
     if confirmed_version is None:

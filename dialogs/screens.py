@@ -17,7 +17,6 @@ from dialogs.render import (
     Screen,
     back_cancel,
     figure_value,
-    moment,
     period_label,
     short_title,
     shown,
@@ -27,7 +26,7 @@ from dialogs.render import (
 )
 from locales import N_, _
 from models.progress import ProgressReport, ProgressReportVersion, ProgressStatus
-from models.text import fmt_date
+from models.text import fmt_date, fmt_moment
 
 _TEXT_PROMPTS = {
     Waiting.TYPING_RESULT: N_("Kết quả thực hiện trong kỳ? Gõ ngắn gọn, hoặc bấm Bỏ qua."),
@@ -290,7 +289,7 @@ def _reported_line(draft: Draft, cfg: DialogConfig, latest: ProgressReportVersio
         period=html.escape(period_name(draft, cfg)),
         status=status_label(latest.status),
         version=latest.version,
-        when=moment(store.as_utc(latest.confirmed_at), cfg.tz),
+        when=fmt_moment(store.as_utc(latest.confirmed_at), cfg.tz),
     )
 
 

@@ -16,11 +16,11 @@ from dialogs import queries, screens, store
 from dialogs.config import AnyContact, DialogConfig
 from dialogs.draft import TEXT_STEPS, Draft, IndicatorAsk, Outcome, Waiting
 from dialogs.numbers import Invalid, InvalidReason, format_figure
-from dialogs.render import Button, Notice, Screen, moment
+from dialogs.render import Button, Notice, Screen
 from dialogs.store import DialogRow
 from locales import _
 from models.progress import ProgressStatus
-from models.text import fmt_date
+from models.text import fmt_date, fmt_moment
 from scheduler import adhoc
 from scheduler.periods import adhoc_request_id, open_periods
 
@@ -87,7 +87,7 @@ def offer(row: DialogRow, cfg: DialogConfig, switch: str | None, lead: str | Non
     """Offer the unfinished draft: continue it, start another, or drop it."""
     draft = store.draft_of(row)
     text = _("Bạn có một báo cáo chưa xong: nhiệm vụ {code}, bắt đầu lúc {when}.").format(
-        code=draft.task_code, when=moment(store.as_utc(row.started_at), cfg.tz)
+        code=draft.task_code, when=fmt_moment(store.as_utc(row.started_at), cfg.tz)
     )
     if lead:
         text = lead + "\n" + text

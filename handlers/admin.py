@@ -31,6 +31,7 @@ from handlers.context import BotContext
 from handlers.menu import roles_for
 from handlers.render import confirm_keyboard
 from locales import N_, _
+from models.text import fmt_date
 from scheduler import adhoc as adhoc_requests
 from scheduler import claims, commands, controls
 from scheduler.rules import ReminderRules
@@ -178,14 +179,14 @@ async def adhoc(update: Update, context: BotContext, actor: Actor) -> None:
     except controls.AdhocDueInPast as exc:
         await update.effective_message.reply_text(
             _("Hạn báo cáo {due} đã qua. Chọn hạn từ hôm nay ({today}) trở đi.").format(
-                due=f"{exc.due:%d/%m/%Y}", today=f"{exc.today:%d/%m/%Y}"
+                due=fmt_date(exc.due), today=fmt_date(exc.today)
             )
         )
         return
     await update.effective_message.reply_text(
         _(
             "Đã tạo yêu cầu báo cáo đột xuất số {id} «{subject}», hạn {due}. Bot sẽ gửi đến tất cả cơ quan vào giờ nhắc việc tới.\nXem báo cáo tổng hợp của yêu cầu này: /baocao dot xuat {id}"
-        ).format(id=request.id, subject=subject, due=f"{due:%d/%m/%Y}")
+        ).format(id=request.id, subject=subject, due=fmt_date(due))
     )
 
 
@@ -220,7 +221,7 @@ async def cancel_adhoc(update: Update, context: BotContext, actor: Actor) -> Non
     question = _(
         "Hủy yêu cầu báo cáo đột xuất số {id} «{subject}», hạn {due}?\nBot sẽ thôi nhắc các cơ "
         "quan và không nhận thêm báo cáo cho yêu cầu này; các báo cáo đã gửi vẫn được giữ."
-    ).format(id=found.id, subject=html.escape(found.subject), due=f"{found.due:%d/%m/%Y}")
+    ).format(id=found.id, subject=html.escape(found.subject), due=fmt_date(found.due))
     keyboard = confirm_keyboard(
         callback_data.build(ADHOC_PREFIX, "cancel", found.id),
         callback_data.build(ADHOC_PREFIX, "keep"),
@@ -231,7 +232,7 @@ async def cancel_adhoc(update: Update, context: BotContext, actor: Actor) -> Non
 def _already_cancelled(request: adhoc_requests.AdhocRequestRef) -> str:
     assert request.cancelled_on is not None
     return _("Yêu cầu báo cáo đột xuất số {id} đã được hủy ngày {day}.").format(
-        id=request.id, day=f"{request.cancelled_on:%d/%m/%Y}"
+        id=request.id, day=fmt_date(request.cancelled_on)
     )
 
 
@@ -342,7 +343,7 @@ async def activate(update: Update, context: BotContext, actor: Actor) -> None:
         ).format(
             code=html.escape(activation.code),
             event=html.escape(activation.on_event),
-            due=activation.due.strftime("%d/%m/%Y"),
+            due=fmt_date(activation.due),
         )
     )
 
@@ -371,7 +372,7 @@ async def _set_day(update: Update, context: BotContext, working: bool) -> None:
         _("Đã đặt {weekday} {day} là ngày làm việc: bot gửi nhắc việc vào ngày này.")
         if working
         else _("Đã đặt {weekday} {day} là ngày nghỉ: bot không gửi nhắc việc vào ngày này.")
-    ).format(weekday=_(_WEEKDAYS[day.weekday()]), day=day.strftime("%d/%m/%Y"))
+    ).format(weekday=_(_WEEKDAYS[day.weekday()]), day=fmt_date(day))
     if note:
         text += "\n" + _("Ghi chú: {note}").format(note=html.escape(note))
     await reply(text)
@@ -414,7 +415,7 @@ async def snooze_button(update: Update, context: BotContext, actor: Actor) -> No
     local = until.astimezone(settings.tz)
     await query.answer(
         _("Đã hẹn nhắc lại lúc {time} ngày {day}.").format(
-            time=local.strftime("%H:%M"), day=local.strftime("%d/%m/%Y")
+            time=local.strftime("%H:%M"), day=fmt_date(local.date())
         )
     )
 

@@ -19,10 +19,11 @@ from handlers import callback_data
 from handlers.auth import Actor, requires
 from handlers.context import BotContext, HandlerSettings
 from handlers.menu import roles_for, sync_menu
-from handlers.render import confirm_keyboard, moment
+from handlers.render import confirm_keyboard
 from locales import _
 from models import directory
 from models.access import AccessError
+from models.text import fmt_moment
 
 PREFIX = "lh"
 REVOKE_WORDS = {"thuhoi", "thu hoi"}
@@ -38,7 +39,7 @@ def invite_text(settings: HandlerSettings, target: str, code: str, expires: date
         target=html.escape(target),
         code=code,
         link=f"https://t.me/{settings.bot_username}?start={code}",
-        expires=moment(expires, settings.tz),
+        expires=fmt_moment(expires, settings.tz),
     )
 
 

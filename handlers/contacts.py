@@ -20,11 +20,11 @@ from handlers import contact_admin
 from handlers.auth import Actor, requires
 from handlers.context import BotContext
 from handlers.menu import roles_for
-from handlers.render import chunks, moment, role_names
+from handlers.render import chunks, role_names
 from locales import _
 from models import access, directory
 from models.access import AccessError
-from models.text import fold
+from models.text import fmt_moment, fold
 
 
 def leader_positions_text(titles: list[str]) -> str:
@@ -57,7 +57,7 @@ async def list_contacts(update: Update, context: BotContext, actor: Actor) -> No
                 if c.agency
                 else (c.leader_position.title if c.leader_position else "—")
             )
-            last = moment(c.last_active_at, tz) if c.last_active_at else _("chưa hoạt động")
+            last = fmt_moment(c.last_active_at, tz) if c.last_active_at else _("chưa hoạt động")
             lines.append(
                 _(
                     "• {name} (@{username}, id {user_id}) — {where} — {roles} — hoạt động gần nhất: {last}"

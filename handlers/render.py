@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Sequence
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
-from babel.dates import format_date, format_datetime
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from locales import N_, _
@@ -15,6 +12,7 @@ from models.agency_tasks import TaskLine
 from models.people import Role
 from models.plan import TaskRole
 from models.progress import ProgressStatus
+from models.text import fmt_date
 
 ROLE_NAMES: dict[Role, str] = {
     Role.STANDING_OFFICE: N_("Cơ quan Thường trực"),
@@ -37,16 +35,6 @@ def role_names(roles: Sequence[Role] | frozenset[Role]) -> str:
     return ", ".join(_(ROLE_NAMES[r]) for r in Role if r in roles)
 
 
-def day(value: date) -> str:
-    """A calendar date as Vietnamese offices write it: 31/07/2027."""
-    return format_date(value, "dd/MM/yyyy", locale="vi")
-
-
-def moment(value: datetime, tz: ZoneInfo) -> str:
-    """An aware instant in the local time zone: 07/04/2026 09:00."""
-    return format_datetime(value, "dd/MM/yyyy HH:mm", tzinfo=tz, locale="vi")
-
-
 def _short(text: str) -> str:
     text = " ".join(text.split())
     return text if len(text) <= CONTENT_CHARS else text[: CONTENT_CHARS - 1].rstrip() + "…"
@@ -54,7 +42,7 @@ def _short(text: str) -> str:
 
 def task_line(line: TaskLine, *, with_status: bool) -> str:
     """``• <b>5a</b> Nội dung… — hạn: 31/07/2027`` (+ status)."""
-    deadlines = ", ".join(day(d) for d in line.deadlines)
+    deadlines = ", ".join(fmt_date(d) for d in line.deadlines)
     due = (
         _("hạn: {deadlines}").format(deadlines=deadlines)
         if deadlines

@@ -1,5 +1,5 @@
 """Vietnamese text shared by every layer (DOMAIN.md, "Vietnamese text"): normalization, and dates
-written dd/mm/yyyy (``fmt_date``).
+written dd/mm/yyyy (``fmt_date``) and instants dd/mm/yyyy HH:MM in local time (``fmt_moment``).
 
 The same word can arrive composed (NFC) or decomposed (NFD) depending on the keyboard: stored text
 is NFC, and names are compared through ``fold`` (case-, spacing- and diacritic-insensitive, with
@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import date
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_datetime
 
 _SPACES = re.compile(r"\s+")
 _NAME_PUNCTUATION = re.compile(r"[,;.]")
@@ -39,6 +42,14 @@ def fold(text: str) -> str:
 def fmt_date(day: date) -> str:
     """``dd/mm/yyyy`` ("30/11/2026"), as Vietnamese documents and messages write dates."""
     return f"{day.day:02d}/{day.month:02d}/{day.year}"
+
+
+def fmt_moment(value: datetime, tz: ZoneInfo) -> str:
+    """An instant as ``dd/mm/yyyy HH:MM`` in ``tz`` ("07/04/2026 09:00"). A naive ``value`` is
+    taken as UTC: every datetime is stored UTC, and SQLite hands them back naive."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return format_datetime(value, "dd/MM/yyyy HH:mm", tzinfo=tz, locale="vi")
 
 
 def match_key(name: str) -> str:

@@ -16,7 +16,7 @@ from locales import _
 from models.progress import ProgressStatus
 from models.text import fmt_date
 from models.text import nfc as text_nfc
-from scheduler.periods import PeriodKind, ReportingPeriod
+from scheduler.periods import PeriodKind, ReportingPeriod, quarter_numeral
 
 #: Plan-setting keys read by the reports (table ``plan_settings``).
 SETTING_HEADER = "report_header"
@@ -72,8 +72,6 @@ STATUS_LABELS: dict[ProgressStatus | None, str] = {
     None: _("Chưa báo cáo"),
 }
 
-_ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
-
 
 def period_label(period: ReportingPeriod) -> str:
     """The period as the report's subject names it: "tháng 11/2026", "quý IV/2026"…"""
@@ -81,7 +79,7 @@ def period_label(period: ReportingPeriod) -> str:
     if period.kind is PeriodKind.MONTHLY:
         return _("tháng {month}/{year}").format(month=period.end.month, year=year)
     if period.kind is PeriodKind.QUARTERLY:
-        return _("quý {quarter}/{year}").format(quarter=_ROMAN[period.end.month // 3], year=year)
+        return _("quý {quarter}/{year}").format(quarter=quarter_numeral(period), year=year)
     if period.kind is PeriodKind.HALF_YEARLY:
         if period.end.month == 6:
             return _("6 tháng đầu năm {year}").format(year=year)

@@ -114,6 +114,16 @@ def quarterly(year: int, quarter: int) -> ReportingPeriod:
     )
 
 
+#: Quarters as Vietnamese administrative documents write them ("quý IV/2026"), in the dialog and
+#: in the report alike.
+QUARTER_NUMERALS = {1: "I", 2: "II", 3: "III", 4: "IV"}
+
+
+def quarter_numeral(period: ReportingPeriod) -> str:
+    """The Roman numeral of a quarterly ``period`` ("IV" for 2026-Q4, which ends 14/12/2026)."""
+    return QUARTER_NUMERALS[period.end.month // 3]
+
+
 def half_yearly(year: int, half: int) -> ReportingPeriod:
     """Half ``half`` (1 or 2) of ``year``: H1 15/12 (year before) → 14/6; H2 15/6 → 14/12."""
     if half == 1:

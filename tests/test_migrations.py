@@ -96,3 +96,42 @@ def test_0003_keeps_the_requests_made_before_it(db_url: str) -> None:
     ) == [(7, "Số liệu tháng 12", None, None)]
     migrate.downgrade(db_url, "0002")
     assert asyncio.run(_sql("SELECT id, subject FROM adhoc_requests")) == [(7, "Số liệu tháng 12")]
+
+
+def _indexes(url: str, table: str) -> dict[str, list[str]]:
+    async def _go() -> dict[str, list[str]]:
+        engine = create_engine(url)
+        try:
+            async with engine.connect() as conn:
+                found = await conn.run_sync(lambda c: sa.inspect(c).get_indexes(table))
+                # PostgreSQL also lists a unique constraint's own index: not an index of ours.
+                return {
+                    str(i["name"]): list(i["column_names"])
+                    for i in found
+                    if not i.get("duplicates_constraint")
+                }
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(_go())
+
+
+def test_0004_drops_the_plan_id_index_the_report_index_covers(db_url: str) -> None:
+    migrate.upgrade(db_url, "0003")
+    assert _indexes(db_url, "progress_reports")["ix_progress_reports_plan_id"] == ["plan_id"]
+    migrate.upgrade(db_url, "0004")
+    assert _indexes(db_url, "progress_reports") == {
+        "ix_progress_reports_agency_id": ["agency_id"],
+        "ix_progress_reports_period": ["period"],
+        "ix_progress_reports_plan_period_status": [
+            "plan_id",
+            "period",
+            "status",
+            "task_id",
+            "agency_id",
+            "occurrence",
+        ],
+        "ix_progress_reports_task_id": ["task_id"],
+    }
+    migrate.downgrade(db_url, "0003")
+    assert _indexes(db_url, "progress_reports")["ix_progress_reports_plan_id"] == ["plan_id"]

@@ -17,6 +17,7 @@ from bot.cli.common import (
 )
 from locales import _
 from models.repositories import PlanLookupError, get_plan
+from models.text import fmt_date
 from scheduler.calendar import WorkingCalendar
 from scheduler.commands import calendar_overrides, set_calendar_day
 
@@ -41,7 +42,7 @@ def _set(day_text: str, working: bool, note: str, plan: str | None) -> None:
         if working
         else _("{day} ({weekday}) nay là ngày nghỉ")
     )
-    typer.echo(message.format(day=day.strftime("%d/%m/%Y"), weekday=weekday_short(day)))
+    typer.echo(message.format(day=fmt_date(day), weekday=weekday_short(day)))
 
 
 @app.command("add-holiday")
@@ -93,4 +94,4 @@ def list_days(
         working = _("làm việc") if calendar.is_working_day(day) else _("nghỉ")
         mark = " *" if day in notes else ""
         extra = f" — {notes[day]}" if notes.get(day) else ""
-        typer.echo(f"{weekday_short(day)} {day:%d/%m/%Y}  {working:8}  {name}{extra}{mark}")
+        typer.echo(f"{weekday_short(day)} {fmt_date(day)}  {working:8}  {name}{extra}{mark}")

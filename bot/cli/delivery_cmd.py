@@ -15,6 +15,7 @@ from locales import N_, _
 from models import access, directory
 from models.reminders import OutboxMessage, OutboxStatus
 from models.repositories import get_plan
+from models.text import fmt_date
 from scheduler import adhoc, claims, controls
 
 outbox_app = typer.Typer(help="The outbox: reminders due, sent, failed.", no_args_is_help=True)
@@ -170,7 +171,7 @@ def adhoc_create(
             except controls.AdhocDueInPast as exc:
                 fail(
                     _("hạn báo cáo {due} đã qua (hôm nay là {today})").format(
-                        due=f"{exc.due:%d/%m/%Y}", today=f"{exc.today:%d/%m/%Y}"
+                        due=fmt_date(exc.due), today=fmt_date(exc.today)
                     )
                 )
             # An agency named twice (by name and by alias) is asked once.
@@ -181,7 +182,7 @@ def adhoc_create(
         _("yêu cầu báo cáo đột xuất {id}: “{subject}”, hạn {due}, gửi {to}").format(
             id=request_id,
             subject=subject,
-            due=f"{due_day:%d/%m/%Y}",
+            due=fmt_date(due_day),
             to=", ".join(names) if names else _("mọi cơ quan"),
         )
     )
@@ -206,7 +207,7 @@ def adhoc_list(plan: str | None = PlanOption) -> None:
                 (
                     str(s.request.id),
                     " ".join(s.request.subject.split()),
-                    _("hạn {due}").format(due=f"{s.request.due:%d/%m/%Y}"),
+                    _("hạn {due}").format(due=fmt_date(s.request.due)),
                     s.addressees,
                     _("đã báo cáo {answered}/{addressed}").format(
                         answered=s.answered, addressed=s.addressed
@@ -243,7 +244,7 @@ def adhoc_cancel(
                 assert exc.request.cancelled_on is not None
                 fail(
                     _("yêu cầu báo cáo đột xuất {id} đã bị hủy ngày {day}").format(
-                        id=number, day=f"{exc.request.cancelled_on:%d/%m/%Y}"
+                        id=number, day=fmt_date(exc.request.cancelled_on)
                     )
                 )
             if found is None:
@@ -259,7 +260,7 @@ def adhoc_cancel(
         _(
             "đã hủy yêu cầu báo cáo đột xuất {id}: “{subject}”, hạn {due}; bot thôi nhắc, các "
             "báo cáo đã gửi vẫn được giữ"
-        ).format(id=found.id, subject=" ".join(found.subject.split()), due=f"{found.due:%d/%m/%Y}")
+        ).format(id=found.id, subject=" ".join(found.subject.split()), due=fmt_date(found.due))
     )
 
 

@@ -23,6 +23,7 @@ from models.agencies import upsert_agencies
 from models.people import Invite, Role
 from models.plan import Agency
 from models.repositories import PlanLookupError, get_plan
+from models.text import fmt_moment
 
 contacts_app = typer.Typer(
     help="Bound people: list, revoke, hand an agency over.", no_args_is_help=True
@@ -63,7 +64,7 @@ def _tagged(target: str, role: Role) -> str:
 
 
 def _describe(settings: Settings, target: str, invite: Invite) -> str:
-    expires = invite.expires_at.astimezone(settings.tz).strftime("%d/%m/%Y %H:%M")
+    expires = fmt_moment(invite.expires_at, settings.tz)
     until = _("(hết hạn {expires})").format(expires=expires)
     return f"{target}\t{invite.code}\t{link(settings, invite.code)}\t{until}"
 
@@ -166,7 +167,7 @@ def contacts_list(
             out = []
             for c in rows:
                 last = (
-                    c.last_active_at.astimezone(settings.tz).strftime("%d/%m/%Y %H:%M")
+                    fmt_moment(c.last_active_at, settings.tz)
                     if c.last_active_at
                     else _("chưa bao giờ")
                 )

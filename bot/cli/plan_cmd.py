@@ -19,6 +19,7 @@ from bot.cli.common import PlanOption, database, fail, get_settings, run
 from bot.settings import Settings
 from locales import _
 from models.repositories import PlanLookupError, get_plan
+from models.text import fmt_date
 from plan.errors import PlanError
 from plan.parser import parse_plan_file
 from plan.registry import Registry, default_registry, registry_for_plan
@@ -126,15 +127,15 @@ def timeline_cmd(
     focus = [
         _("{day}/{month} hằng năm").format(day=f[5:], month=f[2:4])
         if f.startswith("--")
-        else date.fromisoformat(f).strftime("%d/%m/%Y")
+        else fmt_date(date.fromisoformat(f))
         for f in schedule.focus
     ]
     rows = [
         (_("Thời gian"), schedule.text),
-        (_("Hạn"), ", ".join(d.strftime("%d/%m/%Y") for d in schedule.deadlines) or "—"),
+        (_("Hạn"), ", ".join(fmt_date(d) for d in schedule.deadlines) or "—"),
         (
             _("Bắt đầu"),
-            schedule.window_start.strftime("%d/%m/%Y") if schedule.window_start else "—",
+            fmt_date(schedule.window_start) if schedule.window_start else "—",
         ),
         (_("Thường xuyên"), _("có") if schedule.ongoing else _("không")),
         (_("Nhịp báo cáo"), rhythm.get(schedule.recurrence or "", "—")),
@@ -150,7 +151,7 @@ def _print_document(doc: PlanDocument) -> None:
     for section in doc.sections:
         typer.echo(f"\n{section.number}. {section.title}")
         for task in (t for t in doc.tasks if t.section == section.number):
-            dues = ", ".join(d.strftime("%d/%m/%Y") for d in task.deadlines) or "—"
+            dues = ", ".join(fmt_date(d) for d in task.deadlines) or "—"
             typer.echo(f"  {task.code:<4} {task.timeline}  →  {dues}")
             typer.echo(f"       {_('chủ trì')}: {', '.join(task.lead)}")
 

@@ -9,6 +9,7 @@ import typer
 from bot.cli.common import PlanOption, database, day_argument, fail, get_settings, run
 from locales import _
 from models.repositories import PlanLookupError, get_plan
+from models.text import fmt_date
 from scheduler.commands import Activation, CommandError, activate_task
 
 app = typer.Typer(no_args_is_help=True)
@@ -38,6 +39,6 @@ def activate(
         _("đã kích hoạt nhiệm vụ {code} ({on_event}), hạn {due}").format(
             code=activation.code,
             on_event=activation.on_event,
-            due=activation.due.strftime("%d/%m/%Y"),
+            due=fmt_date(activation.due),
         )
     )

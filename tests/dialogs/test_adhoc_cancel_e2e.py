@@ -104,7 +104,24 @@ async def test_office_lists_and_cancels_a_request_and_the_bot_forgets_it(
         monday = local(2026, 11, 30, 8)
         emu.clock.set(monday.timestamp())
         tick = planner_tick(sf, plan_id, reminder_rules(Settings()))
-        assert await tick(monday) > 0
+        written = await tick(monday)
+        async with sf() as s:
+            rows = sorted(
+                (r.kind, r.recipient_chat_id, r.key) for r in await s.scalars(select(OutboxMessage))
+            )
+        # both requests to both agencies (Sở Y tế a3, the office a1), beside Monday's regular reminders
+        assert (written, rows) == (
+            7,
+            [
+                ("adhoc", THU.id, "adhoc:adhoc:1:a3:2026-11-30"),
+                ("adhoc", THU.id, "adhoc:adhoc:2:a3:2026-11-30"),
+                ("adhoc", MINH.id, "adhoc:adhoc:1:a1:2026-11-30"),
+                ("adhoc", MINH.id, "adhoc:adhoc:2:a1:2026-11-30"),
+                ("deadline", MINH.id, "deadline:10b#1:a1:2026-11-30"),
+                ("status_check", THU.id, "status_check:a3:2026-11-30"),
+                ("status_check", MINH.id, "status_check:a1:2026-11-30"),
+            ],
+        )
         bot = await make_bot(emu)
         try:
             await OutboxSender(bot, sf, FixedClock(monday)).drain()

@@ -73,7 +73,22 @@ async def test_office_asks_agency_answers_from_the_reminder_report_compiled(
         monday = local(2026, 11, 30, 8)
         emu.clock.set(monday.timestamp())
         tick = planner_tick(sf, plan_id, reminder_rules(Settings()))
-        assert await tick(monday) > 0
+        written = await tick(monday)
+        async with sf() as s:
+            rows = sorted(
+                (r.kind, r.recipient_chat_id, r.key) for r in await s.scalars(select(OutboxMessage))
+            )
+        # the request to both agencies (Sở Y tế a3, the office a1), beside Monday's regular reminders
+        assert (written, rows) == (
+            5,
+            [
+                ("adhoc", THU.id, "adhoc:adhoc:1:a3:2026-11-30"),
+                ("adhoc", MINH.id, "adhoc:adhoc:1:a1:2026-11-30"),
+                ("deadline", MINH.id, "deadline:10b#1:a1:2026-11-30"),
+                ("status_check", THU.id, "status_check:a3:2026-11-30"),
+                ("status_check", MINH.id, "status_check:a1:2026-11-30"),
+            ],
+        )
         bot = await make_bot(emu)
         try:
             await OutboxSender(bot, sf, FixedClock(monday)).drain()
