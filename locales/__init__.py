@@ -22,12 +22,15 @@ from babel.support import NullTranslations, Translations
 
 LOCALES_DIR = Path(__file__).resolve().parent
 DOMAIN = "messages"
+#: The catalog of the command-line library's own strings (Typer, its vendored Click, the Pydantic
+#: conversion errors Typer shows), keyed by the library's English text; see ``bot.cli.i18n``.
+CLI_DOMAIN = "cli"
 DEFAULT_LOCALE = "vi"
 
 
-def catalog_path(locale: str = DEFAULT_LOCALE, suffix: str = ".po") -> Path:
-    """Path of the catalog file of ``locale`` (``.po`` or ``.mo``) inside this package."""
-    return LOCALES_DIR / locale / "LC_MESSAGES" / f"{DOMAIN}{suffix}"
+def catalog_path(locale: str = DEFAULT_LOCALE, suffix: str = ".po", domain: str = DOMAIN) -> Path:
+    """Path of the ``domain`` catalog file of ``locale`` (``.po`` or ``.mo``) inside this package."""
+    return LOCALES_DIR / locale / "LC_MESSAGES" / f"{domain}{suffix}"
 
 
 @lru_cache(maxsize=8)

@@ -1,6 +1,7 @@
 """The CLI (``python -m bot …``), built with Typer. Each command family lives in its own module
 and is added here, in one ordered list. Every command honours ``DATABASE_URL`` and takes
-``--plan KEY`` (needed only when the database holds more than one plan).
+``--plan KEY`` (needed only when the database holds more than one plan). The library's own usage
+errors and help screen are Vietnamese too (``bot.cli.i18n``, catalog ``locales/vi/LC_MESSAGES/cli.po``).
 """
 
 from __future__ import annotations
@@ -19,9 +20,11 @@ from bot.cli import (
     run_cmd,
     task_cmd,
 )
+from bot.cli.i18n import VietnameseGroup
 
 app = typer.Typer(
     name="bot",
+    cls=VietnameseGroup,
     help="Chiến dịch 500 ngày đêm — Telegram bot and its administration commands.",
     no_args_is_help=True,
     add_completion=False,
