@@ -28,6 +28,7 @@ from sqlalchemy.orm import selectinload
 
 from dialogs.config import AnyContact
 from dialogs.draft import Attachment, Draft, Outcome, Waiting
+from models.db import unit_connection
 from models.people import Contact
 from models.progress import (
     DialogState,
@@ -151,7 +152,7 @@ def _row(session: AsyncSession, found: Any, *, claimed: bool) -> DialogRow | Non
 
 
 async def _one(session: AsyncSession, statement: Any, params: dict[str, Any]) -> Any:
-    connection = await session.connection()
+    connection = await unit_connection(session)
     return (await connection.execute(statement, params)).first()
 
 
@@ -165,7 +166,7 @@ async def write_back(session: AsyncSession) -> None:
         values = row._values()
         if values == row.written:
             continue
-        connection = await session.connection()
+        connection = await unit_connection(session)
         await connection.execute(
             _WRITE,
             {
@@ -198,7 +199,7 @@ async def load(session: AsyncSession, contact_id: int) -> DialogRow | None:
 async def idle(session: AsyncSession, before: datetime) -> list[tuple[DialogRow, int]]:
     """The active dialogs whose last activity is before ``before``, each with its contact's
     Telegram user id (not claimed: ``claim`` each before changing it)."""
-    connection = await session.connection()
+    connection = await unit_connection(session)
     found = await connection.execute(
         select(*_COLUMNS, Contact.telegram_user_id)
         .join(Contact, Contact.id == DialogState.contact_id)
@@ -400,7 +401,7 @@ async def store_reply(
         raise ValueError("a reply needs a task, a status and a period")
     if contact.agency_id is None:
         raise ValueError("the contact acts for no agency")
-    connection = await session.connection()
+    connection = await unit_connection(session)
     status = ProgressStatus(draft.status)
     key = {
         "b_task_id": draft.task_id,
