@@ -9,7 +9,7 @@ from decimal import Decimal
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialogs import queries, store
-from dialogs.config import AnyContact, DialogConfig
+from dialogs.config import AnyContact, ContactRef, DialogConfig
 from dialogs.draft import TEXT_STEPS, Draft, Waiting
 from dialogs.numbers import format_figure
 from dialogs.render import (
@@ -76,7 +76,11 @@ async def _choosing_task(
 ) -> tuple[str, list[tuple[Button, ...]]]:
     assert contact.agency_id is not None
     tasks = await queries.agency_tasks(session, contact.plan_id, contact.agency_id)
-    agency = await queries.agency_name(session, contact.agency_id)
+    # The role check's snapshot (same transaction) named the agency; a loaded ``Contact``, or a
+    # ``ContactRef`` made without it, costs a query.
+    agency = contact.agency_name if isinstance(contact, ContactRef) else None
+    if agency is None:
+        agency = await queries.agency_name(session, contact.agency_id)
     pages = max(1, -(-len(tasks) // cfg.page_size))
     page = min(max(draft.page, 0), pages - 1)
     text = _("<b>Cập nhật tiến độ</b> — {agency}\nChọn nhiệm vụ cần báo cáo:").format(
