@@ -83,9 +83,9 @@ async def test_statements_of_each_step_of_a_dialog(bot: Bot) -> None:
         ["SELECT", "UPDATE", "SELECT", "SELECT", "SELECT", "UPDATE"],
         # Status, result, four "Bỏ qua": the role check, the claim, the write.
         *[["SELECT", "UPDATE", "UPDATE"]] * 6,
-        # Xác nhận: the claim, the reply (latest version, new report, its version; the task has
-        # no indicator), the write.
-        ["SELECT", "UPDATE", "SELECT", "INSERT", "INSERT", "UPDATE"],
+        # Xác nhận: the claim, the reply (its upsert, its version; the task has no indicator),
+        # the write.
+        ["SELECT", "UPDATE", "INSERT", "INSERT", "UPDATE"],
     ]
     assert steps[0][0].startswith("<b>Cập nhật tiến độ</b> — ")
     assert steps[-1][0].startswith("✅ Đã ghi nhận báo cáo nhiệm vụ")
