@@ -117,9 +117,15 @@ async def current(
     *,
     prefix: str | None = None,
     notice: str | None = None,
+    draft: Draft | None = None,
 ) -> Screen:
-    """The screen of the row's current state; ``prefix`` (HTML) goes above it (an error, a note)."""
-    draft = store.draft_of(row)
+    """The screen of the row's current state; ``prefix`` (HTML) goes above it (an error, a note).
+
+    ``draft``: the row's draft as the caller just stored it in the row (``store.put_draft``), so
+    it is not read back from the row's JSON; None reads it from the row.
+    """
+    if draft is None:
+        draft = store.draft_of(row)
     state = Waiting(row.state)
     rows: list[tuple[Button, ...]] = []
     if state is Waiting.CHOOSING_TASK:
