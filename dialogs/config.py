@@ -63,13 +63,16 @@ class DialogConfig:
 class ContactRef:
     """What the dialog needs of a contact, without loading the row: ids and the agency.
 
-    The adapter builds it from the role check's snapshot; a loaded ``Contact`` works the same.
+    The adapter builds it from the role check's snapshot, read in the step's own transaction, so
+    ``agency_name`` (None: not known, the dialog reads it) is as fresh as the step; a loaded
+    ``Contact`` works the same.
     """
 
     id: int
     plan_id: int
     agency_id: int | None
     telegram_user_id: int
+    agency_name: str | None = None
 
 
 #: A contact as the dialog's functions take it.

@@ -17,6 +17,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialogs.draft import IndicatorAsk
+from models.db import unit_connection
 from models.plan import (
     Agency,
     Indicator,
@@ -63,7 +64,7 @@ _CALENDAR = select(CalendarOverride.day, CalendarOverride.is_working_day).where(
 
 
 async def _rows(session: AsyncSession, statement: Any, params: dict[str, Any]) -> list[Any]:
-    connection = await session.connection()
+    connection = await unit_connection(session)
     return list((await connection.execute(statement, params)).all())
 
 

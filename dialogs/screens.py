@@ -9,7 +9,7 @@ from decimal import Decimal
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialogs import queries, store
-from dialogs.config import AnyContact, DialogConfig
+from dialogs.config import AnyContact, ContactRef, DialogConfig
 from dialogs.draft import TEXT_STEPS, Draft, Waiting
 from dialogs.numbers import format_figure
 from dialogs.render import (
@@ -75,7 +75,11 @@ async def _choosing_task(
 ) -> tuple[str, list[tuple[Button, ...]]]:
     assert contact.agency_id is not None
     tasks = await queries.agency_tasks(session, contact.plan_id, contact.agency_id)
-    agency = await queries.agency_name(session, contact.agency_id)
+    # The role check's snapshot (same transaction) named the agency; a loaded ``Contact``, or a
+    # ``ContactRef`` made without it, costs a query.
+    agency = contact.agency_name if isinstance(contact, ContactRef) else None
+    if agency is None:
+        agency = await queries.agency_name(session, contact.agency_id)
     pages = max(1, -(-len(tasks) // cfg.page_size))
     page = min(max(draft.page, 0), pages - 1)
     text = _("<b>Cập nhật tiến độ</b> — {agency}\nChọn nhiệm vụ cần báo cáo:").format(
@@ -112,9 +116,15 @@ async def current(
     *,
     prefix: str | None = None,
     notice: str | None = None,
+    draft: Draft | None = None,
 ) -> Screen:
-    """The screen of the row's current state; ``prefix`` (HTML) goes above it (an error, a note)."""
-    draft = store.draft_of(row)
+    """The screen of the row's current state; ``prefix`` (HTML) goes above it (an error, a note).
+
+    ``draft``: the row's draft as the caller just stored it in the row (``store.put_draft``), so
+    it is not read back from the row's JSON; None reads it from the row.
+    """
+    if draft is None:
+        draft = store.draft_of(row)
     state = Waiting(row.state)
     rows: list[tuple[Button, ...]] = []
     if state is Waiting.CHOOSING_TASK:

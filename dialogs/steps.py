@@ -80,7 +80,7 @@ async def show(
     **kw: str,
 ) -> Screen:
     store.put_draft(row, draft)  # stored by ``store.write_back`` at the end of the event
-    return await screens.current(session, contact, row, cfg, **kw)
+    return await screens.current(session, contact, row, cfg, draft=draft, **kw)
 
 
 def offer(row: DialogRow, cfg: DialogConfig, switch: str | None, lead: str | None = None) -> Screen:
@@ -127,7 +127,7 @@ async def new(
             draft.period = request.period_id
     row = await store.begin_new(session, contact, now, Waiting.CHOOSING_TASK, draft)
     if task is None:
-        return await screens.current(session, contact, row, cfg)
+        return await screens.current(session, contact, row, cfg, draft=draft)
     return await enter_task(session, contact, row, draft, task, occurrence, now, cfg, one_tap)
 
 

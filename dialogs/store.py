@@ -28,6 +28,7 @@ from sqlalchemy.orm import selectinload
 
 from dialogs.config import AnyContact
 from dialogs.draft import Attachment, Draft, Outcome, Waiting
+from models.db import unit_connection
 from models.people import Contact
 from models.progress import (
     DialogState,
@@ -151,7 +152,7 @@ def _row(session: AsyncSession, found: Any, *, claimed: bool) -> DialogRow | Non
 
 
 async def _one(session: AsyncSession, statement: Any, params: dict[str, Any]) -> Any:
-    connection = await session.connection()
+    connection = await unit_connection(session)
     return (await connection.execute(statement, params)).first()
 
 
@@ -165,7 +166,7 @@ async def write_back(session: AsyncSession) -> None:
         values = row._values()
         if values == row.written:
             continue
-        connection = await session.connection()
+        connection = await unit_connection(session)
         await connection.execute(
             _WRITE,
             {
@@ -198,7 +199,7 @@ async def load(session: AsyncSession, contact_id: int) -> DialogRow | None:
 async def idle(session: AsyncSession, before: datetime) -> list[tuple[DialogRow, int]]:
     """The active dialogs whose last activity is before ``before``, each with its contact's
     Telegram user id (not claimed: ``claim`` each before changing it)."""
-    connection = await session.connection()
+    connection = await unit_connection(session)
     found = await connection.execute(
         select(*_COLUMNS, Contact.telegram_user_id)
         .join(Contact, Contact.id == DialogState.contact_id)
@@ -314,19 +315,6 @@ async def find_report(
     return result.scalar_one_or_none()
 
 
-_REPORT_KEY = (
-    ProgressReport.task_id == bindparam("b_task_id"),
-    ProgressReport.agency_id == bindparam("b_agency_id"),
-    ProgressReport.occurrence == bindparam("b_occurrence"),
-    ProgressReport.period == bindparam("b_period"),
-)
-#: The reply's id and latest version number, its row locked until the transaction ends
-#: (PostgreSQL; SQLite's single writer needs no row lock), so two versions cannot get one number.
-_LATEST = (
-    select(ProgressReport.id, ProgressReport.latest_version)
-    .where(*_REPORT_KEY)
-    .with_for_update(of=ProgressReport)
-)
 _NEW_REPORT_VALUES = {
     "plan_id": bindparam("b_plan_id"),
     "task_id": bindparam("b_task_id"),
@@ -338,27 +326,29 @@ _NEW_REPORT_VALUES = {
     "confirmed_at": bindparam("b_now"),
 }
 _KEY_COLUMNS = ["task_id", "agency_id", "occurrence", "period"]
-#: A new reply, unless another contact of the same agency created it meanwhile (the unique key;
-#: then nothing is inserted, nothing returned, and the version goes to theirs).
-_CREATE_REPORT = {
-    "sqlite": sqlite_insert(ProgressReport)
-    .values(_NEW_REPORT_VALUES)
-    .on_conflict_do_nothing(index_elements=_KEY_COLUMNS)
-    .returning(ProgressReport.id),
-    "postgresql": postgresql_insert(ProgressReport)
-    .values(_NEW_REPORT_VALUES)
-    .on_conflict_do_nothing(index_elements=_KEY_COLUMNS)
-    .returning(ProgressReport.id),
+
+
+def _save_report(insert_into: Any) -> Any:
+    statement = insert_into(ProgressReport).values(_NEW_REPORT_VALUES)
+    return statement.on_conflict_do_update(
+        index_elements=_KEY_COLUMNS,
+        set_={
+            "latest_version": ProgressReport.latest_version + 1,
+            "status": statement.excluded.status,
+            "confirmed_at": statement.excluded.confirmed_at,
+        },
+    ).returning(ProgressReport.id, ProgressReport.latest_version)
+
+
+#: The reply's row for the version being stored, in one statement: a new reply (version 1), or
+#: the next version number of the existing one (its status and confirmation time updated). On
+#: PostgreSQL the conflicting row is locked until the transaction ends, so two contacts of the
+#: same agency confirming at once get two numbers, whichever of them created the reply; SQLite's
+#: single writer serializes them anyway.
+_SAVE_REPORT = {
+    "sqlite": _save_report(sqlite_insert),
+    "postgresql": _save_report(postgresql_insert),
 }
-_NEXT_VERSION = (
-    update(ProgressReport)
-    .where(ProgressReport.id == bindparam("b_report_id"))
-    .values(
-        latest_version=bindparam("b_version"),
-        status=bindparam("b_status"),
-        confirmed_at=bindparam("b_now"),
-    )
-)
 _ADD_VERSION = (
     insert(ProgressReportVersion)
     .values(
@@ -390,17 +380,17 @@ async def store_reply(
     """Store the confirmed draft: a new ``ProgressReport`` (version 1) or the next version of it;
     returns the version number stored.
 
-    Every earlier version is kept. Core statements built once: the latest version (locked), the
-    report's INSERT (``ON CONFLICT DO NOTHING`` on its key: another contact of the same agency may
-    create it at the same moment on PostgreSQL, and the version then goes to theirs) or UPDATE,
-    the version's INSERT and its figures'. Raises ``ValueError`` when the draft has no task,
+    Every earlier version is kept. Core statements built once: the report's upsert (``INSERT …
+    ON CONFLICT DO UPDATE`` on its key, returning the version number: another contact of the
+    same agency may create it at the same moment on PostgreSQL, and the version then goes to
+    theirs), the version's INSERT and its figures'. Raises ``ValueError`` when the draft has no task,
     status or period, or the contact no agency.
     """
     if draft.task_id is None or draft.status is None or not draft.period:
         raise ValueError("a reply needs a task, a status and a period")
     if contact.agency_id is None:
         raise ValueError("the contact acts for no agency")
-    connection = await session.connection()
+    connection = await unit_connection(session)
     status = ProgressStatus(draft.status)
     key = {
         "b_task_id": draft.task_id,
@@ -409,21 +399,9 @@ async def store_reply(
         "b_period": draft.period,
     }
     common = {"b_status": status, "b_now": now}
-    found = (await connection.execute(_LATEST, key)).first()
-    if found is None:
-        create = _CREATE_REPORT[connection.dialect.name]
-        params = {**key, **common, "b_plan_id": contact.plan_id}
-        created = (await connection.execute(create, params)).first()
-        if created is not None:
-            report_id, number = created[0], 1
-        else:  # created meanwhile by another contact of the agency (committed, now locked)
-            found = (await connection.execute(_LATEST, key)).first()
-            assert found is not None
-    if found is not None:
-        report_id, number = found[0], found[1] + 1
-        await connection.execute(
-            _NEXT_VERSION, {"b_report_id": report_id, "b_version": number, **common}
-        )
+    saved = _SAVE_REPORT[connection.dialect.name]
+    params = {**key, **common, "b_plan_id": contact.plan_id}
+    report_id, number = (await connection.execute(saved, params)).one()
     attachment = draft.attachment
     version_id = (
         await connection.execute(

@@ -145,6 +145,7 @@ def _contact(context: BotContext, actor: Actor) -> ContactRef:
         plan_id=context.plan_id,
         agency_id=actor.agency_id,
         telegram_user_id=actor.telegram_user_id,
+        agency_name=actor.agency_name,
     )
 
 
@@ -291,6 +292,7 @@ async def _input_contact(
         plan_id=contact.plan_id,
         agency_id=contact.agency_id,
         telegram_user_id=contact.telegram_user_id,
+        agency_name=contact.agency_name,
     )
 
 

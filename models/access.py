@@ -17,6 +17,7 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
+from models.db import unit_connection
 from models.people import BoundChat, Contact, ContactRole, Invite, Role
 from models.plan import Agency, LeaderPosition
 
@@ -216,7 +217,7 @@ async def contact_snapshot(
     One Core SELECT, built once and run on the session's connection (no ORM objects, no ORM
     execution path): this runs on every update. Same answer as ``get_contact`` + ``roles_of``.
     """
-    connection = await session.connection()
+    connection = await unit_connection(session)
     rows = (
         await connection.execute(
             _SNAPSHOT, {"plan_id": plan_id, "telegram_user_id": telegram_user_id}
@@ -249,7 +250,7 @@ async def touch_snapshot(session: AsyncSession, contact: ContactSnapshot, now: d
     """
     if not needs_touch(contact, now):
         return False
-    connection = await session.connection()
+    connection = await unit_connection(session)
     await connection.execute(_TOUCH, {"contact_id": contact.id, "now": now})
     return True
 

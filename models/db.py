@@ -16,6 +16,7 @@ from sqlalchemy.dialects.sqlite.aiosqlite import (
 )
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
@@ -223,3 +224,30 @@ def create_engine(url: str | URL, **kwargs: Any) -> AsyncEngine:
 def create_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     """Session factory; use ``async with factory.begin() as session:`` per unit of work."""
     return async_sessionmaker(engine, expire_on_commit=False)
+
+
+#: ``session.info`` key of ``unit_connection``'s (transaction, connection) pair.
+_UNIT_CONNECTION = "models.db.unit_connection"
+
+
+async def unit_connection(session: AsyncSession) -> AsyncConnection:
+    """The connection of ``session``'s current transaction, for Core statements in a unit of work.
+
+    The same as ``await session.connection()`` (which begins the transaction if none is open), but
+    asked of the session once per transaction and then kept in ``session.info``: every call of
+    ``session.connection()`` is a hand-off into SQLAlchemy's greenlet and a walk through the
+    session's transaction, which cost a dialog step more than some of its statements. A new
+    transaction of the same session (after a commit or a rollback) gets its connection afresh.
+    """
+    transaction = session.sync_session.get_transaction()
+    cached = session.info.get(_UNIT_CONNECTION)
+    if (
+        cached is not None
+        and transaction is not None
+        and cached[0] is transaction
+        and transaction.is_active
+    ):
+        return cached[1]  # type: ignore[no-any-return]
+    connection = await session.connection()
+    session.info[_UNIT_CONNECTION] = (session.sync_session.get_transaction(), connection)
+    return connection

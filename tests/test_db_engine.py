@@ -10,7 +10,7 @@ import aiosqlite
 import pytest
 from sqlalchemy import text
 
-from models.db import create_engine, create_session_factory
+from models.db import create_engine, create_session_factory, unit_connection
 
 
 @pytest.fixture
@@ -70,4 +70,33 @@ async def test_connection_left_in_a_transaction_is_rolled_back(
             assert (await conn.execute(text("SELECT x FROM t"))).scalars().all() == [2]
     finally:
         await other.dispose()
+        await engine.dispose()
+
+
+async def test_unit_connection_is_the_transactions_connection(db_url: str) -> None:
+    """``unit_connection`` asks the session once per transaction: the same connection for every
+    statement of a unit of work, the session's own (its statements see each other's writes), and
+    a fresh one for the session's next transaction."""
+    engine = create_engine(db_url)
+    try:
+        async with engine.begin() as conn:
+            await conn.execute(text("CREATE TABLE uc (x INTEGER)"))
+        factory = create_session_factory(engine)
+        async with factory() as session:
+            first = await unit_connection(session)
+            assert await unit_connection(session) is first
+            assert first.sync_connection is (await session.connection()).sync_connection
+            await first.execute(text("INSERT INTO uc VALUES (1)"))
+            assert await session.scalar(text("SELECT count(*) FROM uc")) == 1
+            await session.rollback()
+            second = await unit_connection(session)
+            assert second is not first
+            assert second.sync_connection is (await session.connection()).sync_connection
+            assert await session.scalar(text("SELECT count(*) FROM uc")) == 0
+            await second.execute(text("INSERT INTO uc VALUES (2)"))
+            await session.commit()
+            third = await unit_connection(session)
+            assert third is not second
+            assert (await third.execute(text("SELECT x FROM uc"))).scalars().all() == [2]
+    finally:
         await engine.dispose()
