@@ -29,6 +29,7 @@ from dialogs.draft import TEXT_STEPS, Attachment, Outcome, Waiting
 from dialogs.numbers import Ambiguous, Parsed, parse_figure
 from dialogs.render import Notice, Screen
 from locales import _
+from models.db import as_utc
 from models.text import nfc
 from scheduler import adhoc
 
@@ -354,7 +355,7 @@ async def expire_idle(
     )
     for row, telegram_user_id in rows:
         claimed = await store.claim(
-            session, row.contact_id, row.token, row.step, store.as_utc(row.last_activity_at)
+            session, row.contact_id, row.token, row.step, as_utc(row.last_activity_at)
         )
         if claimed is None:
             continue

@@ -25,6 +25,7 @@ from dialogs.render import (
     task_header,
 )
 from locales import N_, _
+from models.db import as_utc
 from models.progress import ProgressReport, ProgressReportVersion, ProgressStatus
 from models.text import fmt_date, fmt_moment
 
@@ -299,7 +300,7 @@ def _reported_line(draft: Draft, cfg: DialogConfig, latest: ProgressReportVersio
         period=html.escape(period_name(draft, cfg)),
         status=status_label(latest.status),
         version=latest.version,
-        when=fmt_moment(store.as_utc(latest.confirmed_at), cfg.tz),
+        when=fmt_moment(as_utc(latest.confirmed_at), cfg.tz),
     )
 
 
@@ -316,7 +317,7 @@ async def _summary(
         if report is not None:
             for version in report.versions:
                 if version.version == draft.corrects_version:
-                    corrects_at = store.as_utc(version.confirmed_at)
+                    corrects_at = as_utc(version.confirmed_at)
     return summary(draft, period_name(draft, cfg), cfg.tz, corrects_at, confirmed_version)
 
 

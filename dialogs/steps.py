@@ -19,6 +19,7 @@ from dialogs.numbers import Invalid, InvalidReason, format_figure
 from dialogs.render import Button, Notice, Screen
 from dialogs.store import DialogRow
 from locales import _
+from models.db import as_utc
 from models.progress import ProgressStatus
 from models.text import fmt_date, fmt_moment
 from scheduler import adhoc
@@ -32,7 +33,7 @@ def stale() -> Notice:
 
 
 def expired(row: DialogRow, now: datetime, cfg: DialogConfig) -> bool:
-    return row.outcome == Outcome.ACTIVE and now - store.as_utc(row.last_activity_at) > cfg.timeout
+    return row.outcome == Outcome.ACTIVE and now - as_utc(row.last_activity_at) > cfg.timeout
 
 
 def go(row: DialogRow, draft: Draft, state: Waiting) -> None:
@@ -87,7 +88,7 @@ def offer(row: DialogRow, cfg: DialogConfig, switch: str | None, lead: str | Non
     """Offer the unfinished draft: continue it, start another, or drop it."""
     draft = store.draft_of(row)
     text = _("Bạn có một báo cáo chưa xong: nhiệm vụ {code}, bắt đầu lúc {when}.").format(
-        code=draft.task_code, when=fmt_moment(store.as_utc(row.started_at), cfg.tz)
+        code=draft.task_code, when=fmt_moment(as_utc(row.started_at), cfg.tz)
     )
     if lead:
         text = lead + "\n" + text

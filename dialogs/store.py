@@ -16,7 +16,7 @@ SELECT opens no SQLite transaction, so SQLite's transaction still begins with th
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -37,11 +37,6 @@ from models.progress import (
     ProgressReportVersion,
     ProgressStatus,
 )
-
-
-def as_utc(moment: datetime) -> datetime:
-    """``moment`` as aware UTC (SQLite hands back naive datetimes; they were stored as UTC)."""
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 @dataclass(eq=False)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Awaitable, Callable, Coroutine, Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -25,7 +26,9 @@ from telegram.ext import ConversationHandler
 from handlers.context import BotContext
 from locales import _
 from models import access
+from models.db import as_utc
 from models.people import Contact, Role
+from models.text import fmt_date
 
 
 @dataclass(frozen=True)
@@ -81,6 +84,16 @@ Callback = Callable[[Update, BotContext], Coroutine[Any, Any, Any]]
 AgencyOf = Callable[[Update, BotContext], int | None]
 
 
+def refusal_revoked(revoked_at: datetime) -> str:
+    """What an account whose link was revoked is told; ``revoked_at`` in local time. At most
+    200 characters, like every refusal: it may be a callback query's alert (Bot API limit)."""
+    return _(
+        "Liên kết của tài khoản Telegram này với cơ quan đã bị thu hồi ngày {day}.\n"
+        "Cần liên kết lại: liên hệ Cơ quan Thường trực (Bộ Chỉ huy Quân sự tỉnh) để nhận mã mời "
+        "mới, rồi gửi /start kèm mã đó."
+    ).format(day=fmt_date(revoked_at.date()))
+
+
 def refusal_unbound() -> str:
     """What an account that is not bound (or was revoked) is told."""
     return _(
@@ -123,7 +136,7 @@ async def check(
     """The role check inside the caller's unit of work: the sender's ``Actor``, or the
     ``Refused`` text to tell them, or None when the update has no sender.
 
-    One SELECT (``access.contact_snapshot`` joins roles, agency and leader position) read fresh from
+    One SELECT (``access.contact_lookup`` joins roles, agency and leader position) read fresh from
     the database on every update — a revoke or a role taken away holds from the very next update —
     and, at most once a minute per contact (``access.TOUCH_INTERVAL``), the activity UPDATE.
     Makes no Telegram call: the caller tells the person after its transaction has ended.
@@ -131,9 +144,11 @@ async def check(
     user = update.effective_user
     if user is None:
         return None
-    contact = await access.contact_snapshot(session, context.plan_id, user.id)
+    contact = await access.contact_lookup(session, context.plan_id, user.id)
     if contact is None:
         return Refused(refusal_unbound())
+    if isinstance(contact, access.RevokedContact):
+        return Refused(refusal_revoked(as_utc(contact.revoked_at).astimezone(context.settings.tz)))
     await access.touch_snapshot(session, contact, context.now())
     actor = Actor.of_snapshot(contact)
     if allowed and not (actor.roles & allowed):

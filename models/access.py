@@ -207,12 +207,21 @@ _TOUCH = (
 )
 
 
-async def contact_snapshot(
+@dataclass(frozen=True)
+class RevokedContact:
+    """A Telegram account whose link to its agency was revoked (thu hồi liên kết):
+    ``revoked_at`` as stored (aware UTC; SQLite hands it back naive, meaning UTC)."""
+
+    revoked_at: datetime
+
+
+async def contact_lookup(
     session: AsyncSession, plan_id: int, telegram_user_id: int
-) -> ContactSnapshot | None:
-    """The active contact of ``telegram_user_id`` in the plan as a ``ContactSnapshot``; None when
-    unknown or revoked. Read from the database on every call (nothing cached, so a revoke or a
-    role taken away holds from the next update).
+) -> ContactSnapshot | RevokedContact | None:
+    """The contact of ``telegram_user_id`` in the plan: a ``ContactSnapshot`` when active, a
+    ``RevokedContact`` when its link was revoked, None when the account was never bound. Read
+    from the database on every call (nothing cached, so a revoke or a role taken away holds from
+    the next update).
 
     One Core SELECT, built once and run on the session's connection (no ORM objects, no ORM
     execution path): this runs on every update. Same answer as ``get_contact`` + ``roles_of``.
@@ -223,9 +232,11 @@ async def contact_snapshot(
             _SNAPSHOT, {"plan_id": plan_id, "telegram_user_id": telegram_user_id}
         )
     ).all()
-    if not rows or rows[0].revoked_at is not None:
+    if not rows:
         return None
     first = rows[0]
+    if first.revoked_at is not None:
+        return RevokedContact(revoked_at=first.revoked_at)
     return ContactSnapshot(
         id=first.id,
         plan_id=plan_id,
@@ -239,6 +250,15 @@ async def contact_snapshot(
         last_active_at=first.last_active_at,
         unreachable_at=first.unreachable_at,
     )
+
+
+async def contact_snapshot(
+    session: AsyncSession, plan_id: int, telegram_user_id: int
+) -> ContactSnapshot | None:
+    """``contact_lookup`` for callers that only need the active contact: None when unknown or
+    revoked."""
+    found = await contact_lookup(session, plan_id, telegram_user_id)
+    return found if isinstance(found, ContactSnapshot) else None
 
 
 async def touch_snapshot(session: AsyncSession, contact: ContactSnapshot, now: datetime) -> bool:

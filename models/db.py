@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from collections import deque
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,11 @@ from sqlalchemy.util import await_only
 from locales import _
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+
+def as_utc(moment: datetime) -> datetime:
+    """``moment`` as aware UTC. Every datetime is stored UTC; SQLite hands them back naive."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 class DatabaseUrlError(ValueError):

@@ -26,11 +26,12 @@ from sqlalchemy import Select, bindparam, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from locales import _
+from models.db import as_utc
 from models.plan import Agency
 from models.progress import ProgressReport
 from models.reminders import AdhocRequest, AdhocRequestAgency, OutboxMessage, OutboxStatus
 from models.text import fmt_date
-from scheduler.inputs import adhoc_period_id, as_utc
+from scheduler.inputs import adhoc_period_id
 from scheduler.periods import ReportingPeriod, adhoc_request
 
 #: Calendar days after the due date during which a request is still offered (answer or correct).

@@ -4,7 +4,7 @@ reads from the database, and what tests and benchmarks build by hand)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 
@@ -113,11 +113,6 @@ class PlanSnapshot:
 
 
 ADHOC_PERIOD_PREFIX = "adhoc:"
-
-
-def as_utc(moment: datetime) -> datetime:
-    """``moment`` as aware UTC; SQLite hands stored datetimes back naive (they were written UTC)."""
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def adhoc_period_id(request_id: int) -> str:

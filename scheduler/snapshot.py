@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from models.db import as_utc
 from models.people import BoundChat, Contact, ContactRole, Role
 from models.plan import (
     Agency,
@@ -42,7 +43,6 @@ from scheduler.inputs import (
     SnoozeRef,
     TaskPlan,
     adhoc_period_id,
-    as_utc,
 )
 
 __all__ = [
@@ -54,7 +54,6 @@ __all__ = [
     "SnoozeRef",
     "TaskPlan",
     "adhoc_period_id",
-    "as_utc",
     "load_snapshot",
 ]
 

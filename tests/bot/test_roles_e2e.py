@@ -199,7 +199,8 @@ async def test_another_agency_revoke_transfer_and_group(
             "Các lệnh khác (/start, /nhiemvu, /capnhat, /huy) dùng trong tin nhắn riêng với bot."
         )
 
-        # Transfer Sở Y tế: Cường is revoked, loses his menu, and gets the unbound refusal.
+        # Transfer Sở Y tế: Cường is revoked, loses his menu, and is told his link was revoked
+        # (with the day, local time), not that he was never bound.
         now = emulator_clock(emu)()
         async with session_factory.begin() as s:
             plan = await get_plan(s)
@@ -213,9 +214,9 @@ async def test_another_agency_revoke_transfer_and_group(
         emu.clock.advance(60)
         await emu.client.send_command(OTHER, "nhiemvu")
         assert texts(await emu.client.wait_for(OTHER.id, 5))[4:] == [
-            "Tài khoản Telegram của bạn chưa được liên kết với cơ quan nào trong Kế hoạch.\n"
-            "Vui lòng liên hệ Cơ quan Thường trực (Bộ Chỉ huy Quân sự tỉnh) để nhận mã mời, rồi "
-            "gửi /start kèm mã đó."
+            "Liên kết của tài khoản Telegram này với cơ quan đã bị thu hồi ngày 01/01/2026.\n"
+            "Cần liên kết lại: liên hệ Cơ quan Thường trực (Bộ Chỉ huy Quân sự tỉnh) để nhận mã "
+            "mời mới, rồi gửi /start kèm mã đó."
         ]
         # The new person joins through the transfer's code.
         await emu.client.start(NO_USERNAME, new_code)

@@ -21,7 +21,6 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from emulator.client import TgGroup, TgUser
 from emulator.pytest_plugin import TelegramEmulator
 from handlers import callback_data as cb
-from handlers.auth import refusal_unbound
 from models import directory
 from models.people import Contact
 from models.progress import DialogState, ProgressReport
@@ -375,9 +374,15 @@ async def test_revoked_contact_refused_on_the_very_next_tap(
         await directory.revoke_contact(s, contact.plan_id, AN.id, now=NOW)
     entries = await an.press("Đang thực hiện", expect=1)
     assert [e["kind"] for e in entries] == ["callback_answer"]
-    assert answers(entries) == [refusal_unbound()]
+    # NOW is 09:00 on 16/11/2026 in Hà Tĩnh: the alert (≤ 200 characters) names the day.
+    revoked = (
+        "Liên kết của tài khoản Telegram này với cơ quan đã bị thu hồi ngày 16/11/2026.\n"
+        "Cần liên kết lại: liên hệ Cơ quan Thường trực (Bộ Chỉ huy Quân sự tỉnh) để nhận mã mời "
+        "mới, rồi gửi /start kèm mã đó."
+    )
+    assert answers(entries) == [revoked]
     entries = await an.command("capnhat")
-    assert shown(entries) == [refusal_unbound()]
+    assert shown(entries) == [revoked]
     async with session_factory() as s:
         after = await s.scalar(select(DialogState))
         assert after is not None
