@@ -35,6 +35,7 @@ STATUS_LABELS = {
 StatusOption = typer.Option(
     [],
     "--status",
+    metavar=_("TRẠNG_THÁI"),
     help=_(
         "Chỉ các tin ở trạng thái này (lặp lại được): pending (chờ gửi), sending (đang gửi), "
         "sent (đã gửi), failed (lỗi), retry (gửi lại)."

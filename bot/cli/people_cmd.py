@@ -41,6 +41,7 @@ class InviteRole(StrEnum):
 RoleOption = typer.Option(
     InviteRole.contact,
     "--role",
+    metavar=_("VAI_TRÒ"),
     help=_(
         "Vai trò mà mã mời cấp: contact (cán bộ đầu mối), standing_office (Cơ quan Thường "
         "trực), admin (quản trị)."

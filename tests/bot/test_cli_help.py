@@ -151,9 +151,9 @@ def test_every_command_group_and_parameter_has_vietnamese_help() -> None:
             elif words := _english(param.help, paths):
                 problems.append(f"{label}: English {words} in {param.help!r}")
             # What the help screen shows for the value: an argument's metavar replaces its
-            # (English) parameter name; an option's replaces its type (<str>, <path>…). Flags
-            # keep <bool>, as --help does; a choice lists the values the option accepts.
-            shows_type = getattr(param, "is_flag", False) or param.type_descriptor.is_choice
+            # (English) parameter name; an option's replaces its type (<str>, <path>,
+            # <list[…]>, a choice's values). Flags keep <bool>, as --help does.
+            shows_type = getattr(param, "is_flag", False)
             if not shows_type and (param.metavar is None or re.search("[a-z]", param.metavar)):
                 problems.append(f"{label}: metavar {param.metavar!r}")
     assert problems == []
