@@ -1,7 +1,10 @@
 """The CLI (``python -m bot …``), built with Typer. Each command family lives in its own module
 and is added here, in one ordered list. Every command honours ``DATABASE_URL`` and takes
 ``--plan KEY`` (needed only when the database holds more than one plan). The library's own usage
-errors and help screen are Vietnamese too (``bot.cli.i18n``, catalog ``locales/vi/LC_MESSAGES/cli.po``).
+errors and help screen are Vietnamese too (``bot.cli.i18n``, catalog ``locales/vi/LC_MESSAGES/cli.po``);
+the help texts of our own commands, groups and parameters are ``help=_("…")`` (catalog ``messages``;
+a command's English docstring is for developers and is not shown), and arguments and value-taking
+options have Vietnamese ``metavar``s (``TÊN``, ``NGÀY``…), which Typer shows instead of the type.
 """
 
 from __future__ import annotations
@@ -21,11 +24,14 @@ from bot.cli import (
     task_cmd,
 )
 from bot.cli.i18n import VietnameseGroup
+from locales import _
 
 app = typer.Typer(
     name="bot",
     cls=VietnameseGroup,
-    help="Chiến dịch 500 ngày đêm — Telegram bot and its administration commands.",
+    help=_(
+        "Chiến dịch 500 ngày đêm — bot Telegram nhắc việc, tổng hợp báo cáo và các lệnh quản trị."
+    ),
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -33,13 +39,11 @@ app = typer.Typer(
 
 # One ordered list of command families.
 core.register(app)
-app.add_typer(plan_cmd.app, name="plan", help="Read, import and show the committee's plan.")
-app.add_typer(agency_cmd.app, name="agency", help="The agency registry (names and aliases).")
-app.add_typer(reminders_cmd.app, name="reminders", help="Preview, pause or resume the reminders.")
-app.add_typer(
-    calendar_cmd.app, name="calendar", help="The standing office's days off/working days."
-)
-app.add_typer(task_cmd.app, name="task", help="Activate on-event tasks.")
+app.add_typer(plan_cmd.app, name="plan")
+app.add_typer(agency_cmd.app, name="agency")
+app.add_typer(reminders_cmd.app, name="reminders")
+app.add_typer(calendar_cmd.app, name="calendar")
+app.add_typer(task_cmd.app, name="task")
 people_cmd.register(app)  # invite, contacts, agency import
 run_cmd.register(app)  # run, chat
 delivery_cmd.register(app, reminders_cmd.app)  # outbox, reminders pause|resume, adhoc

@@ -11,16 +11,26 @@ from models.repositories import PlanLookupError, get_plan
 from plan.errors import PlanError
 from plan.registry import add_agency, add_group, find_agency
 
-app = typer.Typer(no_args_is_help=True)
+app = typer.Typer(help=_("Danh mục cơ quan, đơn vị (tên và tên gọi khác)."), no_args_is_help=True)
 
-AliasOption = typer.Option([], "--alias", help="Another spelling (repeatable).")
+AliasOption = typer.Option([], "--alias", metavar=_("TÊN"), help=_("Tên gọi khác (lặp lại được)."))
 
 
-@app.command("add")
+@app.command(
+    "add",
+    help=_(
+        "Thêm một cơ quan (hoặc thêm tên gọi khác cho cơ quan đã có trùng TÊN khi bỏ dấu); "
+        "với --group thì thêm một nhóm chung (ví dụ “Các cơ quan liên quan”)."
+    ),
+)
 def add_cmd(
-    name: str = typer.Argument(..., help="Canonical name, e.g. “UBND xã Can Lộc”."),
+    name: str = typer.Argument(
+        ..., metavar=_("TÊN"), help=_("Tên chính thức, ví dụ “UBND xã Can Lộc”.")
+    ),
     alias: list[str] = AliasOption,
-    group: bool = typer.Option(False, "--group", help="A catch-all group, not an agency."),
+    group: bool = typer.Option(
+        False, "--group", help=_("Thêm một nhóm chung, không phải một cơ quan.")
+    ),
     plan: str | None = PlanOption,
 ) -> None:
     """Add an agency (or aliases to an existing one matching NAME without diacritics), or with
@@ -64,7 +74,7 @@ def _add_group(settings: Settings, name: str, plan: str | None) -> None:
     typer.echo(message.format(name=canonical))
 
 
-@app.command("list")
+@app.command("list", help=_("Liệt kê các cơ quan của kế hoạch cùng tên gọi khác."))
 def list_cmd(plan: str | None = PlanOption) -> None:
     """List the plan's agencies with their aliases."""
     from sqlalchemy import select

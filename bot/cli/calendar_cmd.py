@@ -21,7 +21,13 @@ from models.text import fmt_date
 from scheduler.calendar import WorkingCalendar
 from scheduler.commands import calendar_overrides, set_calendar_day
 
-app = typer.Typer(no_args_is_help=True)
+app = typer.Typer(
+    help=_("Ngày nghỉ và ngày làm việc bù của Cơ quan Thường trực."), no_args_is_help=True
+)
+
+NoteOption = typer.Option(
+    "", "--note", metavar=_("GHI_CHÚ"), help=_("Lý do (hiện trong danh sách).")
+)
 
 
 def _set(day_text: str, working: bool, note: str, plan: str | None) -> None:
@@ -45,30 +51,59 @@ def _set(day_text: str, working: bool, note: str, plan: str | None) -> None:
     typer.echo(message.format(day=fmt_date(day), weekday=weekday_short(day)))
 
 
-@app.command("add-holiday")
+@app.command(
+    "add-holiday",
+    help=_(
+        "Đặt NGÀY là ngày nghỉ: không gửi nhắc việc; nhắc việc theo hạn chuyển lên ngày làm "
+        "việc trước đó."
+    ),
+)
 def add_holiday(
-    day: str = typer.Argument(..., help="The day (2026-11-27 or 27/11/2026)."),
-    note: str = typer.Option("", "--note", help="Why (shown in the list)."),
+    day: str = typer.Argument(
+        ..., metavar=_("NGÀY"), help=_("Ngày nghỉ, dạng 27/11/2026 hoặc 2026-11-27.")
+    ),
+    note: str = NoteOption,
     plan: str | None = PlanOption,
 ) -> None:
     """Make DAY a day off (no reminders; deadlines' reminders move to the day before)."""
     _set(day, False, note, plan)
 
 
-@app.command("add-workday")
+@app.command(
+    "add-workday",
+    help=_("Đặt NGÀY là ngày làm việc (ví dụ thứ Bảy làm bù cho một ngày nghỉ)."),
+)
 def add_workday(
-    day: str = typer.Argument(..., help="The day (2026-11-28 or 28/11/2026)."),
-    note: str = typer.Option("", "--note", help="Why (shown in the list)."),
+    day: str = typer.Argument(
+        ..., metavar=_("NGÀY"), help=_("Ngày làm việc, dạng 28/11/2026 hoặc 2026-11-28.")
+    ),
+    note: str = NoteOption,
     plan: str | None = PlanOption,
 ) -> None:
     """Make DAY a working day (e.g. a Saturday swapped for a holiday)."""
     _set(day, True, note, plan)
 
 
-@app.command("list")
+@app.command(
+    "list",
+    help=_(
+        "Liệt kê các ngày nghỉ rơi vào ngày thường và các ngày làm việc rơi vào cuối tuần; "
+        "ngày do Cơ quan Thường trực đặt có dấu *."
+    ),
+)
 def list_days(
-    start: str = typer.Option(None, "--from", help="First day (default: the campaign start)."),
-    end: str = typer.Option(None, "--to", help="Last day (default: the campaign end)."),
+    start: str = typer.Option(
+        None,
+        "--from",
+        metavar=_("NGÀY"),
+        help=_("Từ ngày (mặc định: ngày bắt đầu Chiến dịch), dạng 01/12/2026 hoặc 2026-12-01."),
+    ),
+    end: str = typer.Option(
+        None,
+        "--to",
+        metavar=_("NGÀY"),
+        help=_("Đến ngày (mặc định: ngày kết thúc Chiến dịch), dạng 31/12/2026 hoặc 2026-12-31."),
+    ),
     plan: str | None = PlanOption,
 ) -> None:
     """List the days off on weekdays and the working weekend days, with the office's overrides."""

@@ -21,7 +21,10 @@ from models.db import DatabaseUrlError, create_engine, create_session_factory
 T = TypeVar("T")
 
 PlanOption = typer.Option(
-    None, "--plan", help="Mã kế hoạch; chỉ cần khi cơ sở dữ liệu có nhiều kế hoạch."
+    None,
+    "--plan",
+    metavar=_("MÃ"),
+    help=_("Mã kế hoạch; chỉ cần khi cơ sở dữ liệu có nhiều kế hoạch."),
 )
 
 

@@ -30,11 +30,22 @@ def migrating(url: str, step: Callable[[], T]) -> T:
         fail(message)
 
 
-db_app = typer.Typer(help="Database schema (Alembic migrations).", no_args_is_help=True)
+db_app = typer.Typer(
+    help=_("Cấu trúc cơ sở dữ liệu: nâng cấp, hạ cấp, xem phiên bản (Alembic)."),
+    no_args_is_help=True,
+)
 
 
-@db_app.command("upgrade")
-def db_upgrade(revision: str = typer.Argument("head")) -> None:
+@db_app.command(
+    "upgrade", help=_("Nâng cơ sở dữ liệu lên PHIÊN_BẢN (mặc định: phiên bản mới nhất).")
+)
+def db_upgrade(
+    revision: str = typer.Argument(
+        "head",
+        metavar=_("PHIÊN_BẢN"),
+        help=_("Phiên bản cần nâng lên; head là phiên bản mới nhất."),
+    ),
+) -> None:
     """Apply migrations up to REVISION (default: the newest)."""
     settings = get_settings()
     url = settings.database_url
@@ -43,8 +54,14 @@ def db_upgrade(revision: str = typer.Argument("head")) -> None:
     typer.echo(_("cơ sở dữ liệu ở phiên bản {revision}").format(revision=revision_now))
 
 
-@db_app.command("downgrade")
-def db_downgrade(revision: str = typer.Argument(...)) -> None:
+@db_app.command("downgrade", help=_("Hạ cơ sở dữ liệu về PHIÊN_BẢN (base: xóa toàn bộ cấu trúc)."))
+def db_downgrade(
+    revision: str = typer.Argument(
+        ...,
+        metavar=_("PHIÊN_BẢN"),
+        help=_("Phiên bản cần hạ về; base xóa toàn bộ bảng."),
+    ),
+) -> None:
     """Revert migrations down to REVISION ("base" empties the schema)."""
     settings = get_settings()
     url = settings.database_url
@@ -53,7 +70,10 @@ def db_downgrade(revision: str = typer.Argument(...)) -> None:
     typer.echo(_("cơ sở dữ liệu ở phiên bản {revision}").format(revision=revision_now))
 
 
-@db_app.command("current")
+@db_app.command(
+    "current",
+    help=_("In phiên bản của cơ sở dữ liệu và phiên bản mới nhất trong mã nguồn."),
+)
 def db_current() -> None:
     """Print the database's revision and the newest one the code ships."""
     settings = get_settings()
@@ -67,7 +87,9 @@ def db_current() -> None:
 
 
 SetupOnlyOption = typer.Option(
-    False, "--setup-only", help="Migrate and import the plan, then stop (do not start the bot)."
+    False,
+    "--setup-only",
+    help=_("Chỉ nâng cấp cơ sở dữ liệu và nhập Kế hoạch rồi dừng (không chạy bot)."),
 )
 
 
@@ -111,4 +133,12 @@ def up(setup_only: bool = SetupOnlyOption) -> None:
 def register(app: typer.Typer) -> None:
     """Add the core commands to the root CLI."""
     app.add_typer(db_app, name="db")
-    app.command("up")(up)
+    app.command(
+        "up",
+        help=_(
+            "Chuẩn bị rồi chạy bot (lệnh mà make run gọi).\n\n"
+            "Nâng cấp cơ sở dữ liệu, nhập Kế hoạch kèm theo khi cơ sở dữ liệu chưa có kế hoạch, "
+            "hiện Kế hoạch, rồi chạy bot; khi chưa đặt TELEGRAM_BOT_TOKEN thì chạy sandbox "
+            "ngoại tuyến."
+        ),
+    )(up)

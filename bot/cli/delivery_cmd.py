@@ -18,8 +18,10 @@ from models.repositories import get_plan
 from models.text import fmt_date
 from scheduler import adhoc, claims, controls
 
-outbox_app = typer.Typer(help="The outbox: reminders due, sent, failed.", no_args_is_help=True)
-adhoc_app = typer.Typer(help="Ad-hoc report requests (báo cáo đột xuất).", no_args_is_help=True)
+outbox_app = typer.Typer(
+    help=_("Hộp thư đi: nhắc việc chờ gửi, đã gửi, bị lỗi."), no_args_is_help=True
+)
+adhoc_app = typer.Typer(help=_("Yêu cầu báo cáo đột xuất."), no_args_is_help=True)
 
 #: Vietnamese labels of the outbox statuses (the status values stay: ``--status`` takes them).
 STATUS_LABELS = {
@@ -30,18 +32,43 @@ STATUS_LABELS = {
     OutboxStatus.RETRY: N_("gửi lại"),
 }
 
-StatusOption = typer.Option([], "--status", help="Only rows in this status (repeatable).")
-DueOption = typer.Option(
-    ..., "--due", formats=["%d/%m/%Y", "%Y-%m-%d"], help="Due date: 15/12/2026 or 2026-12-15."
+StatusOption = typer.Option(
+    [],
+    "--status",
+    metavar=_("TRẠNG_THÁI"),
+    help=_(
+        "Chỉ các tin ở trạng thái này (lặp lại được): pending (chờ gửi), sending (đang gửi), "
+        "sent (đã gửi), failed (lỗi), retry (gửi lại)."
+    ),
 )
-AgencyOption = typer.Option([], "--agency", help="Agency name or alias (repeatable).")
+DueOption = typer.Option(
+    ...,
+    "--due",
+    formats=["%d/%m/%Y", "%Y-%m-%d"],
+    metavar=_("NGÀY"),
+    help=_("Hạn báo cáo, dạng 15/12/2026 hoặc 2026-12-15; không được trước hôm nay."),
+)
+AgencyOption = typer.Option(
+    [],
+    "--agency",
+    metavar=_("TÊN"),
+    help=_("Tên hoặc tên gọi khác của cơ quan được yêu cầu (lặp lại được)."),
+)
 
 
-@outbox_app.command("list")
+@outbox_app.command(
+    "list",
+    help=_(
+        "Số tin theo từng trạng thái, rồi các tin mới nhất: số, trạng thái, loại, người nhận, "
+        "thời gian, lỗi."
+    ),
+)
 def outbox_list(
     status: list[OutboxStatus] = StatusOption,
-    limit: int = typer.Option(50, "--limit", min=1, help="Newest rows shown."),
-    as_json: bool = typer.Option(False, "--json", help="One JSON object per line."),
+    limit: int = typer.Option(
+        50, "--limit", min=1, metavar=_("SỐ"), help=_("Số tin mới nhất được hiện.")
+    ),
+    as_json: bool = typer.Option(False, "--json", help=_("In mỗi tin thành một dòng JSON.")),
     plan: str | None = PlanOption,
 ) -> None:
     """Counts per status, then the newest rows (id, status, kind, recipient, time, error)."""
@@ -89,10 +116,20 @@ def outbox_list(
         )
 
 
-@outbox_app.command("send")
+@outbox_app.command(
+    "send",
+    help=_(
+        "Lập lịch và gửi nhắc việc cho đến khi bị dừng, không nhận tin từ Telegram (bản chạy "
+        "dự phòng chờ bản chính nhả khóa)."
+    ),
+)
 def outbox_send(
     crash_after_accepted: int | None = typer.Option(
-        None, "--crash-after-accepted", hidden=True, help="Tests: SIGKILL after N accepted."
+        None,
+        "--crash-after-accepted",
+        hidden=True,
+        metavar=_("SỐ"),
+        help=_("Dùng cho kiểm thử: tự dừng bằng SIGKILL sau SỐ tin Telegram đã nhận."),
     ),
 ) -> None:
     """Plan and send until killed, without polling (a standby waits for the leader lock)."""
@@ -133,12 +170,15 @@ def reminders_resume(plan: str | None = PlanOption) -> None:
     typer.echo(_("đã tiếp tục nhắc việc") if was else _("nhắc việc không bị tạm dừng"))
 
 
-@adhoc_app.command("create")
+@adhoc_app.command(
+    "create",
+    help=_("Yêu cầu các cơ quan gửi báo cáo đột xuất; yêu cầu được gửi đi vào giờ gửi tiếp theo."),
+)
 def adhoc_create(
-    subject: str = typer.Argument(..., help="What the report is about."),
+    subject: str = typer.Argument(..., metavar=_("NỘI_DUNG"), help=_("Nội dung cần báo cáo.")),
     due: datetime = DueOption,
     agency: list[str] = AgencyOption,
-    all_agencies: bool = typer.Option(False, "--all", help="Ask every agency."),
+    all_agencies: bool = typer.Option(False, "--all", help=_("Yêu cầu tất cả các cơ quan.")),
     plan: str | None = PlanOption,
 ) -> None:
     """Ask agencies for an ad-hoc report; it goes out at the next sending time."""
@@ -188,7 +228,13 @@ def adhoc_create(
     )
 
 
-@adhoc_app.command("list")
+@adhoc_app.command(
+    "list",
+    help=_(
+        "Liệt kê mọi yêu cầu, hạn muộn nhất trước: số, nội dung, hạn, cơ quan được yêu cầu, "
+        "số cơ quan đã báo cáo/được yêu cầu, tình trạng."
+    ),
+)
 def adhoc_list(plan: str | None = PlanOption) -> None:
     """Every request, latest due first: number, subject, due date, addressed agencies ("mọi cơ
     quan"), agencies answered / asked, status (today in the bot's time zone)."""
@@ -222,9 +268,12 @@ def adhoc_list(plan: str | None = PlanOption) -> None:
         typer.echo(line)
 
 
-@adhoc_app.command("cancel")
+@adhoc_app.command(
+    "cancel",
+    help=_("Hủy một yêu cầu: bot thôi nhắc và thôi mời trả lời; các báo cáo đã gửi vẫn được giữ."),
+)
 def adhoc_cancel(
-    number: int = typer.Argument(..., help="The request's number (see `adhoc list`)."),
+    number: int = typer.Argument(..., metavar=_("SỐ"), help=_("Số của yêu cầu (xem: adhoc list).")),
     plan: str | None = PlanOption,
 ) -> None:
     """Cancel a request: no more reminders, no longer offered to answer; replies are kept."""
@@ -268,6 +317,14 @@ def register(app: typer.Typer, reminders: typer.Typer) -> None:
     """Add ``outbox`` and ``adhoc`` to the root CLI, ``pause``/``resume`` to ``reminders``
     (the planner's ``reminders`` family, which has ``preview``)."""
     app.add_typer(outbox_app, name="outbox")
-    reminders.command("pause")(reminders_pause)
-    reminders.command("resume")(reminders_resume)
+    reminders.command(
+        "pause",
+        help=_(
+            "Tạm dừng gửi nhắc việc (các tin vẫn nằm trong hộp thư đi) cho đến khi chạy "
+            "reminders resume."
+        ),
+    )(reminders_pause)
+    reminders.command("resume", help=_("Tiếp tục gửi nhắc việc sau khi tạm dừng."))(
+        reminders_resume
+    )
     app.add_typer(adhoc_app, name="adhoc")

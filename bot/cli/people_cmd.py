@@ -26,7 +26,7 @@ from models.repositories import PlanLookupError, get_plan
 from models.text import fmt_moment
 
 contacts_app = typer.Typer(
-    help="Bound people: list, revoke, hand an agency over.", no_args_is_help=True
+    help=_("Cán bộ đã liên kết: liệt kê, thu hồi, chuyển giao cơ quan."), no_args_is_help=True
 )
 
 
@@ -38,9 +38,22 @@ class InviteRole(StrEnum):
     admin = "admin"
 
 
-RoleOption = typer.Option(InviteRole.contact, "--role", help="Role the code grants.")
+RoleOption = typer.Option(
+    InviteRole.contact,
+    "--role",
+    metavar=_("VAI_TRÒ"),
+    help=_(
+        "Vai trò mà mã mời cấp: contact (cán bộ đầu mối), standing_office (Cơ quan Thường "
+        "trực), admin (quản trị)."
+    ),
+)
 FileArgument = typer.Argument(
-    ..., help="CSV or XLSX with columns name, aliases (';'-separated), kind."
+    ...,
+    metavar=_("TỆP"),
+    help=_(
+        "Tệp CSV hoặc XLSX có các cột name (tên), aliases (tên gọi khác, ngăn cách bằng ;), "
+        "kind (agency, commune, ward hoặc other)."
+    ),
 )
 
 
@@ -70,12 +83,22 @@ def _describe(settings: Settings, target: str, invite: Invite) -> str:
 
 
 def invite(
-    agency: str | None = typer.Option(None, "--agency", help="Agency name or alias."),
+    agency: str | None = typer.Option(
+        None,
+        "--agency",
+        metavar=_("TÊN"),
+        help=_("Tên hoặc tên gọi khác của cơ quan (gõ không dấu cũng được)."),
+    ),
     role: InviteRole = RoleOption,
     leader: str | None = typer.Option(
-        None, "--leader", help="Leader position (e.g. 'Trưởng Ban Chỉ đạo tỉnh')."
+        None,
+        "--leader",
+        metavar=_("CHỨC_VỤ"),
+        help=_("Mã mời cho lãnh đạo (chỉ xem) theo chức vụ, ví dụ “Trưởng Ban Chỉ đạo tỉnh”."),
     ),
-    all_agencies: bool = typer.Option(False, "--all-agencies", help="One contact code per agency."),
+    all_agencies: bool = typer.Option(
+        False, "--all-agencies", help=_("Mỗi cơ quan một mã mời cán bộ đầu mối.")
+    ),
     plan: str | None = PlanOption,
 ) -> None:
     """Print single-use invite codes with their deep links (no Telegram connection needed)."""
@@ -141,10 +164,20 @@ def invite(
         typer.echo(line)
 
 
-@contacts_app.command("list")
+@contacts_app.command(
+    "list",
+    help=_(
+        "Liệt kê cán bộ đã liên kết: ID Telegram, họ tên, tên tài khoản, cơ quan, vai trò, "
+        "lần hoạt động gần nhất."
+    ),
+)
 def contacts_list(
-    agency: str | None = typer.Option(None, "--agency", help="Only this agency."),
-    revoked: bool = typer.Option(False, "--revoked", help="Include revoked people."),
+    agency: str | None = typer.Option(
+        None, "--agency", metavar=_("TÊN"), help=_("Chỉ cán bộ của cơ quan này.")
+    ),
+    revoked: bool = typer.Option(
+        False, "--revoked", help=_("Liệt kê cả những người đã bị thu hồi.")
+    ),
     plan: str | None = PlanOption,
 ) -> None:
     """List bound people: Telegram id, name, username, agency, roles, last activity."""
@@ -188,9 +221,14 @@ def contacts_list(
         typer.echo(line)
 
 
-@contacts_app.command("revoke")
+@contacts_app.command(
+    "revoke",
+    help=_("Thu hồi một cán bộ: mất mọi vai trò cùng lúc; các báo cáo đã gửi vẫn được giữ."),
+)
 def contacts_revoke(
-    user_id: int = typer.Argument(..., help="The person's Telegram user id (see `contacts list`)."),
+    user_id: int = typer.Argument(
+        ..., metavar=_("ID_TELEGRAM"), help=_("ID Telegram của cán bộ (xem: contacts list).")
+    ),
     plan: str | None = PlanOption,
 ) -> None:
     """Revoke a person: they lose every role at once (their past replies are kept)."""
@@ -210,13 +248,25 @@ def contacts_revoke(
     typer.echo(run(body))
 
 
-@contacts_app.command("transfer")
+@contacts_app.command(
+    "transfer",
+    help=_(
+        "Chuyển giao một cơ quan cho cán bộ mới: các cán bộ đầu mối hiện tại của cơ quan "
+        "bị thu hồi."
+    ),
+)
 def contacts_transfer(
-    agency: str = typer.Option(..., "--agency", help="The agency to hand over."),
+    agency: str = typer.Option(
+        ..., "--agency", metavar=_("TÊN"), help=_("Cơ quan cần chuyển giao.")
+    ),
     to: int | None = typer.Option(
         None,
         "--to",
-        help="Telegram id of an already-bound person without an agency; otherwise a new invite is printed.",
+        metavar=_("ID_TELEGRAM"),
+        help=_(
+            "ID Telegram của một người đã liên kết nhưng chưa thuộc cơ quan nào; bỏ trống thì "
+            "in một mã mời mới."
+        ),
     ),
     plan: str | None = PlanOption,
 ) -> None:
@@ -286,6 +336,15 @@ def agency_import(
 def register(app: typer.Typer) -> None:
     """Add ``invite`` and ``contacts`` to the root CLI, and ``import`` to the ``agency`` family
     (``bot.cli.agency_cmd``, registered before this)."""
-    app.command("invite")(invite)
+    app.command(
+        "invite",
+        help=_("In các mã mời dùng một lần kèm đường liên kết (không cần kết nối Telegram)."),
+    )(invite)
     app.add_typer(contacts_app, name="contacts")
-    agency_cmd.app.command("import")(agency_import)
+    agency_cmd.app.command(
+        "import",
+        help=_(
+            "Thêm hoặc cập nhật cơ quan hàng loạt từ tệp (ví dụ 69 xã, phường); nhập lại không "
+            "tạo bản trùng."
+        ),
+    )(agency_import)

@@ -26,10 +26,14 @@ from plan.registry import Registry, default_registry, registry_for_plan
 from plan.schema import PlanDocument
 from plan.timeline import parse_timeline
 
-app = typer.Typer(no_args_is_help=True)
+app = typer.Typer(
+    help=_("Kế hoạch của Ban Chỉ đạo: đọc, nhập, xem và các thiết lập."), no_args_is_help=True
+)
 T = TypeVar("T")
 
-FileArgument = typer.Argument(..., help="The plan: .txt export or .docx.")
+FileArgument = typer.Argument(
+    ..., metavar=_("TỆP"), help=_("Tệp Kế hoạch: bản xuất .txt hoặc tệp .docx.")
+)
 
 
 def _campaign(settings: Settings) -> dict[str, Any]:
@@ -85,10 +89,13 @@ def _print_json(data: Any) -> None:
     typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
-@app.command("parse")
+@app.command(
+    "parse",
+    help=_("Đọc phụ lục của Kế hoạch từ tệp và in ra (không ghi gì vào cơ sở dữ liệu)."),
+)
 def parse_cmd(
     file: Path = FileArgument,
-    as_json: bool = typer.Option(False, "--json", help="Print the parsed plan as JSON."),
+    as_json: bool = typer.Option(False, "--json", help=_("In Kế hoạch đã đọc dạng JSON.")),
     plan: str | None = PlanOption,
 ) -> None:
     """Read the plan's appendix and print it (nothing is written)."""
@@ -108,10 +115,18 @@ def parse_cmd(
     _print_document(doc)
 
 
-@app.command("timeline")
+@app.command(
+    "timeline",
+    help=_(
+        "Đọc một cụm “Thời gian” của Kế hoạch và in lịch tương ứng: hạn, ngày bắt đầu, "
+        "nhịp báo cáo, trọng tâm."
+    ),
+)
 def timeline_cmd(
-    phrase: str = typer.Argument(..., help='A timeline phrase, e.g. "Tháng 4-5/2026".'),
-    as_json: bool = typer.Option(False, "--json", help="Print the schedule as JSON."),
+    phrase: str = typer.Argument(
+        ..., metavar=_("THỜI_GIAN"), help=_("Cụm thời gian, ví dụ “Tháng 4-5/2026”.")
+    ),
+    as_json: bool = typer.Option(False, "--json", help=_("In lịch dạng JSON.")),
 ) -> None:
     """Read one timeline phrase ("Thời gian") and print its schedule."""
     settings = get_settings()
@@ -156,13 +171,24 @@ def _print_document(doc: PlanDocument) -> None:
             typer.echo(f"       {_('chủ trì')}: {', '.join(task.lead)}")
 
 
-@app.command("import")
+@app.command(
+    "import",
+    help=_(
+        "Nhập (hoặc nhập lại) Kế hoạch vào cơ sở dữ liệu trong một giao dịch; in những gì thay đổi."
+    ),
+)
 def import_cmd(
     file: Path = FileArgument,
     # "--plan" too: every command takes --plan KEY (issue 2); for import it names the plan to
     # create or update.
     key: str | None = typer.Option(
-        None, "--key", "--plan", help="Plan key (default: e.g. ha-tinh-2026)."
+        None,
+        "--key",
+        "--plan",
+        metavar=_("MÃ"),
+        help=_(
+            "Mã kế hoạch cần tạo hoặc cập nhật (mặc định đặt theo Kế hoạch, ví dụ ha-tinh-2026)."
+        ),
     ),
 ) -> None:
     """Import (or re-import) the plan into the database, in one transaction; prints what changed."""
@@ -185,7 +211,12 @@ def import_cmd(
         typer.echo(line)
 
 
-@app.command("show")
+@app.command(
+    "show",
+    help=_(
+        "Hiện Kế hoạch đã lưu dạng bảng: mã nhiệm vụ, hạn, cơ quan chủ trì, thủ trưởng phụ trách."
+    ),
+)
 def show_cmd(plan: str | None = PlanOption) -> None:
     """Show the stored plan as a table (code, deadlines, lead agencies, leader)."""
     from plan.show import render_plan_table
@@ -203,10 +234,20 @@ def show_cmd(plan: str | None = PlanOption) -> None:
         fail(str(exc))
 
 
-@app.command("set")
+@app.command(
+    "set",
+    help=_(
+        "Đặt một thiết lập của kế hoạch (ngày bắt đầu, kết thúc Chiến dịch, phần đầu văn bản "
+        "báo cáo, số mộ chưa xác định được thông tin…)."
+    ),
+)
 def set_cmd(
-    key: str = typer.Argument(..., help="Setting name (see `plan get`)."),
-    value: str = typer.Argument(..., help="New value (dates as YYYY-MM-DD)."),
+    key: str = typer.Argument(
+        ..., metavar=_("THIẾT_LẬP"), help=_("Tên thiết lập (xem: plan get).")
+    ),
+    value: str = typer.Argument(
+        ..., metavar=_("GIÁ_TRỊ"), help=_("Giá trị mới; ngày ghi dạng YYYY-MM-DD.")
+    ),
     plan: str | None = PlanOption,
 ) -> None:
     """Set a plan setting (campaign dates, report header texts, unidentified graves…)."""
@@ -236,9 +277,17 @@ def set_cmd(
         typer.echo(_("Nhập lại Kế hoạch (python -m bot plan import TỆP) để áp dụng cho nhiệm vụ."))
 
 
-@app.command("get")
+@app.command(
+    "get",
+    help=_(
+        "In các thiết lập của kế hoạch: giá trị đã lưu, hoặc giá trị mặc định lấy từ thiết lập "
+        "của bot."
+    ),
+)
 def get_cmd(
-    key: str | None = typer.Argument(None, help="Setting name; all settings when omitted."),
+    key: str | None = typer.Argument(
+        None, metavar=_("THIẾT_LẬP"), help=_("Tên thiết lập; bỏ trống để in tất cả.")
+    ),
     plan: str | None = PlanOption,
 ) -> None:
     """Print plan settings (the stored value, or the default from the bot's settings)."""

@@ -15,15 +15,30 @@ from scheduler.planner import plan_reminders
 from scheduler.preview import preview_entries, preview_lines
 from scheduler.snapshot import load_snapshot
 
-app = typer.Typer(no_args_is_help=True)
+app = typer.Typer(help=_("Nhắc việc: xem trước, tạm dừng, tiếp tục gửi."), no_args_is_help=True)
 
 
-@app.command("preview")
+@app.command(
+    "preview",
+    help=_(
+        "In ra, không gửi, những nhắc việc mà bot khởi động lúc THỜI_ĐIỂM sẽ gửi trong lần lập "
+        "lịch đầu tiên.\n\n"
+        "Tính theo cơ sở dữ liệu hiện tại: tin đã có trong hộp thư đi coi như đã gửi. Với --json: "
+        "danh sách xếp theo cơ quan, loại, kỳ; mỗi mục có các khóa at, agency, contacts "
+        "(telegram_id, name), kind, tasks, period, và leader với tin đôn đốc."
+    ),
+)
 def preview(
     at: str = typer.Option(
-        ..., "--at", help="The moment, ISO-8601 (2026-11-27T08:00+07:00); no offset = TIMEZONE."
+        ...,
+        "--at",
+        metavar=_("THỜI_ĐIỂM"),
+        help=_(
+            "Thời điểm theo ISO-8601, ví dụ 2026-11-27T08:00+07:00; không ghi múi giờ thì "
+            "dùng múi giờ TIMEZONE."
+        ),
     ),
-    as_json: bool = typer.Option(False, "--json", help="Print the entries as a JSON list."),
+    as_json: bool = typer.Option(False, "--json", help=_("In danh sách nhắc việc dạng JSON.")),
     plan: str | None = PlanOption,
 ) -> None:
     """Print, without sending, what a bot started on this database at AT would send in its

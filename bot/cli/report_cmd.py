@@ -58,19 +58,40 @@ def report(
     period: Annotated[
         str | None,
         typer.Option(
-            "--period", help="2026-11, 2026-Q4, 2026-H1, 2026, soket, tongket, adhoc:<request id>"
+            "--period",
+            metavar=_("KỲ"),
+            help=_(
+                "Kỳ báo cáo: 2026-11 (tháng), 2026-Q4 (quý), 2026-H1 (6 tháng), 2026 (năm), "
+                "soket, tongket, hoặc adhoc:SỐ (yêu cầu báo cáo đột xuất số SỐ)."
+            ),
         ),
     ] = None,
     date_from: Annotated[
-        str | None, typer.Option("--from", help="Ad hoc range start (YYYY-MM-DD)")
+        str | None,
+        typer.Option(
+            "--from",
+            metavar=_("NGÀY"),
+            help=_("Báo cáo theo khoảng ngày tự chọn: từ ngày (2026-11-01 hoặc 01/11/2026)."),
+        ),
     ] = None,
     date_to: Annotated[
-        str | None, typer.Option("--to", help="Ad hoc range end (YYYY-MM-DD)")
+        str | None,
+        typer.Option(
+            "--to",
+            metavar=_("NGÀY"),
+            help=_("Đến ngày, dùng cùng --from (2026-11-20 hoặc 20/11/2026)."),
+        ),
     ] = None,
-    out: Annotated[Path, typer.Option("--out", help="Folder for the DOCX, XLSX and PNG")] = Path(
-        "."
-    ),
-    as_html: Annotated[bool, typer.Option("--html", help="Print the Telegram HTML chunks")] = False,
+    out: Annotated[
+        Path,
+        typer.Option(
+            "--out", metavar=_("THƯ_MỤC"), help=_("Thư mục ghi các tệp DOCX, XLSX và PNG.")
+        ),
+    ] = Path("."),
+    as_html: Annotated[
+        bool,
+        typer.Option("--html", help=_("In các đoạn HTML gửi qua Telegram thay cho văn bản.")),
+    ] = False,
     plan_key: str | None = PlanOption,
 ) -> None:
     """Compile a period's summary: write DOCX, XLSX and PNG into --out and print the text."""
@@ -124,4 +145,10 @@ def report(
 
 def register(app: typer.Typer) -> None:
     """Add ``report`` to the root CLI."""
-    app.command("report")(report)
+    app.command(
+        "report",
+        help=_(
+            "Lập báo cáo tổng hợp của một kỳ: ghi các tệp DOCX, XLSX, PNG vào thư mục --out và "
+            "in nội dung báo cáo."
+        ),
+    )(report)

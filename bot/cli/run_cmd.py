@@ -7,15 +7,32 @@ import typer
 from bot.cli.common import fail, get_settings
 from locales import _
 
-UserOption = typer.Option(..., "--user", help="Your Telegram user id in the sandbox (any number).")
-NameOption = typer.Option(None, "--name", help="Your display name (default: Người dùng ID).")
-UsernameOption = typer.Option(None, "--username", help="Your @username (none if omitted).")
-GroupOption = typer.Option(
-    None, "--group", help="Write in this group chat (id; made negative) instead of privately."
+UserOption = typer.Option(
+    ..., "--user", metavar=_("ID"), help=_("ID Telegram của bạn trong sandbox (số bất kỳ).")
 )
-TitleOption = typer.Option(None, "--title", help="The group's title (with --group).")
+NameOption = typer.Option(
+    None, "--name", metavar=_("TÊN"), help=_("Tên hiển thị của bạn (mặc định: Người dùng ID).")
+)
+UsernameOption = typer.Option(
+    None,
+    "--username",
+    metavar=_("TÊN"),
+    help=_("Tên tài khoản @username của bạn (bỏ trống thì không có)."),
+)
+GroupOption = typer.Option(
+    None,
+    "--group",
+    metavar=_("ID"),
+    help=_("Nhắn trong nhóm chat có ID này (tự đổi thành số âm) thay vì nhắn riêng."),
+)
+TitleOption = typer.Option(
+    None, "--title", metavar=_("TÊN"), help=_("Tên của nhóm chat (dùng cùng --group).")
+)
 ServerOption = typer.Option(
-    None, "--server", help="Emulator address (default: http://SANDBOX_HOST:SANDBOX_PORT)."
+    None,
+    "--server",
+    metavar=_("ĐỊA_CHỈ"),
+    help=_("Địa chỉ trình giả lập Telegram (mặc định: http://SANDBOX_HOST:SANDBOX_PORT)."),
 )
 
 
@@ -63,5 +80,17 @@ def chat(
 
 def register(app: typer.Typer) -> None:
     """Add ``run`` and ``chat`` to the root CLI."""
-    app.command("run")(run)
-    app.command("chat")(chat)
+    app.command(
+        "run",
+        help=_(
+            "Chỉ chạy bot, với các thiết lập hiện có (TELEGRAM_BOT_TOKEN, TELEGRAM_API_BASE_URL, "
+            "WEBHOOK_URL…)."
+        ),
+    )(run)
+    app.command(
+        "chat",
+        help=_(
+            "Nhắn tin với bot sandbox ngay trong terminal này, dưới danh nghĩa người dùng ID "
+            "(chỉ qua trình giả lập Telegram)."
+        ),
+    )(chat)

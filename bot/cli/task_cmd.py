@@ -12,13 +12,26 @@ from models.repositories import PlanLookupError, get_plan
 from models.text import fmt_date
 from scheduler.commands import Activation, CommandError, activate_task
 
-app = typer.Typer(no_args_is_help=True)
+app = typer.Typer(
+    help=_("Nhiệm vụ thực hiện khi có sự kiện: kích hoạt kèm hạn."), no_args_is_help=True
+)
 
 
-@app.command("activate")
+@app.command(
+    "activate",
+    help=_(
+        "Kích hoạt nhiệm vụ MÃ (nhiệm vụ thực hiện khi có sự kiện) với một hạn: từ giờ gửi "
+        "tiếp theo, nhiệm vụ được nhắc việc theo hạn như các nhiệm vụ khác."
+    ),
+)
 def activate(
-    code: str = typer.Argument(..., help="Task code, e.g. 4b."),
-    due: str = typer.Option(..., "--due", help="Its deadline (2027-02-08 or 08/02/2027)."),
+    code: str = typer.Argument(..., metavar=_("MÃ"), help=_("Mã nhiệm vụ, ví dụ 4b.")),
+    due: str = typer.Option(
+        ...,
+        "--due",
+        metavar=_("NGÀY"),
+        help=_("Hạn của nhiệm vụ, dạng 08/02/2027 hoặc 2027-02-08."),
+    ),
     plan: str | None = PlanOption,
 ) -> None:
     """Activate on-event task CODE with a deadline: it follows the deadline rules from the next

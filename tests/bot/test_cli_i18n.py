@@ -21,7 +21,7 @@ runner = CliRunner()
 BAR = "─" * 78
 
 DUE_ERROR = [
-    "Cách dùng: {prog} adhoc create [OPTIONS] {{subject}}",
+    "Cách dùng: {prog} adhoc create [OPTIONS] {{NỘI_DUNG}}",
     "Gõ '{prog} adhoc create --help' để xem hướng dẫn.",
     "╭─ Lỗi ────────────────────────────────────────────────────────────────────────╮",
     "│ Giá trị không hợp lệ cho '--due': '99/99/2026' không đúng định dạng          │",
@@ -29,14 +29,14 @@ DUE_ERROR = [
     f"╰{BAR}╯",
 ]
 MISSING_ARGUMENT = [
-    "Cách dùng: {prog} contacts revoke [OPTIONS] {{user_id}}",
+    "Cách dùng: {prog} contacts revoke [OPTIONS] {{ID_TELEGRAM}}",
     "Gõ '{prog} contacts revoke --help' để xem hướng dẫn.",
     "╭─ Lỗi ────────────────────────────────────────────────────────────────────────╮",
-    "│ Thiếu tham số 'user_id'.                                                     │",
+    "│ Thiếu tham số 'ID_TELEGRAM'.                                                 │",
     f"╰{BAR}╯",
 ]
 UNKNOWN_OPTION = [
-    "Cách dùng: {prog} adhoc create [OPTIONS] {{subject}}",
+    "Cách dùng: {prog} adhoc create [OPTIONS] {{NỘI_DUNG}}",
     "Gõ '{prog} adhoc create --help' để xem hướng dẫn.",
     "╭─ Lỗi ────────────────────────────────────────────────────────────────────────╮",
     "│ Không có tùy chọn: --x                                                       │",
@@ -46,7 +46,7 @@ HELP_HEAD = [
     "",
     " Cách dùng: {prog} adhoc [OPTIONS] COMMAND [ARGS]...",
     "",
-    " Ad-hoc report requests (báo cáo đột xuất).",
+    " Yêu cầu báo cáo đột xuất.",
     "",
     "╭─ Tùy chọn ───────────────────────────────────────────────────────────────────╮",
     "│ --help        <bool>  Hiện hướng dẫn này rồi thoát.                          │",
@@ -108,8 +108,11 @@ def test_operator_language_is_respected() -> None:
         timeout=60,
         check=False,
     )
-    assert done.stderr.splitlines()[0] == "Usage: python -m bot contacts revoke [OPTIONS] {user_id}"
-    assert "│ Missing argument 'user_id'." in done.stderr
+    assert (
+        done.stderr.splitlines()[0]
+        == "Usage: python -m bot contacts revoke [OPTIONS] {ID_TELEGRAM}"
+    )
+    assert "│ Missing argument 'ID_TELEGRAM'." in done.stderr
 
 
 def test_translate_fills_templates_and_nested_library_text(
