@@ -209,13 +209,24 @@ async def _press(
     raise AssertionError(label)
 
 
+def _latest_keyboard(chat_id: int) -> dict[str, Any]:
+    """The bot's latest message with buttons in ``chat_id``, as it is now, read from the emulator
+    this process serves (the person looks at their screen; asking the control API over HTTP for
+    the whole chat on every step made the driver, not the bot, the busy process)."""
+    chat = EMULATOR[0].state.chats[chat_id]
+    for message_id in reversed(chat.bot_message_ids):
+        message = chat.messages.get(message_id)
+        if message is not None and message.get("reply_markup"):
+            return dict(message)
+    raise AssertionError(f"no message with buttons in chat {chat_id}")
+
+
 async def dialog_person(client: EmulatorClient, user: TgUser) -> int:
     """One complete dialog; returns the number of steps."""
     await act(client, user.id, client.send_command(user, "capnhat"), 1)
     steps = 1
     while steps < 40:
-        messages = await client.bot_messages(user.id)
-        message = next(m for m in reversed(messages) if m.get("reply_markup"))
+        message = _latest_keyboard(user.id)
         text, labels = message["text"], _labels(message)
         steps += 1
         if "Xác nhận" in labels:
