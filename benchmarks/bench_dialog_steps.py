@@ -171,6 +171,20 @@ def next_update(person: Person, request: InMemoryRequest, first: bool) -> Update
     raise AssertionError(f"unexpected screen {text!r} {labels}")
 
 
+async def in_memory_app(settings: Any, factory: Any) -> tuple[Any, InMemoryRequest]:
+    """The real ``Application`` (``build_application``) on ``factory``'s database, initialized,
+    its Bot API answered by an ``InMemoryRequest`` (returned too) and without the rate limiter.
+    The caller shuts the application down."""
+    app = build_application(settings, session_factory=factory)
+    request = InMemoryRequest()
+    app.bot._request = (request, request)
+    app.bot._rate_limiter = None
+    async with factory.begin() as session:
+        app.bot_data.plan_id = (await get_plan(session)).id
+    await app.initialize()
+    return app, request
+
+
 async def forget_replies(factory: Any) -> None:
     """Delete the stored replies (outside the measurement): every round then answers afresh, as
     ``bench_dialog.py``'s single round does, instead of correcting the previous round's reply."""
@@ -212,13 +226,7 @@ async def main(contacts: int, rounds: int, profile: str | None) -> None:
             statements[0] += 1
 
         event.listen(engine.sync_engine, "before_cursor_execute", count)
-        app = build_application(settings, session_factory=factory)
-        request = InMemoryRequest()
-        app.bot._request = (request, request)
-        app.bot._rate_limiter = None
-        async with factory.begin() as session:
-            app.bot_data.plan_id = (await get_plan(session)).id
-        await app.initialize()
+        app, request = await in_memory_app(settings, factory)
         people = [Person(u, app.bot) for u in people_users]
         await run_round(app, people, request)  # warm-up: imports, caches, first replies
         profiler = cProfile.Profile() if profile else None

@@ -5,6 +5,7 @@ Nothing below ``bot/`` reads the environment: values are passed down as argument
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, time
 from pathlib import Path
 from typing import Annotated
@@ -30,6 +31,14 @@ LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 #: The ``TELEGRAM_HTTP_TRANSPORT`` values (``bot.telegram_http``): aiohttp under PTB's httpx client
 #: (cheaper per call, the default), or PTB's stock httpx transport (the fallback).
 TELEGRAM_HTTP_TRANSPORTS = ("aiohttp", "httpx")
+
+
+def _one_of(typed: str, value: str, choices: Sequence[str], unknown: str) -> str:
+    """``value`` (what was ``typed``, normalized) when it is one of ``choices``; otherwise
+    ``ValueError`` with ``unknown`` (a Vietnamese message with ``{value}`` and ``{choices}``)."""
+    if value not in choices:
+        raise ValueError(unknown.format(value=typed, choices=", ".join(choices)))
+    return value
 
 
 class Settings(BaseSettings):
@@ -137,26 +146,22 @@ class Settings(BaseSettings):
     @classmethod
     def _known_log_level(cls, value: str) -> str:
         # logging.basicConfig would raise "Unknown level" at start-up, as a traceback.
-        level = value.strip().upper()
-        if level not in LOG_LEVELS:
-            raise ValueError(
-                _("mức log “{value}” không rõ (một trong: {levels})").format(
-                    value=value, levels=", ".join(LOG_LEVELS)
-                )
-            )
-        return level
+        return _one_of(
+            value,
+            value.strip().upper(),
+            LOG_LEVELS,
+            _("mức log “{value}” không rõ (một trong: {choices})"),
+        )
 
     @field_validator("telegram_http_transport")
     @classmethod
     def _known_http_transport(cls, value: str) -> str:
-        transport = value.strip().lower()
-        if transport not in TELEGRAM_HTTP_TRANSPORTS:
-            raise ValueError(
-                _("kiểu kết nối Bot API “{value}” không rõ (một trong: {transports})").format(
-                    value=value, transports=", ".join(TELEGRAM_HTTP_TRANSPORTS)
-                )
-            )
-        return transport
+        return _one_of(
+            value,
+            value.strip().lower(),
+            TELEGRAM_HTTP_TRANSPORTS,
+            _("kiểu kết nối Bot API “{value}” không rõ (một trong: {choices})"),
+        )
 
     @field_validator("timezone")
     @classmethod

@@ -14,6 +14,7 @@ from emulator.client import ControlApiError, TgUser
 from emulator.pytest_plugin import TelegramEmulator
 from models.people import Contact, ContactRole, Role
 from models.plan import Agency, Plan
+from models.reminders import OutboxMessage
 from plan.importer import import_file
 from tests.conftest import PLAN_TXT
 
@@ -115,6 +116,14 @@ class Person:
         before = len(await self.transcript())
         await self.emu.client.press_button(self.user, message_id, data)
         return await self._after(before, expect)
+
+
+async def outbox_rows(factory: async_sessionmaker[AsyncSession]) -> list[tuple[str, int, str]]:
+    """Every outbox row as (kind, recipient chat, key), sorted: what a planner tick wrote."""
+    async with factory() as s:
+        return sorted(
+            (r.kind, r.recipient_chat_id, r.key) for r in await s.scalars(select(OutboxMessage))
+        )
 
 
 def shown(entries: list[Json]) -> list[str]:

@@ -25,7 +25,7 @@ from models.reminders import AdhocRequest, OutboxMessage
 from scheduler.sender import OutboxSender
 from tests.bot.harness import running_bot
 from tests.delivery.conftest import FixedClock, make_bot
-from tests.dialogs.e2e import Person, local, seed_real_plan, shown
+from tests.dialogs.e2e import Person, local, outbox_rows, seed_real_plan, shown
 
 THU = TgUser(5001, "Phạm", "Thu")  # Sở Y tế
 MINH = TgUser(5002, "Hoàng", "Minh")  # the standing office (Bộ CHQS tỉnh)
@@ -74,10 +74,7 @@ async def test_office_asks_agency_answers_from_the_reminder_report_compiled(
         emu.clock.set(monday.timestamp())
         tick = planner_tick(sf, plan_id, reminder_rules(Settings()))
         written = await tick(monday)
-        async with sf() as s:
-            rows = sorted(
-                (r.kind, r.recipient_chat_id, r.key) for r in await s.scalars(select(OutboxMessage))
-            )
+        rows = await outbox_rows(sf)
         # the request to both agencies (Sở Y tế a3, the office a1), beside Monday's regular reminders
         assert (written, rows) == (
             5,

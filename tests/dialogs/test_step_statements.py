@@ -13,13 +13,17 @@ import pytest
 from sqlalchemy import event, update
 
 from benchmarks.bench_dialog import seed
-from benchmarks.bench_dialog_steps import InMemoryRequest, Person, forget_replies, next_update
-from bot.app import build_application
+from benchmarks.bench_dialog_steps import (
+    InMemoryRequest,
+    Person,
+    forget_replies,
+    in_memory_app,
+    next_update,
+)
 from bot.settings import load_settings
 from emulator.client import TgUser
 from models.db import create_engine, create_session_factory
 from models.plan import Agency
-from models.repositories import get_plan
 
 
 @dataclass
@@ -44,13 +48,7 @@ async def bot(db_url: str) -> AsyncIterator[Bot]:
         statements.append(statement.split()[0])
 
     event.listen(engine.sync_engine, "before_cursor_execute", record)
-    app = build_application(settings, session_factory=factory)
-    request = InMemoryRequest()
-    app.bot._request = (request, request)
-    app.bot._rate_limiter = None
-    async with factory.begin() as session:
-        app.bot_data.plan_id = (await get_plan(session)).id
-    await app.initialize()
+    app, request = await in_memory_app(settings, factory)
     try:
         yield Bot(app, factory, request, Person(user, app.bot), statements)
     finally:
