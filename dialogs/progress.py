@@ -95,9 +95,11 @@ async def start(
                     claimed.outcome = Outcome.TIMED_OUT
                 return steps.offer(claimed, cfg, switch=None)
     assert contact.agency_id is not None
-    if not await queries.agency_tasks(session, contact.plan_id, contact.agency_id):
+    # The period first: the list's one statement also reads what was reported for it.
+    draft = await steps.new_draft(session, contact, now, cfg)
+    if not await queries.agency_tasks(session, contact.plan_id, contact.agency_id, draft.period):
         return Screen(text=_("Cơ quan của bạn chưa được giao nhiệm vụ nào trong kế hoạch."))
-    return await steps.new(session, contact, now, cfg)
+    return await steps.new(session, contact, now, cfg, draft=draft)
 
 
 @_event

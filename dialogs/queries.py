@@ -1,5 +1,5 @@
-"""What the progress dialog reads about the plan: an agency's tasks, a task's indicators, the
-calendar. Repositories take a session and never commit.
+"""What the progress dialog reads about the plan: an agency's tasks (with what it already reported
+for a period), a task's indicators, the calendar. Repositories take a session and never commit.
 
 Nothing is cached across updates: each step reads the plan afresh (a re-import, a task activated, a
 calendar override hold from the next step). The statements are built once, with bind parameters,
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import and_, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialogs.draft import IndicatorAsk
@@ -27,11 +27,15 @@ from models.plan import (
     TaskIndicator,
     TaskRole,
 )
+from models.progress import ProgressReport
 from models.reminders import CalendarOverride
 from plan.indicators import counts_whole
 from scheduler.calendar import WorkingCalendar
 
-#: An agency's live tasks with its role and their deadlines: one row per (task, role, deadline).
+#: An agency's live tasks with its role, their deadlines and the occurrences the agency has
+#: confirmed a reply for in period ``b_period`` (NULL: none asked): one row per (task, role,
+#: deadline, reply). The reply join walks the (task_id, agency_id, occurrence, period) unique index;
+#: only a task with several deadlines and several replies multiplies rows (5b: 2 × 2).
 _AGENCY_TASKS = (
     select(
         Task.id,
@@ -41,9 +45,18 @@ _AGENCY_TASKS = (
         TaskAssignment.role,
         TaskDeadline.id,
         TaskDeadline.due,
+        ProgressReport.occurrence,
     )
     .join(TaskAssignment, TaskAssignment.task_id == Task.id)
     .outerjoin(TaskDeadline, TaskDeadline.task_id == Task.id)
+    .outerjoin(
+        ProgressReport,
+        and_(
+            ProgressReport.task_id == Task.id,
+            ProgressReport.agency_id == bindparam("b_agency_id"),
+            ProgressReport.period == bindparam("b_period"),
+        ),
+    )
     .where(
         Task.plan_id == bindparam("b_plan_id"),
         Task.archived_at.is_(None),
@@ -71,41 +84,71 @@ async def _rows(session: AsyncSession, statement: Any, params: dict[str, Any]) -
 @dataclass(frozen=True)
 class TaskChoice:
     """A task an agency may report on: ``is_lead`` when it leads (chủ trì) the task; ``deadlines``
-    in occurrence order (calendar dates, Asia/Ho_Chi_Minh)."""
+    in occurrence order (calendar dates, Asia/Ho_Chi_Minh); ``reported``: the occurrences (the
+    dialog's numbering: 0 for a task with at most one deadline, else 1…n in deadline order) the
+    agency has a confirmed reply for in the period asked (empty when no period was asked)."""
 
     id: int
     code: str
     content: str
     is_lead: bool
     deadlines: tuple[date, ...]
+    reported: frozenset[int] = frozenset()
+
+    @property
+    def occurrences(self) -> tuple[int, ...]:
+        """The occurrences the dialog asks about when the task is chosen from the list: (0,) for
+        a task with at most one deadline, else every deadline's number (1…n)."""
+        count = len(self.deadlines)
+        return (0,) if count <= 1 else tuple(range(1, count + 1))
+
+    @property
+    def is_reported(self) -> bool:
+        """The agency's own confirmed reply exists for every occurrence the dialog would ask
+        about (5b: both deadlines), in the period asked. Drafts and other agencies' replies (a
+        co-led task: each lead reports on its own) do not count."""
+        return self.reported.issuperset(self.occurrences)
 
 
-async def agency_tasks(session: AsyncSession, plan_id: int, agency_id: int) -> list[TaskChoice]:
-    """The agency's live tasks: those it leads first, then those it supports, each in plan order.
+async def agency_tasks(
+    session: AsyncSession, plan_id: int, agency_id: int, period: str | None = None
+) -> list[TaskChoice]:
+    """The agency's live tasks: those it leads first, then those it supports, each in plan order;
+    with ``period`` ("2026-11", "adhoc:3"), each task's ``reported`` occurrences for it, in the
+    same statement.
 
     Read once per session (one unit of work: one dialog step) and kept in ``session.info``: a step
     that checks the list and then shows it does not read the plan twice.
     """
-    key = ("dialogs.agency_tasks", plan_id, agency_id)
+    key = ("dialogs.agency_tasks", plan_id, agency_id, period)
     cached = session.info.get(key)
     if cached is None:
-        cached = session.info[key] = await _agency_tasks(session, plan_id, agency_id)
+        cached = session.info[key] = await _agency_tasks(session, plan_id, agency_id, period)
     return list(cached)
 
 
-async def _agency_tasks(session: AsyncSession, plan_id: int, agency_id: int) -> list[TaskChoice]:
+async def _agency_tasks(
+    session: AsyncSession, plan_id: int, agency_id: int, period: str | None
+) -> list[TaskChoice]:
     """One statement; the same list as ``models.agency_tasks.agency_tasks_ordered``: lead first,
     then support, each in plan order; a task the agency both leads and supports (a slip in a
     document) once, as lead."""
-    rows = await _rows(session, _AGENCY_TASKS, {"b_plan_id": plan_id, "b_agency_id": agency_id})
+    rows = await _rows(
+        session,
+        _AGENCY_TASKS,
+        {"b_plan_id": plan_id, "b_agency_id": agency_id, "b_period": period},
+    )
     found: dict[int, tuple[str, str, int]] = {}
     lead: dict[int, bool] = {}
     deadlines: dict[int, dict[int, date]] = {}
-    for task_id, code, content, position, role, deadline_id, due in rows:
+    reported: dict[int, set[int]] = {}
+    for task_id, code, content, position, role, deadline_id, due, occurrence in rows:
         found[task_id] = (code, content, position)
         lead[task_id] = lead.get(task_id, False) or role == TaskRole.LEAD
         if deadline_id is not None:
             deadlines.setdefault(task_id, {})[deadline_id] = due
+        if occurrence is not None:
+            reported.setdefault(task_id, set()).add(occurrence)
     ordered = sorted(found, key=lambda t: (not lead[t], found[t][2]))
     return [
         TaskChoice(
@@ -114,16 +157,18 @@ async def _agency_tasks(session: AsyncSession, plan_id: int, agency_id: int) -> 
             content=found[t][1],
             is_lead=lead[t],
             deadlines=tuple(deadlines.get(t, {}).values()),
+            reported=frozenset(reported.get(t, ())),
         )
         for t in ordered
     ]
 
 
 async def agency_task(
-    session: AsyncSession, plan_id: int, agency_id: int, code: str
+    session: AsyncSession, plan_id: int, agency_id: int, code: str, period: str | None = None
 ) -> TaskChoice | None:
-    """The agency's task with ``code`` ("5a"), or None when the agency has no role on it."""
-    for choice in await agency_tasks(session, plan_id, agency_id):
+    """The agency's task with ``code`` ("5a"), or None when the agency has no role on it
+    (``period`` as for ``agency_tasks``: the step's list, if it shows one, is read only once)."""
+    for choice in await agency_tasks(session, plan_id, agency_id, period):
         if choice.code == code:
             return choice
     return None

@@ -67,6 +67,14 @@ def status_label(status: str | ProgressStatus) -> str:
 def period_label(period: ReportingPeriod) -> str:
     """ "tháng 11/2026 (15/10/2026–14/11/2026)", "quý IV/2026 (15/09/2026–14/12/2026)" and the
     like (the period's name as the report gives it, with its dates)."""
+    return _("{name} ({start}–{end})").format(
+        name=period_title(period), start=fmt_date(period.start), end=fmt_date(period.end)
+    )
+
+
+def period_title(period: ReportingPeriod) -> str:
+    """ "tháng 11/2026", "quý IV/2026", "6 tháng cuối năm 2026", "năm 2026", "sơ kết", "tổng kết",
+    "đột xuất": the period's name without its dates."""
     end = period.end
     if period.kind is PeriodKind.MONTHLY:
         name = _("tháng {month}/{year}").format(month=end.month, year=end.year)
@@ -84,9 +92,7 @@ def period_label(period: ReportingPeriod) -> str:
         name = _("tổng kết")
     else:
         name = _("đột xuất")
-    return _("{name} ({start}–{end})").format(
-        name=name, start=fmt_date(period.start), end=fmt_date(end)
-    )
+    return name
 
 
 def shown(text: str | None, limit: int = SHOWN_TEXT_MAX) -> str:

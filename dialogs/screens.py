@@ -18,6 +18,7 @@ from dialogs.render import (
     back_cancel,
     figure_value,
     period_label,
+    period_title,
     short_title,
     shown,
     status_label,
@@ -71,11 +72,19 @@ def _field_labels() -> dict[str, str]:
     }
 
 
+#: What marks a task the agency already reported for the list's period (start of its button).
+REPORTED_MARK = "✅"
+
+
 async def _choosing_task(
     session: AsyncSession, contact: AnyContact, draft: Draft, cfg: DialogConfig
 ) -> tuple[str, list[tuple[Button, ...]]]:
+    """The task list. A task is marked ``REPORTED_MARK`` ("✅ 5a · …") when the agency's own
+    confirmed reply exists for the draft's period — the one the next screens answer — for every
+    occurrence choosing it from the list would offer (``queries.TaskChoice.is_reported``: 5b is
+    marked once both its deadlines are reported); the last line counts them over every page."""
     assert contact.agency_id is not None
-    tasks = await queries.agency_tasks(session, contact.plan_id, contact.agency_id)
+    tasks = await queries.agency_tasks(session, contact.plan_id, contact.agency_id, draft.period)
     # The role check's snapshot (same transaction) named the agency; a loaded ``Contact``, or a
     # ``ContactRef`` made without it, costs a query.
     agency = contact.agency_name if isinstance(contact, ContactRef) else None
@@ -95,8 +104,17 @@ async def _choosing_task(
             period=html.escape(period_name(draft, cfg))
         )
         rows.append((Button(_("Đổi kỳ báo cáo"), "period"),))
+    counts = {"done": sum(t.is_reported for t in tasks), "total": len(tasks), "mark": REPORTED_MARK}
+    if draft.period_labels:  # the period is named on the line above
+        text += "\n" + _("Đã báo cáo kỳ này: {done}/{total} nhiệm vụ ({mark}).").format(**counts)
+    else:
+        text += "\n" + _("Đã báo cáo kỳ {period}: {done}/{total} nhiệm vụ ({mark}).").format(
+            period=html.escape(period_title(cfg.period(draft.period))), **counts
+        )
     for task in tasks[page * cfg.page_size : (page + 1) * cfg.page_size]:
         label = _("{code} · {title}").format(code=task.code, title=short_title(task.content))
+        if task.is_reported:
+            label = REPORTED_MARK + " " + label
         rows.append((Button(label, "task", task.code),))
     nav: list[Button] = []
     if page > 0:

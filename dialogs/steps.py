@@ -101,19 +101,16 @@ def offer(row: DialogRow, cfg: DialogConfig, switch: str | None, lead: str | Non
     return Screen(text=text, rows=rows, token=row.token, step=row.step)
 
 
-async def new(
+async def new_draft(
     session: AsyncSession,
     contact: AnyContact,
     now: datetime,
     cfg: DialogConfig,
-    task: queries.TaskChoice | None = None,
-    occurrence: int = 0,
-    one_tap: bool = False,
     adhoc_id: int | None = None,
-) -> Screen:
-    """A new dialog: the open regular periods (the default first), then the ad hoc requests open
-    to the contact's agency (``scheduler.adhoc``); ``adhoc_id`` preselects that request (a
-    reminder's button) when it is among them."""
+) -> Draft:
+    """The draft a new dialog starts from: the open regular periods (the default first), then the
+    ad hoc requests open to the contact's agency (``scheduler.adhoc``); ``adhoc_id`` preselects
+    that request (a reminder's button) when it is among them. Reads, writes nothing."""
     today = cfg.local_date(now)
     calendar = cfg.calendar or await queries.load_calendar(session, contact.plan_id)
     periods = open_periods(today, calendar, cfg.due_working_days)
@@ -126,6 +123,23 @@ async def new(
         draft.period_labels[request.period_id] = adhoc.period_label(request.subject, request.due)
         if request.id == adhoc_id:
             draft.period = request.period_id
+    return draft
+
+
+async def new(
+    session: AsyncSession,
+    contact: AnyContact,
+    now: datetime,
+    cfg: DialogConfig,
+    task: queries.TaskChoice | None = None,
+    occurrence: int = 0,
+    one_tap: bool = False,
+    adhoc_id: int | None = None,
+    draft: Draft | None = None,
+) -> Screen:
+    """A new dialog (``new_draft``, unless ``draft`` is one it made in this step)."""
+    if draft is None:
+        draft = await new_draft(session, contact, now, cfg, adhoc_id)
     row = await store.begin_new(session, contact, now, Waiting.CHOOSING_TASK, draft)
     if task is None:
         return await screens.current(session, contact, row, cfg, draft=draft)
@@ -261,7 +275,9 @@ async def on_button(
     if state is Waiting.CHOOSING_TASK and action == "page" and arg.isdigit():
         draft.page = int(arg)
     elif state is Waiting.CHOOSING_TASK and action == "task":
-        task = await queries.agency_task(session, contact.plan_id, contact.agency_id or 0, arg)
+        task = await queries.agency_task(
+            session, contact.plan_id, contact.agency_id or 0, arg, draft.period
+        )
         if task is not None:
             return await enter_task(session, contact, row, draft, task, None, now, cfg)
     elif state is Waiting.CHOOSING_OCCURRENCE and action == "occ" and arg.isdigit():

@@ -153,7 +153,10 @@ async def test_an_ad_hoc_request_is_answered_in_the_dialog_and_stops_its_reminde
 
     # /capnhat: the year is the default, the request is offered beside it.
     s = await d.start()
-    assert s.text.endswith(f"Chọn nhiệm vụ cần báo cáo:\nKỳ báo cáo: <b>{YEAR}</b>")
+    assert s.text.endswith(
+        f"Chọn nhiệm vụ cần báo cáo:\nKỳ báo cáo: <b>{YEAR}</b>\n"
+        "Đã báo cáo kỳ này: 0/4 nhiệm vụ (✅)."
+    )
     assert labels(s)[0] == ["Đổi kỳ báo cáo"]
     s = await d.tap("Đổi kỳ báo cáo")
     assert isinstance(s, Screen)
@@ -161,7 +164,9 @@ async def test_an_ad_hoc_request_is_answered_in_the_dialog_and_stops_its_reminde
     assert labels(s) == [[YEAR], [LABEL], ["« Quay lại", "Hủy"]]
     s = await d.tap(LABEL)
     assert isinstance(s, Screen)
-    assert s.text.endswith(f"Kỳ báo cáo: <b>{LABEL_HTML}</b>")
+    assert s.text.endswith(
+        f"Kỳ báo cáo: <b>{LABEL_HTML}</b>\nĐã báo cáo kỳ này: 0/4 nhiệm vụ (✅)."
+    )
 
     s = await _reply_6a(d)
     assert f"Kỳ báo cáo: {LABEL_HTML}" in s.text
@@ -176,6 +181,26 @@ async def test_an_ad_hoc_request_is_answered_in_the_dialog_and_stops_its_reminde
     assert [(r.period, r.agency_id, r.status.value) for r in stored] == [
         (f"adhoc:{real['r1']}", real["Sở Y tế"], "in_progress")
     ]
+    # The list marks 6a for the request it answered, not for the year (the default period).
+    d.clock.advance(minutes=1)
+    s = await d.start()
+    assert s.text.endswith(f"Kỳ báo cáo: <b>{YEAR}</b>\nĐã báo cáo kỳ này: 0/4 nhiệm vụ (✅).")
+    assert not any(b.label.startswith("✅") for row in s.rows for b in row)
+    await d.tap("Đổi kỳ báo cáo")
+    s = await d.tap(LABEL)
+    assert isinstance(s, Screen)
+    assert s.text.endswith(
+        f"Kỳ báo cáo: <b>{LABEL_HTML}</b>\nĐã báo cáo kỳ này: 1/4 nhiệm vụ (✅)."
+    )
+    assert labels(s) == [
+        ["Đổi kỳ báo cáo"],
+        ["3b · Tham gia, tổ chức tập huấn, quản lý, khai…"],
+        ["✅ 6a · Triển khai Kế hoạch Ban Chỉ đạo tỉnh về tổ…"],
+        ["6b · Xác định 01 nghĩa trang liệt sĩ trên địa bàn…"],
+        ["6c · Triển khai đồng bộ lấy mẫu hài cốt liệt sĩ đối…"],
+        ["Hủy"],
+    ]
+    await d.tap("Hủy")
 
     # The planner now reminds only Sở Nội vụ: on the due date, then overdue on Mon 07/12.
     async with factory() as session:
@@ -235,7 +260,9 @@ async def test_the_reminder_button_preselects_its_request(
     d = Driver(session_factory, real["contact"], Clock(local(2026, 11, 30, 9)))
     s = await d._run(progress.open_adhoc, real["r1"])
     assert isinstance(s, Screen)
-    assert s.text.endswith(f"Kỳ báo cáo: <b>{LABEL_HTML}</b>")
+    assert s.text.endswith(
+        f"Kỳ báo cáo: <b>{LABEL_HTML}</b>\nĐã báo cáo kỳ này: 0/4 nhiệm vụ (✅)."
+    )
     # Another agency's request, and one closed 30 days after its due date: refused.
     for other in (real["r2"], real["r3"]):
         refused = await d._run(progress.open_adhoc, other)
@@ -252,7 +279,9 @@ async def test_the_reminder_button_preselects_its_request(
     ]
     s = await d.tap("Bỏ bản nháp, báo cáo nhiệm vụ khác", offer)
     assert isinstance(s, Screen)
-    assert s.text.endswith(f"Kỳ báo cáo: <b>{LABEL_HTML}</b>")
+    assert s.text.endswith(
+        f"Kỳ báo cáo: <b>{LABEL_HTML}</b>\nĐã báo cáo kỳ này: 0/4 nhiệm vụ (✅)."
+    )
 
 
 async def test_a_request_cancelled_while_the_contact_writes_moves_the_draft_to_the_regular_period(

@@ -99,7 +99,10 @@ async def test_office_asks_agency_answers_from_the_reminder_report_compiled(
         # The button opens the dialog on the request; the contact answers for task 6a.
         pressed = await thu.press("Báo cáo ngay (mục 1)", message=reminder)
         [opened] = shown(pressed)
-        assert opened.endswith(f"Kỳ báo cáo: Đột xuất: {SUBJECT} (hạn 04/12/2026)")
+        assert opened.endswith(
+            f"Kỳ báo cáo: Đột xuất: {SUBJECT} (hạn 04/12/2026)\n"
+            "Đã báo cáo kỳ này: 0/4 nhiệm vụ (✅)."
+        )
         # The dialog opens below the reminder, which keeps its text and every button.
         assert sorted(e["kind"] for e in pressed) == ["callback_answer", "message"]  # no edit
         [kept] = [

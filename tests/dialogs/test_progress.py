@@ -65,7 +65,8 @@ async def test_full_reply_is_stored_only_on_confirmation(
 ) -> None:
     s = await driver.start()
     assert s.text == (
-        "<b>Cập nhật tiến độ</b> — Bộ Chỉ huy Quân sự tỉnh\nChọn nhiệm vụ cần báo cáo:"
+        "<b>Cập nhật tiến độ</b> — Bộ Chỉ huy Quân sự tỉnh\nChọn nhiệm vụ cần báo cáo:\n"
+        "Đã báo cáo kỳ tháng 11/2026: 0/3 nhiệm vụ (✅)."
     )
     assert labels(s) == [[T5A], [T5B], [T6B], ["Hủy"]]
     s = await driver.tap(T5A)
@@ -148,8 +149,9 @@ async def test_correction_keeps_every_version(
 ) -> None:
     await driver.tap("Xác nhận", await full_reply(driver))
     driver.clock.advance(hours=2)
-    await driver.start()
-    s = await driver.tap(T5A)
+    s = await driver.start()
+    assert s.text.endswith("\nĐã báo cáo kỳ tháng 11/2026: 1/3 nhiệm vụ (✅).")
+    s = await driver.tap("✅ " + T5A)
     assert isinstance(s, Screen)
     assert s.text == HEADER_5A + (
         "\nCơ quan đã báo cáo nhiệm vụ này cho kỳ tháng 11/2026 (15/10/2026–14/11/2026): "

@@ -62,7 +62,8 @@ async def test_full_reply_text_shown_verbatim_stored_nfc_double_tap_once(
 ) -> None:
     an = Person(telegram_emulator, AN)
     assert shown(await an.command("capnhat")) == [
-        "Cập nhật tiến độ — Bộ Chỉ huy Quân sự tỉnh\nChọn nhiệm vụ cần báo cáo:"
+        "Cập nhật tiến độ — Bộ Chỉ huy Quân sự tỉnh\nChọn nhiệm vụ cần báo cáo:\n"
+        "Đã báo cáo kỳ tháng 11/2026: 0/3 nhiệm vụ (✅)."
     ]
     entries = await an.press(T5A)
     assert answers(entries) == [""]  # answered, silently
@@ -387,3 +388,69 @@ async def test_revoked_contact_refused_on_the_very_next_tap(
         after = await s.scalar(select(DialogState))
         assert after is not None
         assert (after.state, after.step, after.draft) == (before.state, before.step, before.draft)
+
+
+async def _reply_6b(person: Person, period: str | None = None) -> None:
+    """/capnhat, 6b, "Đang thực hiện", Bỏ qua to the summary, ``period`` ("Đổi kỳ báo cáo";
+    None: the default), Xác nhận."""
+    await person.command("capnhat")
+    await person.press(T6B)
+    await person.press("Đang thực hiện")
+    while ["Xác nhận"] not in await person.buttons():
+        await person.press("Bỏ qua")
+    if period is not None:
+        await person.press("Đổi kỳ báo cáo")
+        await person.press(period)
+    entries = await person.press("Xác nhận", expect=3)
+    assert shown(entries)[-1].startswith("✅ Đã ghi nhận báo cáo nhiệm vụ 6b")
+
+
+async def test_the_task_list_marks_the_agencys_own_replies_for_the_period(
+    bot: Any,
+    telegram_emulator: TelegramEmulator,
+    session_factory: async_sessionmaker[AsyncSession],
+    plan: DialogPlan,
+) -> None:
+    """6b is co-led by Bộ CHQS tỉnh and Sở Nội vụ. On 16/11 the list answers 2026-11 (the year
+    2026 is open beside it); from Wed 18/11 only the year."""
+    an, binh = Person(telegram_emulator, AN), Person(telegram_emulator, BINH)
+    await _reply_6b(an)  # for 2026-11
+    await _reply_6b(binh, "năm 2026 (15/12/2025–14/12/2026)")
+    agencies = {plan.agencies[BCHQS].id: BCHQS, plan.agencies[NOI_VU].id: NOI_VU}
+    assert [(agencies[r.agency_id], r.period) for r in await all_reports(session_factory)] == [
+        (BCHQS, "2026-11"),
+        (NOI_VU, "2026"),
+    ]
+
+    assert shown(await an.command("capnhat")) == [
+        "Cập nhật tiến độ — Bộ Chỉ huy Quân sự tỉnh\nChọn nhiệm vụ cần báo cáo:\n"
+        "Đã báo cáo kỳ tháng 11/2026: 1/3 nhiệm vụ (✅)."
+    ]
+    assert await an.buttons() == [
+        [T5A],
+        ["5b · Tổ chức Lễ đón Đội tìm kiếm, quy tập hài cốt…"],
+        ["✅ " + T6B],
+        ["Hủy"],
+    ]
+    # Sở Nội vụ: Bộ CHQS's reply is not its own, and its own answers the year, not 2026-11.
+    assert shown(await binh.command("capnhat")) == [
+        "Cập nhật tiến độ — Sở Nội vụ\nChọn nhiệm vụ cần báo cáo:\n"
+        "Đã báo cáo kỳ tháng 11/2026: 0/2 nhiệm vụ (✅)."
+    ]
+    assert await binh.buttons() == [
+        ["5b · Tổ chức Lễ đón Đội tìm kiếm, quy tập hài cốt…"],
+        [T6B],
+        ["Hủy"],
+    ]
+    await binh.press("Hủy", expect=3)
+
+    telegram_emulator.clock.advance(2 * 24 * 3600)  # Wed 18/11 09:00: the year is the default
+    assert shown(await binh.command("capnhat")) == [
+        "Cập nhật tiến độ — Sở Nội vụ\nChọn nhiệm vụ cần báo cáo:\n"
+        "Đã báo cáo kỳ năm 2026: 1/2 nhiệm vụ (✅)."
+    ]
+    assert await binh.buttons() == [
+        ["5b · Tổ chức Lễ đón Đội tìm kiếm, quy tập hài cốt…"],
+        ["✅ " + T6B],
+        ["Hủy"],
+    ]

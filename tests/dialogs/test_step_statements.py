@@ -73,9 +73,10 @@ async def test_statements_of_each_step_of_a_dialog(bot: Bot) -> None:
     await forget_replies(bot.factory)  # the second answers afresh (no correction)
     steps = await _dialog(bot)
     assert [kinds for _text, kinds in steps] == [
-        # /capnhat: the contact snapshot, the dialog row, the agency's tasks,
-        # the calendar overrides, the ad hoc requests, the new dialog. The agency's name comes
-        # with the role check's snapshot.
+        # /capnhat: the contact snapshot, the dialog row, the calendar overrides, the ad hoc
+        # requests (the period), the agency's tasks with its replies for that period (the ✅
+        # marks, same statement), the new dialog. The agency's name comes with the role check's
+        # snapshot.
         ["SELECT", "SELECT", "SELECT", "SELECT", "SELECT", "UPDATE"],
         # The task: the claim, the agency's tasks, its indicators, an existing reply, the write.
         ["SELECT", "UPDATE", "SELECT", "SELECT", "SELECT", "UPDATE"],
