@@ -95,6 +95,9 @@ class Draft(BaseModel):
     next_steps: str | None = None
     proposals: str | None = None
     attachment: Attachment | None = None
+    #: A text typed at the current text step but longer than the limit: kept for one step, for
+    #: the "Dùng 2000 ký tự đầu" button (``dialogs.progress``); cleared by the next event.
+    too_long: str | None = None
     #: The version this draft corrects (None: a first reply).
     corrects_version: int | None = None
     #: Back stack: (state, figure index) of the steps before the current one.

@@ -12,29 +12,43 @@ or the next version of it; texts are stored NFC. The reply answers ``draft.perio
 period (``scheduler.periods.open_periods``), changeable in the summary when two are open. The ad hoc
 requests open to the agency (``scheduler.adhoc``) are periods too (``adhoc:<request id>``), offered
 after the regular ones and preselected when the dialog opens from the request's reminder.
+
+Nothing the contact sends is lost (issue: attachments and long texts):
+
+- a text over ``MAX_TEXT`` characters is not stored; the reply gives the limit and echoes (escaped,
+  in a copyable block) the part a cut would drop, and the draft keeps the whole text for one step
+  (``Draft.too_long``) behind the button "Dùng 2000 ký tự đầu", which stores it cut at the last
+  word boundary before the limit (``cut_text``) and moves on as a typed answer would;
+- a document or photo sent with a caption at one of the four text steps: the caption is that step's
+  answer (same rules as typed text) and the file is attached; at any other step the file is
+  attached and the reply says the caption was not used, where to type it, and echoes it;
+- a second attachment replaces the first (one per reply), and the reply names both.
 """
 
 from __future__ import annotations
 
 import functools
+import html
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Concatenate, ParamSpec, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from dialogs import queries, steps, store
+from dialogs import queries, screens, steps, store
 from dialogs.config import AnyContact, DialogConfig
-from dialogs.draft import TEXT_STEPS, Attachment, Outcome, Waiting
+from dialogs.draft import TEXT_STEPS, Attachment, Draft, Outcome, Waiting
 from dialogs.numbers import Ambiguous, Parsed, parse_figure
-from dialogs.render import Notice, Screen
+from dialogs.render import Notice, Screen, attachment_name
 from locales import _
 from models.db import as_utc
 from models.text import nfc
 from scheduler import adhoc
 
 #: Longest text part accepted (a "short text"; the summary must fit one Telegram message).
-MAX_TEXT = 2000
+MAX_TEXT = screens.MAX_TEXT
+#: How far back from the limit a word boundary is looked for when a too long text is cut.
+CUT_WINDOW = 100
 
 __all__ = [
     "Attachment",
@@ -226,8 +240,19 @@ async def press(
             )
         row.outcome = Outcome.ACTIVE
     draft = store.draft_of(row)
-    if action == "resume":
+    if action == "resume":  # a text over the limit stays offered
         return await steps.show(session, contact, row, draft, cfg)
+    too_long, draft.too_long = draft.too_long, None  # offered for one step only
+    at = Waiting(row.state)
+    if action == "cut" and too_long is not None and at in TEXT_STEPS:
+        kept, _dropped = cut_text(too_long)
+        setattr(draft, TEXT_STEPS[at], kept)
+        steps.advance(row, draft)
+        prefix = _(
+            "Đã ghi {kept} ký tự đầu vào phần «{part}»; phần không được ghi có trong tin nhắn "
+            "trước của bot."
+        ).format(kept=len(kept), part=screens.field_label(TEXT_STEPS[at]))
+        return await steps.show(session, contact, row, draft, cfg, prefix=prefix)
     if action == "back":
         if draft.history:
             state, index = draft.history.pop()
@@ -236,6 +261,50 @@ async def press(
                 draft.editing_one = False
         return await steps.show(session, contact, row, draft, cfg)
     return await steps.on_button(session, contact, row, draft, now, cfg, action, arg)
+
+
+def cut_text(text: str, limit: int = MAX_TEXT) -> tuple[str, str]:
+    """``text`` split into (the part kept, the part dropped) so that the kept part has at most
+    ``limit`` characters and ends at a word: at the last whitespace among the last ``CUT_WINDOW``
+    characters before the limit, else (one very long word) exactly at the limit. The whitespace at
+    the cut is dropped; a text within the limit is kept whole."""
+    if len(text) <= limit:
+        return text, ""
+    end = limit
+    if not text[limit].isspace():
+        boundary = max(
+            (i for i in range(limit - 1, max(limit - CUT_WINDOW, 0) - 1, -1) if text[i].isspace()),
+            default=None,
+        )
+        if boundary is not None:
+            end = boundary
+    return text[:end].rstrip(), text[end:].lstrip()
+
+
+def _take_text(row: store.DialogRow, draft: Draft, state: Waiting, text: str) -> str | None:
+    """Store ``text`` (NFC, stripped) as the answer of text step ``state`` and move on; None.
+    Over ``MAX_TEXT`` characters nothing is stored: the draft keeps the text for the cut button
+    and the returned HTML says why, echoing the part the cut would drop."""
+    if len(text) <= MAX_TEXT:
+        setattr(draft, TEXT_STEPS[state], text or None)
+        steps.advance(row, draft)
+        return None
+    draft.too_long = text
+    kept, dropped = cut_text(text)
+    return (
+        _(
+            "Nội dung dài {length} ký tự, quá giới hạn {limit} ký tự nên chưa được ghi. Gõ lại ngắn "
+            "gọn hơn, hoặc bấm «{button}» để ghi {kept} ký tự đầu (cắt ở cuối một từ); phần sau "
+            "đây ({dropped} ký tự) sẽ không được ghi, bạn chép lại nếu cần:"
+        ).format(
+            length=len(text),
+            limit=MAX_TEXT,
+            button=screens.cut_label(),
+            kept=len(kept),
+            dropped=len(dropped),
+        )
+        + f"\n<pre>{html.escape(dropped)}</pre>"
+    )
 
 
 async def _active_row(
@@ -275,6 +344,7 @@ async def receive_text(
     if row is None:
         return paused
     draft = store.draft_of(row)
+    draft.too_long = None  # a text over the limit is offered for one step only
     state = Waiting(row.state)
     text = nfc(text).strip()  # keyboards may send NFD
     if state is Waiting.TYPING_FIGURE:
@@ -292,13 +362,9 @@ async def receive_text(
             prefix = steps.invalid_figure(result, text, indicator)
             return await steps.show(session, contact, row, draft, cfg, prefix=prefix)
     elif state in TEXT_STEPS:
-        if len(text) > MAX_TEXT:
-            prefix = _(
-                "Nội dung dài {length} ký tự; xin gõ ngắn gọn, tối đa {limit} ký tự."
-            ).format(length=len(text), limit=MAX_TEXT)
-            return await steps.show(session, contact, row, draft, cfg, prefix=prefix)
-        setattr(draft, TEXT_STEPS[state], text or None)
-        steps.advance(row, draft)
+        refused = _take_text(row, draft, state, text)
+        if refused is not None:
+            return await steps.show(session, contact, row, draft, cfg, prefix=refused)
     else:
         return await steps.show(
             session, contact, row, draft, cfg, prefix=_("Xin chọn bằng các nút bên dưới.")
@@ -313,30 +379,88 @@ async def receive_file(
     now: datetime,
     cfg: DialogConfig,
     attachment: Attachment,
+    caption: str | None = None,
 ) -> Screen | None:
-    """A document or photo while a dialog is active: kept as the deliverable (by ``file_id``).
+    """A document or photo (with its ``caption``, if any) while a dialog is active: kept as the
+    deliverable (by ``file_id``), replacing an earlier one (the reply names both).
 
-    At SENDING_ATTACHMENT it moves on to the summary; at any other step after the task is chosen it
-    is kept and the step is shown again. None: no active dialog.
+    At SENDING_ATTACHMENT it moves on to the summary. At a text step a caption is that step's
+    answer (as if typed: NFC, at most ``MAX_TEXT`` characters) and the dialog moves on; at any
+    other step after the task is chosen the step is shown again, and a caption is echoed back as
+    not used, with where to type it. None: no active dialog.
     """
     _require_agency(contact)
     row, paused = await _active_row(session, contact, now, cfg)
     if row is None:
         return paused
     draft = store.draft_of(row)
+    draft.too_long = None
     if draft.task_id is None:
         return await steps.show(
             session, contact, row, draft, cfg, prefix=_("Xin chọn nhiệm vụ trước.")
         )
-    draft.attachment = Attachment(
+    new = Attachment(
         file_id=attachment.file_id,
         kind=attachment.kind,
         name=nfc(attachment.name).strip() if attachment.name else None,
     )
-    if Waiting(row.state) is Waiting.SENDING_ATTACHMENT:
+    old = draft.attachment
+    draft.attachment = new
+    if old is not None and old.file_id != new.file_id:
+        notes = [
+            _("Đã thay tệp đính kèm «{old}» bằng «{new}».").format(
+                old=html.escape(attachment_name(old)), new=html.escape(attachment_name(new))
+            )
+        ]
+    else:
+        notes = [_("Đã nhận tệp đính kèm.")]
+    state = Waiting(row.state)
+    text = nfc(caption or "").strip()
+    if text and state in TEXT_STEPS:
+        refused = _take_text(row, draft, state, text)
+        if refused is not None:
+            notes.append(refused)
+        else:
+            notes.append(
+                _("Chú thích kèm tệp được ghi vào phần «{part}».").format(
+                    part=screens.field_label(TEXT_STEPS[state])
+                )
+            )
+        return await steps.show(session, contact, row, draft, cfg, prefix="\n".join(notes))
+    if text:
+        ahead = not draft.editing_one and state in _BEFORE_TEXT_STEPS
+        notes.append(
+            (
+                _(
+                    "Chú thích kèm tệp chưa được ghi vào báo cáo; bạn gõ lại nội dung ở bước Kết quả."
+                )
+                if ahead
+                else _(
+                    "Chú thích kèm tệp chưa được ghi vào báo cáo; muốn ghi, bạn bấm Sửa ở bản "
+                    "tóm tắt rồi gõ lại ở phần cần ghi."
+                )
+            )
+            + " "
+            + _("Chú thích bạn đã gửi:")
+            + f"\n<pre>{html.escape(text)}</pre>"
+        )
+    if state is Waiting.SENDING_ATTACHMENT:
         steps.advance(row, draft)
-        return await steps.show(session, contact, row, draft, cfg)
-    return await steps.show(session, contact, row, draft, cfg, prefix=_("Đã nhận tệp đính kèm."))
+        if old is None and not text:
+            return await steps.show(session, contact, row, draft, cfg)
+    return await steps.show(session, contact, row, draft, cfg, prefix="\n".join(notes))
+
+
+#: The states the text steps follow on the way to the summary (a caption there is asked again).
+_BEFORE_TEXT_STEPS = frozenset(
+    {
+        Waiting.CHOOSING_OCCURRENCE,
+        Waiting.CHOOSING_CORRECTION,
+        Waiting.CHOOSING_STATUS,
+        Waiting.TYPING_FIGURE,
+        Waiting.CONFIRMING_FIGURE,
+    }
+)
 
 
 @_event

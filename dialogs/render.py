@@ -12,7 +12,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from dialogs.draft import Draft
+from dialogs.draft import Attachment, Draft
 from dialogs.numbers import format_figure
 from locales import _
 from models.progress import ProgressStatus
@@ -104,6 +104,14 @@ def shown(text: str | None, limit: int = SHOWN_TEXT_MAX) -> str:
     return html.escape(text)
 
 
+def attachment_name(attachment: Attachment) -> str:
+    """What an attachment is called in a message (plain text, not escaped): the document's file
+    name, else "ảnh" for a photo (Telegram gives a photo no name), "tệp" for a nameless document."""
+    if attachment.name:
+        return attachment.name
+    return _("ảnh") if attachment.kind == "photo" else _("tệp")
+
+
 def short_title(content: str, limit: int = BUTTON_TITLE_MAX) -> str:
     """A task's content cut at a word to fit a button."""
     content = " ".join(content.split())
@@ -167,8 +175,9 @@ def summary(
     lines.append(_("Phương hướng tiếp theo: {text}").format(text=shown(draft.next_steps)))
     lines.append(_("Đề xuất, kiến nghị: {text}").format(text=shown(draft.proposals)))
     if draft.attachment is not None:
-        name = draft.attachment.name or (_("ảnh") if draft.attachment.kind == "photo" else _("tệp"))
-        lines.append(_("Tệp đính kèm: {name}").format(name=html.escape(name)))
+        lines.append(
+            _("Tệp đính kèm: {name}").format(name=html.escape(attachment_name(draft.attachment)))
+        )
     if draft.corrects_version is not None and corrects_at is not None:
         lines.append(
             _("<i>Bản sửa của phiên bản {version} (xác nhận lúc {when}).</i>").format(

@@ -15,6 +15,7 @@ from dialogs.numbers import format_figure
 from dialogs.render import (
     Button,
     Screen,
+    attachment_name,
     back_cancel,
     figure_value,
     period_label,
@@ -29,6 +30,9 @@ from locales import N_, _
 from models.db import as_utc
 from models.progress import ProgressReport, ProgressReportVersion, ProgressStatus
 from models.text import fmt_date, fmt_moment
+
+#: Longest text part accepted (a "short text"; the summary must fit one Telegram message).
+MAX_TEXT = 2000
 
 _TEXT_PROMPTS = {
     Waiting.TYPING_RESULT: N_("Kết quả thực hiện trong kỳ? Gõ ngắn gọn, hoặc bấm Bỏ qua."),
@@ -58,6 +62,16 @@ def period_name(draft: Draft, cfg: DialogConfig, period_id: str | None = None) -
     if period_id in draft.period_labels:
         return draft.period_labels[period_id]
     return period_label(cfg.period(period_id))
+
+
+def cut_label() -> str:
+    """The button that keeps the beginning of a text over the limit ("Dùng 2000 ký tự đầu")."""
+    return _("Dùng {limit} ký tự đầu").format(limit=MAX_TEXT)
+
+
+def field_label(name: str) -> str:
+    """The Vietnamese name of a part of the reply (a ``FIELDS`` key: "result" → "Kết quả")."""
+    return _field_labels()[name]
 
 
 def _field_labels() -> dict[str, str]:
@@ -220,6 +234,8 @@ async def current(
             text += "\n" + _("Đang có: {text}").format(text=shown(existing))
             buttons.append(Button(_("Xóa nội dung này"), "clear"))
         rows = [tuple(buttons), back_cancel()]
+        if draft.too_long is not None:  # a text over the limit: offer to keep its beginning
+            rows.insert(0, (Button(cut_label(), "cut"),))
     elif state is Waiting.SENDING_ATTACHMENT:
         text = (
             task_header(draft)
@@ -229,7 +245,7 @@ async def current(
         buttons = [Button(_("Bỏ qua"), "skip")]
         if draft.attachment is not None:
             text += "\n" + _("Đang có: {name}").format(
-                name=html.escape(draft.attachment.name or draft.attachment.kind)
+                name=html.escape(attachment_name(draft.attachment))
             )
             buttons.append(Button(_("Bỏ tệp đính kèm"), "clear"))
         rows = [tuple(buttons), back_cancel()]

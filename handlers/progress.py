@@ -335,7 +335,7 @@ async def on_file(update: Update, context: BotContext) -> None:
         if contact is None:
             return
         screen = await progress.receive_file(
-            session, contact, context.now(), _config(context), attachment
+            session, contact, context.now(), _config(context), attachment, message.caption
         )
     if screen is None:
         await message.reply_text(_("Tệp chỉ được nhận khi bạn đang cập nhật tiến độ (/capnhat)."))

@@ -3,10 +3,12 @@ emulator's control API, reading back exactly what the bot showed."""
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
+from PIL import Image
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -82,9 +84,21 @@ class Person:
         await self.emu.client.send_text(self.user, text)
         return await self._after(before, expect)
 
-    async def send_document(self, content: bytes, name: str, expect: int = 1) -> list[Json]:
+    async def send_document(
+        self, content: bytes, name: str, expect: int = 1, caption: str | None = None
+    ) -> list[Json]:
         before = len(await self.transcript())
-        await self.emu.client.send_document(self.user, content, name, "application/pdf")
+        await self.emu.client.send_document(
+            self.user, content, name, "application/pdf", caption=caption
+        )
+        return await self._after(before, expect)
+
+    async def send_photo(
+        self, content: bytes, expect: int = 1, caption: str | None = None
+    ) -> list[Json]:
+        """``content`` must be a real image (``png``)."""
+        before = len(await self.transcript())
+        await self.emu.client.send_photo(self.user, content, caption=caption)
         return await self._after(before, expect)
 
     async def keyboard_message(self) -> Json:
@@ -116,6 +130,13 @@ class Person:
         before = len(await self.transcript())
         await self.emu.client.press_button(self.user, message_id, data)
         return await self._after(before, expect)
+
+
+def png(width: int = 40, height: int = 30) -> bytes:
+    """A small red PNG image (a photo must be a real image)."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), "red").save(buffer, format="PNG")
+    return buffer.getvalue()
 
 
 async def outbox_rows(factory: async_sessionmaker[AsyncSession]) -> list[tuple[str, int, str]]:

@@ -447,3 +447,13 @@ async def test_attachment_is_kept_by_file_id(
         "document",
         "Biên bản.pdf",
     )
+
+
+def test_cut_text_keeps_whole_words_within_the_limit() -> None:
+    assert progress.cut_text("Đã khảo sát xong", 11) == ("Đã khảo sát", "xong")
+    assert progress.cut_text("Đã khảo sát xong", 9) == ("Đã khảo", "sát xong")
+    assert progress.cut_text("Đã khảo sát", 20) == ("Đã khảo sát", "")
+    # One word longer than the window before the limit: cut exactly at the limit.
+    word = "x" * (progress.CUT_WINDOW + 50)
+    assert progress.cut_text("ab " + word, 120) == ("ab " + "x" * 117, "x" * 33)
+    assert progress.cut_text("a\n" + "b" * 2100) == ("a\n" + "b" * 1998, "b" * 102)

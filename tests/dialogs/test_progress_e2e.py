@@ -26,13 +26,17 @@ from models.people import Contact
 from models.progress import DialogState, ProgressReport
 from tests.bot.harness import running_bot
 from tests.dialogs.conftest import NOW
-from tests.dialogs.e2e import Person, answers, shown
+from tests.dialogs.e2e import Person, answers, png, shown
 from tests.dialogs.factories import BCHQS, NOI_VU, DialogPlan, make_contact
 
 AN = TgUser(1001, "Nguyễn Văn", "An", username="an_bchqs")
 BINH = TgUser(1002, "Trần Thị Bình")  # no username, no last name
 T5A = "5a · Chỉ đạo đẩy mạnh tìm kiếm, quy tập hài cốt…"
 T6B = "6b · Xác định 01 nghĩa trang liệt sĩ trên địa bàn…"
+H6B = (
+    "Nhiệm vụ 6b: Xác định 01 nghĩa trang liệt sĩ trên địa bàn tỉnh để tổ chức làm trước lấy mẫu "
+    "hài cốt liệt sĩ (Nghĩa trang liệt sĩ xã…"
+)
 
 
 @pytest.fixture
@@ -454,3 +458,146 @@ async def test_the_task_list_marks_the_agencys_own_replies_for_the_period(
         ["✅ " + T6B],
         ["Hủy"],
     ]
+
+
+async def test_caption_is_the_text_steps_answer_and_a_second_file_is_named(
+    bot: Any, telegram_emulator: TelegramEmulator, session_factory: async_sessionmaker[AsyncSession]
+) -> None:
+    an = Person(telegram_emulator, AN)
+    await an.command("capnhat")
+    await an.press(T6B)
+    await an.press("Hoàn thành")
+    await an.say("1.200")  # graves sampled; now at Kết quả
+    caption = unicodedata.normalize("NFD", "Đã hoàn thành khảo sát nghĩa trang <Can Lộc>")
+    [difficulties] = shown(await an.send_document(b"%PDF-1.4 ks", "Khảo sát.pdf", caption=caption))
+    assert difficulties == "\n".join(
+        [
+            "Đã nhận tệp đính kèm.",
+            "Chú thích kèm tệp được ghi vào phần «Kết quả».",
+            "",
+            H6B,
+            "Khó khăn, vướng mắc (nếu có)? Gõ ngắn gọn, hoặc bấm Bỏ qua.",
+        ]
+    )
+    # A photo with a caption at the next text step: its answer, and the document is replaced.
+    [next_steps] = shown(await an.send_photo(png(), caption="Thiếu kinh phí & <xe>"))
+    assert next_steps == "\n".join(
+        [
+            "Đã thay tệp đính kèm «Khảo sát.pdf» bằng «ảnh».",
+            "Chú thích kèm tệp được ghi vào phần «Khó khăn, vướng mắc».",
+            "",
+            H6B,
+            "Phương hướng, nhiệm vụ thời gian tới? Gõ ngắn gọn, hoặc bấm Bỏ qua.",
+        ]
+    )
+    await an.press("Bỏ qua")
+    [attach] = shown(await an.press("Bỏ qua"))
+    assert attach.endswith(
+        "Gửi kèm tệp hoặc ảnh sản phẩm (văn bản, biên bản…), hoặc bấm Bỏ qua.\nĐang có: ảnh"
+    )
+    [summary] = shown(await an.press("Bỏ qua"))
+    assert "\nKết quả: Đã hoàn thành khảo sát nghĩa trang <Can Lộc>\n" in summary
+    assert "\nKhó khăn, vướng mắc: Thiếu kinh phí & <xe>\n" in summary
+    assert "\nTệp đính kèm: ảnh\n" in summary
+    await an.press("Xác nhận", expect=3)
+    [report] = await all_reports(session_factory)
+    [v] = report.versions
+    assert (v.result, v.difficulties, v.next_steps, v.proposals) == (
+        "Đã hoàn thành khảo sát nghĩa trang <Can Lộc>",
+        "Thiếu kinh phí & <xe>",
+        None,
+        None,
+    )
+    assert unicodedata.is_normalized("NFC", v.result or "")
+    assert (v.attachment_kind, v.attachment_name) == ("photo", None)
+    assert await telegram_emulator.client.file_content(v.attachment_file_id or "") == png()
+
+
+async def test_caption_elsewhere_is_echoed_not_dropped(
+    bot: Any, telegram_emulator: TelegramEmulator, session_factory: async_sessionmaker[AsyncSession]
+) -> None:
+    an = Person(telegram_emulator, AN)
+    await an.command("capnhat")
+    await an.press(T6B)
+    [status] = shown(await an.send_photo(png(), caption="ảnh chụp <1>"))
+    assert status == "\n".join(
+        [
+            "Đã nhận tệp đính kèm.",
+            "Chú thích kèm tệp chưa được ghi vào báo cáo; bạn gõ lại nội dung ở bước Kết quả. "
+            "Chú thích bạn đã gửi:",
+            "ảnh chụp <1>",
+            "",
+            H6B,
+            "Tình hình thực hiện nhiệm vụ?",
+        ]
+    )
+    # The caption is a copyable block (Telegram HTML <pre>), escaped.
+    message = await an.keyboard_message()
+    assert [e["type"] for e in message["entities"]][:2] == ["pre", "bold"]
+    await an.press("Hoàn thành")
+    await an.press("Bỏ qua")  # no figure
+    for _ in range(4):
+        await an.press("Bỏ qua")
+    # At the attachment step the caption is not a part of the reply either: the summary follows.
+    [summary] = shown(
+        await an.send_document(b"%PDF-1.4 bb", "Biên bản <1>.pdf", caption="Biên bản nghiệm thu")
+    )
+    assert summary.startswith(
+        "Đã thay tệp đính kèm «ảnh» bằng «Biên bản <1>.pdf».\n"
+        "Chú thích kèm tệp chưa được ghi vào báo cáo; muốn ghi, bạn bấm Sửa ở bản tóm tắt rồi "
+        "gõ lại ở phần cần ghi. Chú thích bạn đã gửi:\n"
+        "Biên bản nghiệm thu\n\nXem lại báo cáo\n"
+    )
+    assert "\nKết quả: (bỏ trống)\n" in summary
+    assert "\nTệp đính kèm: Biên bản <1>.pdf\n" in summary
+    await an.press("Xác nhận", expect=3)
+    [report] = await all_reports(session_factory)
+    [v] = report.versions
+    assert (v.result, v.attachment_kind, v.attachment_name) == (
+        None,
+        "document",
+        "Biên bản <1>.pdf",
+    )
+
+
+async def test_text_over_the_limit_is_offered_cut_and_the_rest_echoed(
+    bot: Any, telegram_emulator: TelegramEmulator, session_factory: async_sessionmaker[AsyncSession]
+) -> None:
+    an = Person(telegram_emulator, AN)
+    await an.command("capnhat")
+    await an.press(T6B)
+    await an.press("Hoàn thành")
+    await an.press("Bỏ qua")  # no figure; now at Kết quả
+    long = "x" * 1995 + " " + "y" * 10 + " <z>" + "z" * 197  # 2,207 characters
+    [refused] = shown(await an.say(long))
+    assert refused == "\n".join(
+        [
+            "Nội dung dài 2207 ký tự, quá giới hạn 2000 ký tự nên chưa được ghi. Gõ lại ngắn gọn "
+            "hơn, hoặc bấm «Dùng 2000 ký tự đầu» để ghi 1995 ký tự đầu (cắt ở cuối một từ); phần "
+            "sau đây (211 ký tự) sẽ không được ghi, bạn chép lại nếu cần:",
+            "y" * 10 + " <z>" + "z" * 197,
+            "",
+            H6B,
+            "Kết quả thực hiện trong kỳ? Gõ ngắn gọn, hoặc bấm Bỏ qua.",
+        ]
+    )
+    assert await an.buttons() == [["Dùng 2000 ký tự đầu"], ["Bỏ qua"], ["« Quay lại", "Hủy"]]
+    [difficulties] = shown(await an.press("Dùng 2000 ký tự đầu"))
+    assert difficulties == "\n".join(
+        [
+            "Đã ghi 1995 ký tự đầu vào phần «Kết quả»; phần không được ghi có trong tin nhắn "
+            "trước của bot.",
+            "",
+            H6B,
+            "Khó khăn, vướng mắc (nếu có)? Gõ ngắn gọn, hoặc bấm Bỏ qua.",
+        ]
+    )
+    # Too long again, then typed shorter: the button is gone with the next step.
+    await an.say(long)
+    await an.say("Thiếu kinh phí")
+    for _ in range(3):
+        await an.press("Bỏ qua")
+    await an.press("Xác nhận", expect=3)
+    [report] = await all_reports(session_factory)
+    [v] = report.versions
+    assert (v.result, v.difficulties) == ("x" * 1995, "Thiếu kinh phí")
