@@ -16,6 +16,9 @@ Known actions (other modules may add their own under their own prefix):
 - ``rem:v1:snooze:<outbox_id>`` — "Nhắc lại sau": snooze a reminder item to the next working day;
 - ``rpt:v1:p:<period id>`` — a period button of ``/baocao`` (``handlers.reports``);
 - ``rpt:v1:a:<request id>`` — an ad hoc request's button of ``/baocao``;
+- ``rpt:v1:f:<version id>`` — a deliverable's button under ``/baocao``'s report: send the file of
+  that ``progress_report_versions`` row (its id, never the Telegram file_id, which may be longer
+  than 64 bytes);
 - ``dx:v1:cancel:<request id>`` / ``dx:v1:keep`` — the answer to ``/huydotxuat`` (``handlers.admin``).
 """
 
@@ -111,6 +114,12 @@ def dialog_parts(data: CallbackData) -> tuple[int, int, str]:
         raise CallbackDataError(f"not a dialog button: {data}")
     arg = data.args[2] if len(data.args) == 3 else ""
     return data.arg_int(0), data.arg_int(1), arg
+
+
+def deliverable(version_id: int) -> str:
+    """A deliverable's button of ``/baocao``: ``rpt:v1:f:<version id>`` (≤ 64 bytes: an id of up
+    to 18 digits)."""
+    return build("rpt", "f", version_id)
 
 
 def snooze(outbox_id: int) -> str:

@@ -9,9 +9,17 @@ The open and recent ad hoc requests (``scheduler.adhoc``: until 30 days after th
 as buttons "Đột xuất: <subject> (hạn dd/mm/yyyy)"; typed, ``/baocao dot xuat 7``. Their report is
 ``reports.adhoc.compile_request_summary``.
 
+Each deliverable the report lists (a file an agency attached to its reply) gets a button
+"📎 <task> — <agency>" under a message after the report's files, ``FILE_BUTTONS_PER_MESSAGE`` per
+message and ``MAX_FILE_BUTTONS`` in all (a line says how many more and that a shorter period lists
+them); a press sends the file again by its Telegram file_id, captioned "<task> — <agency> —
+<period>, phiên bản <n>". Only those who may ask for reports may press (an agency contact, should
+one hold such a button, only for their own agency's file); a file Telegram no longer serves is
+said so in an alert.
+
 Callback data (``handlers.callback_data``): ``rpt:v1:p:<period id>`` — regular ids and milestones
-only (no ``:`` inside); ``rpt:v1:a:<request id>`` — an ad hoc request; a button of another version
-gets a polite notice.
+only (no ``:`` inside); ``rpt:v1:a:<request id>`` — an ad hoc request; ``rpt:v1:f:<version id>`` —
+a deliverable; a button of another version gets a polite notice.
 """
 
 from __future__ import annotations
@@ -21,16 +29,20 @@ import html
 from datetime import date
 from typing import TYPE_CHECKING
 
+from sqlalchemy import select
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
 from telegram.constants import ParseMode
+from telegram.error import BadRequest
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from handlers import callback_data
-from handlers.auth import Actor, requires
+from handlers.auth import Actor, refusal_agency, requires
 from handlers.context import BotContext
 from handlers.menu import roles_for
 from locales import _
-from models.plan import Plan
+from models.people import Role
+from models.plan import Agency, Plan, Task
+from models.progress import ProgressReport, ProgressReportVersion
 from reports.adhoc import compile_request_summary
 from reports.choices import (
     PeriodOutsideCampaign,
@@ -43,7 +55,7 @@ from reports.choices import (
 from reports.compile import compile_summary
 from reports.html import CHAT_MAX_MESSAGES, render_chunks
 from reports.replies import campaign_window
-from reports.summary import Summary, period_label
+from reports.summary import Deliverable, Summary, period_label
 from scheduler import adhoc
 from scheduler.adhoc import AdhocRequestRef
 from scheduler.periods import PeriodError, ReportingPeriod, parse_period_id
@@ -58,6 +70,13 @@ PREFIX = "rpt"
 MAX_ADHOC_BUTTONS = 5
 #: A button shows a subject's start (Telegram cuts long button texts anyway).
 MAX_BUTTON_SUBJECT = 60
+#: Deliverable buttons per message, and in all (more are named in the DOCX; a shorter period
+#: lists them).
+FILE_BUTTONS_PER_MESSAGE = 10
+MAX_FILE_BUTTONS = 50
+#: Telegram's limits: a caption, a callback answer's alert.
+MAX_CAPTION = 1024
+MAX_ALERT = 200
 
 
 def period_button_data(period: ReportingPeriod) -> str:
@@ -223,6 +242,123 @@ async def _send_report(
     files = await asyncio.to_thread(_build_files, summary)
     for name, data in files.named():
         await context.bot.send_document(chat.id, InputFile(data, filename=name))
+    for text, keyboard in deliverable_messages(summary.deliverables):
+        await context.bot.send_message(chat.id, text, reply_markup=keyboard)
+
+
+def deliverable_button(deliverable: Deliverable) -> InlineKeyboardButton:
+    """ "📎 6a — Sở Y tế": sends that deliverable's file (``callback_data.deliverable``)."""
+    return InlineKeyboardButton(
+        _("📎 {task} — {agency}").format(task=deliverable.task_code, agency=deliverable.agency),
+        callback_data=callback_data.deliverable(deliverable.version_id),
+    )
+
+
+def deliverable_messages(
+    deliverables: list[Deliverable],
+) -> list[tuple[str, InlineKeyboardMarkup]]:
+    """The messages (plain text, keyboard) offering the deliverables' files, in the report's
+    order: ``FILE_BUTTONS_PER_MESSAGE`` buttons a message, the first ``MAX_FILE_BUTTONS`` only
+    (the last message then says how many more); none when no deliverable has a stored file."""
+    offered = [d for d in deliverables if d.version_id]
+    shown = offered[:MAX_FILE_BUTTONS]
+    out: list[tuple[str, InlineKeyboardMarkup]] = []
+    for first in range(0, len(shown), FILE_BUTTONS_PER_MESSAGE):
+        page = shown[first : first + FILE_BUTTONS_PER_MESSAGE]
+        if first == 0:
+            text = _(
+                "Sản phẩm đính kèm ({count}): nhấn một nút để nhận tệp do cơ quan gửi."
+            ).format(count=len(offered))
+        else:
+            text = _("Sản phẩm đính kèm (tiếp, từ {first} đến {last}):").format(
+                first=first + 1, last=first + len(page)
+            )
+        if first + FILE_BUTTONS_PER_MESSAGE >= len(shown) and len(offered) > len(shown):
+            text += "\n" + _(
+                "… và {count} sản phẩm khác (tên có trong tệp DOCX): chọn kỳ ngắn hơn, ví dụ "
+                "/baocao tu 01/11/2026 den 07/11/2026, để nhận các tệp này."
+            ).format(count=len(offered) - len(shown))
+        keyboard = InlineKeyboardMarkup([[deliverable_button(d)] for d in page])
+        out.append((text, keyboard))
+    return out
+
+
+async def _period_text(context: BotContext, period_id: str) -> str:
+    """A reply's period as a report names it ("tháng 11/2026", "đột xuất: …"); the raw id when
+    it is no longer one the campaign knows."""
+    if period_id.startswith("adhoc:"):
+        try:
+            request = await _request(context, int(period_id.removeprefix("adhoc:")))
+        except ValueError:
+            request = None
+        return adhoc.period_label(request.subject, request.due) if request else period_id
+    start, end = await _window(context)
+    try:
+        return period_label(parse_period_id(period_id, campaign_start=start, campaign_end=end))
+    except PeriodError:
+        return period_id
+
+
+@requires(roles_for("baocao"))
+async def send_deliverable(update: Update, context: BotContext, actor: Actor) -> None:
+    """A deliverable's button: send that version's file by its file_id (``send_document`` or
+    ``send_photo``), captioned with task, agency, period and version; the query is always
+    answered (an alert when the button is stale or Telegram refuses the file)."""
+    query = update.callback_query
+    chat = update.effective_chat
+    assert query is not None and query.data is not None and chat is not None
+    stale = _("Nút này đã cũ, vui lòng gửi lại /baocao.")
+    try:
+        version_id = callback_data.parse(query.data).arg_int(0)
+    except callback_data.CallbackDataError:
+        await query.answer(stale, show_alert=True)
+        return
+    stmt = (
+        select(
+            ProgressReportVersion.attachment_file_id,
+            ProgressReportVersion.attachment_kind,
+            ProgressReportVersion.attachment_name,
+            ProgressReportVersion.version,
+            ProgressReport.period,
+            ProgressReport.agency_id,
+            Task.code,
+            Agency.name,
+        )
+        .join(ProgressReport, ProgressReport.id == ProgressReportVersion.report_id)
+        .join(Task, Task.id == ProgressReport.task_id)
+        .join(Agency, Agency.id == ProgressReport.agency_id)
+        .where(ProgressReportVersion.id == version_id, ProgressReport.plan_id == context.plan_id)
+    )
+    async with context.session_factory() as session:
+        row = (await session.execute(stmt)).one_or_none()
+    if row is None or not row.attachment_file_id:
+        await query.answer(stale, show_alert=True)
+        return
+    # Leaders and the office read every agency's files; anyone else only their own agency's.
+    if not (actor.is_office or Role.LEADER in actor.roles) and row.agency_id != actor.agency_id:
+        await query.answer(refusal_agency(), show_alert=True)
+        return
+    caption = _("{task} — {agency} — {period}, phiên bản {version}").format(
+        task=row.code,
+        agency=row.name,
+        period=await _period_text(context, row.period),
+        version=row.version,
+    )[:MAX_CAPTION]
+    try:
+        if row.attachment_kind == "photo":
+            await context.bot.send_photo(chat.id, row.attachment_file_id, caption=caption)
+        else:
+            await context.bot.send_document(chat.id, row.attachment_file_id, caption=caption)
+    except BadRequest:
+        await query.answer(
+            _(
+                "Telegram không còn cung cấp tệp này (tệp cũ hoặc đã bị xóa). Đề nghị {agency} "
+                "gửi lại tệp qua /capnhat."
+            ).format(agency=row.name)[:MAX_ALERT],
+            show_alert=True,
+        )
+        return
+    await query.answer()
 
 
 def _build_files(summary: Summary) -> ReportFiles:
@@ -239,5 +375,6 @@ def handlers() -> list[BaseHandler[Update, BotContext, object]]:
     """The ``/baocao`` handlers, for ``handlers.all_handlers``."""
     return [
         CommandHandler("baocao", ask_report),
+        CallbackQueryHandler(send_deliverable, pattern=rf"^{PREFIX}:v1:f:[^:]*$"),
         CallbackQueryHandler(choose_period, pattern=callback_data.pattern(PREFIX)),
     ]

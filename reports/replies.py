@@ -52,7 +52,8 @@ class Reply(NamedTuple):
     difficulties: str = ""
     next_steps: str = ""
     proposals: str = ""
-    attachment: tuple[str, str] | None = None
+    #: (file name — the file_id when the file has none —, kind, version id) of the deliverable.
+    attachment: tuple[str, str, int] | None = None
 
 
 async def load_settings(session: AsyncSession, plan_id: int) -> dict[str, Any]:
@@ -228,6 +229,7 @@ async def load_replies(
             ProgressReportVersion.attachment_name,
             ProgressReportVersion.attachment_kind,
             ProgressReportVersion.attachment_file_id,
+            ProgressReportVersion.id,
         )
         .join(ProgressReportVersion, LATEST_VERSION)
         .join(first, and_(first.report_id == ProgressReport.id, first.version == 1))
@@ -265,13 +267,17 @@ async def load_replies(
         (report_id, task_id, agency_id, occurrence, period_id, status, _confirmed) = row[:7]
         cutoff = regular_ids.get(period_id, period.end)
         result_text, difficulties, next_steps, proposals = row[7:11]
-        attachment_name, attachment_kind, attachment_file_id = row[11:]
+        attachment_name, attachment_kind, attachment_file_id, version_id = row[11:]
         if period_id not in dues:
             dues[period_id] = due_of(period_id)
         due = dues[period_id]
         attachment = None
         if attachment_file_id or attachment_name:
-            attachment = (nfc(attachment_name) or attachment_file_id, attachment_kind or "")
+            attachment = (
+                nfc(attachment_name) or attachment_file_id,
+                attachment_kind or "",
+                version_id,
+            )
         result[key] = Reply(
             report_id,
             task_id,

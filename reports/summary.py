@@ -226,12 +226,14 @@ class OverdueTask:
 
 @dataclass(frozen=True)
 class Deliverable:
-    """A file attached to a reply in the period."""
+    """A file attached to a reply in the period: ``kind`` "document" or "photo"; ``version_id``
+    the ``progress_report_versions`` row holding its Telegram file_id (0: not stored)."""
 
     task_code: str
     agency: str
     name: str
     kind: str
+    version_id: int = 0
 
 
 @dataclass(frozen=True)

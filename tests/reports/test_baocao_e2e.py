@@ -66,12 +66,13 @@ async def test_baocao_buttons_chunks_documents(
             "rpt:v1:p:tongket",
         ]
         await emu.client.press_button(OFFICE, menu["message_id"], "rpt:v1:p:2026-11")
-        total = 2 + 1 + len(expected) + 3  # + callback answer, chunks, DOCX/XLSX/PNG
+        # + callback answer, chunks, DOCX/XLSX/PNG, the deliverables' buttons
+        total = 2 + 1 + len(expected) + 3 + 1
         transcript = await emu.client.wait_for(OFFICE.id, total, within=30)
         sent = transcript[2:]
         assert sent[0]["kind"] == "callback_answer"
         assert [e["message"]["text"] for e in sent[1 : 1 + len(expected)]] == expected
-        documents = [e["message"]["document"] for e in sent[1 + len(expected) :]]
+        documents = [e["message"]["document"] for e in sent[1 + len(expected) : -1]]
         assert [d["file_name"] for d in documents] == [
             "bao-cao-2026-11.docx",
             "bao-cao-2026-11.xlsx",
@@ -79,14 +80,21 @@ async def test_baocao_buttons_chunks_documents(
         ]
         docx = Document(io.BytesIO(await emu.client.file_content(documents[0]["file_id"])))
         assert "I. KẾT QUẢ THỰC HIỆN" in [p.text for p in docx.paragraphs]
+        # The one deliverable of November (10b, Bộ CHQS tỉnh) gets its button.
+        offer = sent[-1]["message"]
+        assert offer["text"] == "Sản phẩm đính kèm (1): nhấn một nút để nhận tệp do cơ quan gửi."
+        [[button]] = offer["reply_markup"]["inline_keyboard"]
+        assert button["text"] == "📎 10b — Bộ Chỉ huy Quân sự tỉnh"
+        assert button["callback_data"].startswith("rpt:v1:f:")
 
         # Typed, with diacritics and roman numerals.
         await emu.client.send_command(OFFICE, "baocao", "Quý IV/2026")
         more = await emu.client.wait_for(OFFICE.id, total + 1, within=30)
         assert "quý IV/2026" in more[total]["message"]["text"]
         await emu.client.send_command(OFFICE, "baocao", "thang 13/2026")
-        # The Q4 report took 2 chunks and 3 documents; then the refusal of month 13.
-        refusal = (await emu.client.wait_for(OFFICE.id, total + 6, within=30))[-1]["message"]
+        # The Q4 report took 2 chunks, 3 documents and the deliverables' buttons; then the refusal
+        # of month 13.
+        refusal = (await emu.client.wait_for(OFFICE.id, total + 7, within=30))[-1]["message"]
         assert refusal["text"].startswith("Không đọc được kỳ báo cáo “thang 13/2026”.")
         # It says "Chọn kỳ báo cáo…": the period buttons come with it, as with a bare /baocao.
         assert refusal["reply_markup"]["inline_keyboard"][0][0]["text"] == (
@@ -95,7 +103,7 @@ async def test_baocao_buttons_chunks_documents(
         # A month without a year is the latest whose data range has begun (on 23/11/2026,
         # "tháng 1" is 2026-01, before the campaign): said plainly, with the buttons.
         await emu.client.send_command(OFFICE, "baocao", "tháng 1")
-        outside = (await emu.client.wait_for(OFFICE.id, total + 7, within=30))[-1]["message"]
+        outside = (await emu.client.wait_for(OFFICE.id, total + 8, within=30))[-1]["message"]
         assert outside["text"] == (
             "Tháng 1/2026 (15/12/2025–14/01/2026) không thuộc thời gian Chiến dịch "
             "(14/03/2026–27/07/2027). Gõ kèm năm, ví dụ /baocao thang 11/2026, hoặc chọn một kỳ "
@@ -104,7 +112,7 @@ async def test_baocao_buttons_chunks_documents(
         assert len(outside["reply_markup"]["inline_keyboard"]) == 8
         # A range typed backwards is named as such, not as unreadable.
         await emu.client.send_command(OFFICE, "baocao", "tu 20/11/2026 den 01/11/2026")
-        reversed_ = (await emu.client.wait_for(OFFICE.id, total + 8, within=30))[-1]["message"]
+        reversed_ = (await emu.client.wait_for(OFFICE.id, total + 9, within=30))[-1]["message"]
         assert reversed_["text"] == (
             "Khoảng thời gian bị ngược: ngày bắt đầu 20/11/2026 sau ngày kết thúc 01/11/2026. "
             "Gõ ngày bắt đầu trước, ví dụ /baocao tu 01/11/2026 den 20/11/2026."
