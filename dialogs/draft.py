@@ -58,6 +58,10 @@ class IndicatorAsk(BaseModel):
     name: str
     unit: str
     whole: bool = True  # a count: fractions are refused (``plan.indicators.counts_whole``)
+    #: The agency whose figure counts in totals for this task, and its name (a draft stored before
+    #: these fields existed has None/"": no note is shown).
+    owner_id: int | None = None
+    owner: str = ""
 
 
 class Attachment(BaseModel):

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, bindparam, select
+from sqlalchemy import and_, bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialogs.draft import IndicatorAsk
@@ -64,9 +64,26 @@ _AGENCY_TASKS = (
     )
     .order_by(Task.position, Task.id, TaskDeadline.occurrence, TaskDeadline.id)
 )
+#: The owner whose figure counts (DOMAIN.md, "Indicators"): the stored one, else the task's first
+#: lead agency (as ``reports.indicators`` reads it).
+_OWNER_ID = func.coalesce(
+    TaskIndicator.owner_agency_id,
+    select(TaskAssignment.agency_id)
+    .where(
+        TaskAssignment.task_id == TaskIndicator.task_id,
+        TaskAssignment.role == TaskRole.LEAD,
+        TaskAssignment.agency_id.is_not(None),
+    )
+    .order_by(TaskAssignment.position)
+    .limit(1)
+    .scalar_subquery(),
+)
+#: A task's indicators with their owner's id and name, in one statement (the owner is what the
+#: figure step's note names).
 _INDICATORS = (
-    select(Indicator.id, Indicator.name, Indicator.unit, Indicator.code)
+    select(Indicator.id, Indicator.name, Indicator.unit, Indicator.code, Agency.id, Agency.name)
     .join(TaskIndicator, TaskIndicator.indicator_id == Indicator.id)
+    .outerjoin(Agency, Agency.id == _OWNER_ID)
     .where(TaskIndicator.task_id == bindparam("b_task_id"))
     .order_by(Indicator.id)
 )
@@ -175,11 +192,20 @@ async def agency_task(
 
 
 async def task_indicators(session: AsyncSession, task_id: int) -> list[IndicatorAsk]:
-    """The indicators a task carries (DOMAIN.md, "Indicators"), in indicator order."""
+    """The indicators a task carries (DOMAIN.md, "Indicators"), in indicator order, each with the
+    agency whose figure counts for the task (``owner_id``/``owner``; None/"" when the task has no
+    lead agency)."""
     rows = await _rows(session, _INDICATORS, {"b_task_id": task_id})
     return [
-        IndicatorAsk(id=i, name=name, unit=unit, whole=counts_whole(code))
-        for i, name, unit, code in rows
+        IndicatorAsk(
+            id=i,
+            name=name,
+            unit=unit,
+            whole=counts_whole(code),
+            owner_id=owner_id,
+            owner=owner or "",
+        )
+        for i, name, unit, code, owner_id, owner in rows
     ]
 
 

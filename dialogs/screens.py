@@ -203,6 +203,11 @@ async def current(
             + "\n"
             + ask.format(name=html.escape(indicator.name), unit=html.escape(indicator.unit))
         )
+        if indicator.owner_id is not None and indicator.owner_id != contact.agency_id:
+            # A co-lead's figure is a note in the reports, never summed (DOMAIN.md, "Indicators").
+            text += "\n" + _(
+                "Lưu ý: số này được ghi là ghi chú của cơ quan bạn; số tính vào tổng là của {owner}."
+            ).format(owner=html.escape(indicator.owner))
         value = draft.figure(indicator.id)
         if value is not None:
             text += "\n" + _("Đang có: {value}.").format(value=figure_value(value, indicator.unit))

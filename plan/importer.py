@@ -3,7 +3,9 @@
 One import is one transaction: the caller's ``session_factory.begin()``. Re-importing the same
 plan changes nothing (same row ids). A changed plan updates tasks in place, keyed by code, and
 archives tasks that disappeared (never deletes them: replies may point at them). Assignments and
-deadlines are updated in place by (role, position) and occurrence.
+deadlines are updated in place by (role, position) and occurrence. Task–indicator links are never
+rebuilt: an indicator's owner (``plan owner``) is kept while the agency still leads the task, else it
+goes back to the task's first lead agency (``plan.owners.reset_lost_owners``).
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from models.plan import (
 )
 from plan.errors import PlanParseError
 from plan.indicators import seed_indicators
+from plan.owners import reset_lost_owners
 from plan.parser import parse_plan_file
 from plan.registry import (
     DEFAULT_AGENCIES,
@@ -121,6 +124,8 @@ async def import_plan(
     sections = await _sections(session, plan.id, doc, result)
     tasks = await _tasks(session, plan.id, doc, sections, leaders, agencies, groups, now, result)
     result.indicators_added = await seed_indicators(session, plan.id, tasks)
+    # An owner set by hand (`plan owner`) stays while the agency still leads the task.
+    result.owners_reset = await reset_lost_owners(session, plan.id)
     if result.changed and not result.created:
         plan.imported_at = now
         for attr, value in (

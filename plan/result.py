@@ -21,6 +21,8 @@ class ImportResult:
     sections_changed: list[int] = field(default_factory=list)
     agencies_added: list[str] = field(default_factory=list)
     indicators_added: list[str] = field(default_factory=list)
+    #: "6a · Mộ đã lấy mẫu": owners that no longer lead the task, given back to its first lead.
+    owners_reset: list[str] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
@@ -34,6 +36,7 @@ class ImportResult:
             or self.sections_changed
             or self.agencies_added
             or self.indicators_added
+            or self.owners_reset
         )
 
     def summary_lines(self) -> list[str]:
@@ -88,5 +91,12 @@ class ImportResult:
                 _("Chỉ tiêu định lượng mới: {codes}").format(
                     codes="; ".join(titles.get(c, c) for c in self.indicators_added)
                 )
+            )
+        if self.owners_reset:
+            lines.append(
+                _(
+                    "Cơ quan tính số không còn chủ trì nhiệm vụ, trả về cơ quan chủ trì đầu tiên: "
+                    "{items}"
+                ).format(items="; ".join(self.owners_reset))
             )
         return lines

@@ -319,3 +319,82 @@ def _defaults(settings: Settings) -> dict[str, Any]:
         "campaign_start": settings.campaign_start.isoformat(),
         "campaign_end": settings.campaign_end.isoformat(),
     }
+
+
+@app.command(
+    "owners",
+    help=_(
+        "In các chỉ tiêu định lượng của từng nhiệm vụ, cơ quan được tính số (chỉ số của cơ quan "
+        "này cộng vào tổng) và các cơ quan chủ trì."
+    ),
+)
+def owners_cmd(plan: str | None = PlanOption) -> None:
+    """List each live task's indicators with the agency whose figure counts, and its leads."""
+    from plan.owners import OwnerLine, list_owners
+
+    settings = get_settings()
+
+    async def _go() -> list[OwnerLine]:
+        async with database(settings) as factory, factory() as session:
+            stored = await get_plan(session, plan)
+            return await list_owners(session, stored.id)
+
+    try:
+        lines = _run_db(_go)
+    except PlanLookupError as exc:
+        fail(str(exc))
+    for line in lines:
+        typer.echo(line.text())
+
+
+@app.command(
+    "owner",
+    help=_(
+        "Đặt cơ quan được tính số của một chỉ tiêu trong nhiệm vụ MÃ (phải là cơ quan chủ trì "
+        "nhiệm vụ); số của các cơ quan chủ trì khác là ghi chú, không cộng vào tổng."
+    ),
+)
+def owner_cmd(
+    code: str = typer.Argument(..., metavar=_("MÃ"), help=_("Mã nhiệm vụ, ví dụ 6a.")),
+    indicator: str | None = typer.Argument(
+        None,
+        metavar=_("CHỈ_TIÊU"),
+        help=_("Tên chỉ tiêu (có dấu hoặc không) hoặc mã của nó; bỏ trống khi dùng --all."),
+    ),
+    agency: str | None = typer.Argument(
+        None, metavar=_("CƠ_QUAN"), help=_("Tên hoặc tên gọi khác của cơ quan chủ trì.")
+    ),
+    every: bool = typer.Option(
+        False, "--all", help=_("Đặt cho mọi chỉ tiêu của nhiệm vụ (chỉ cần MÃ và CƠ_QUAN).")
+    ),
+    plan: str | None = PlanOption,
+) -> None:
+    """Set the agency whose figure counts for one indicator of task CODE (or all, ``--all``)."""
+    from plan.owners import OwnerError, OwnerLine, set_owner
+
+    if every:
+        # `plan owner 6a --all "Sở Y tế"`: the one positional after the code is the agency.
+        if agency is not None or indicator is None:
+            fail(_('với --all chỉ ghi MÃ và CƠ_QUAN, ví dụ: plan owner 6a --all "Sở Y tế"'))
+        indicator, agency = None, indicator
+    elif agency is None:
+        fail(
+            _(
+                'thiếu CHỈ_TIÊU hoặc CƠ_QUAN, ví dụ: plan owner 6a "Mộ đã lấy mẫu" "Sở Y tế" '
+                "(xem: plan owners)"
+            )
+        )
+    settings = get_settings()
+    assert agency is not None
+
+    async def _go() -> list[OwnerLine]:
+        async with database(settings) as factory, factory.begin() as session:
+            stored = await get_plan(session, plan)
+            return await set_owner(session, stored.id, code, indicator, agency)
+
+    try:
+        lines = _run_db(_go)
+    except (PlanLookupError, OwnerError) as exc:
+        fail(str(exc))
+    for line in lines:
+        typer.echo(_("Đã đặt: {line}").format(line=line.text()))

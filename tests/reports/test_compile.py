@@ -140,3 +140,24 @@ async def test_replies_to_a_task_archived_by_a_re_import_do_not_break_the_report
     assert [s.agency for s in summary.late] == [NV]
     assert summary.late[0].replied == ["6a", "10b"]
     assert summary.on_time[0].replied == ["1a", "1c", "5a", "6a", "6c", "8a", "10b"]
+
+
+async def test_owner_changed_by_the_standing_office_counts(factory) -> None:  # type: ignore[no-untyped-def]
+    """``plan owner 6a "Mộ đã lấy mẫu" "Sở Nội vụ"``: Sở Nội vụ's 6a figures (500 in October, 1.300
+    in November) count, Bộ CHQS tỉnh's (2.000, 1.234) become its notes; 6c stays Bộ CHQS tỉnh's."""
+    from models.repositories import get_plan
+    from plan.owners import set_owner
+    from reports.phrases import indicator_line, note_line
+
+    async with factory.begin() as session:
+        plan = await get_plan(session)
+        await set_owner(session, plan.id, "6a", "Mộ đã lấy mẫu", NV)
+    graves = next(i for i in (await summary_for(factory)).indicators if i.code == "graves_sampled")
+    assert (graves.period_total, graves.cumulative) == (Decimal(2100), Decimal(2600))
+    assert graves.owner_figures == [("6a", NV, Decimal(1300)), ("6c", BCHQS, Decimal(800))]
+    assert [note_line(n) for n in graves.notes] == [
+        "Bộ Chỉ huy Quân sự tỉnh (nội dung 6a) báo cáo 1.234 — không cộng vào tổng."
+    ]
+    assert indicator_line(graves).startswith(
+        "Mộ đã lấy mẫu: trong kỳ 2.100 mộ; lũy kế từ đầu Chiến dịch 2.600 mộ"
+    )
