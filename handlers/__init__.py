@@ -10,7 +10,16 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import BaseHandler
 
-from handlers import admin, contact_admin, contacts, onboarding, progress, reports, tasks
+from handlers import (
+    admin,
+    contact_admin,
+    contacts,
+    onboarding,
+    progress,
+    reports,
+    tasks,
+    unknown,
+)
 from handlers.context import BotContext
 
 Handler = BaseHandler[Update, BotContext, object]
@@ -18,7 +27,7 @@ Handler = BaseHandler[Update, BotContext, object]
 
 def all_handlers() -> list[tuple[int, list[Handler]]]:
     """``(group, handlers)`` pairs in registration order."""
-    return [
+    groups: list[tuple[int, list[Handler]]] = [
         # Group -1 runs first: the one edited-message rule (an edit is never input) and /huy
         # ending a progress dialog; each stops the update there when it acted.
         (-1, progress.early_handlers()),
@@ -40,3 +49,6 @@ def all_handlers() -> list[tuple[int, list[Handler]]]:
         # words, a pasted invite link); group 0's dialog handler takes all private text first.
         (1, onboarding.fallback_handlers()),
     ]
+    # Group 2, last: a command no handler above has (``/foo``) gets a short answer, not silence.
+    known = unknown.known_commands(h for _group, hs in groups for h in hs)
+    return [*groups, (2, unknown.handlers(known))]
