@@ -27,7 +27,7 @@ Handler = BaseHandler[Update, BotContext, object]
 
 def all_handlers() -> list[tuple[int, list[Handler]]]:
     """``(group, handlers)`` pairs in registration order."""
-    groups: list[tuple[int, list[Handler]]] = [
+    return [
         # Group -1 runs first: the one edited-message rule (an edit is never input) and /huy
         # ending a progress dialog; each stops the update there when it acted.
         (-1, progress.early_handlers()),
@@ -48,7 +48,6 @@ def all_handlers() -> list[tuple[int, list[Handler]]]:
         # Group 1: private text from accounts that are not bound contacts (a newcomer's first
         # words, a pasted invite link); group 0's dialog handler takes all private text first.
         (1, onboarding.fallback_handlers()),
+        # Group 2, last: a command no handler has (``/foo``) gets a short answer, not silence.
+        (2, unknown.handlers()),
     ]
-    # Group 2, last: a command no handler above has (``/foo``) gets a short answer, not silence.
-    known = unknown.known_commands(h for _group, hs in groups for h in hs)
-    return [*groups, (2, unknown.handlers(known))]

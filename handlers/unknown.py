@@ -1,8 +1,8 @@
 """Commands the bot does not have: ``/foo`` gets a short answer instead of silence.
 
 Registered in a group of its own after every other (``handlers.all_handlers``), so it sees each
-command message once the others had theirs; it answers only commands no handler is registered
-for (``known``), so ``/start``, ``/capnhat`` or ``/huy`` in a dialog never get a second answer,
+command message once the others had theirs; it answers only commands no ``CommandHandler`` of the
+application is registered for (read when the command comes: handlers added later count too), so ``/start``, ``/capnhat`` or ``/huy`` in a dialog never get a second answer,
 and it never touches a dialog's state. A bound person is told the command does not exist and to
 send /trogiup; an unbound or revoked account gets the usual refusal (``auth.check``).
 
@@ -42,9 +42,13 @@ def unknown_command_text(command: str) -> str:
     )
 
 
-def unknown_command_handler(known: Iterable[str]) -> MessageHandler[BotContext, None]:
-    """The fallback for commands not in ``known`` (command names, any case)."""
-    names = frozenset(name.lower() for name in known)
+def known_commands(handlers: Iterable[object]) -> set[str]:
+    """The command names (lower case) of every ``CommandHandler`` among ``handlers``."""
+    return {c.lower() for h in handlers if isinstance(h, CommandHandler) for c in h.commands}
+
+
+def unknown_command_handler() -> BaseHandler[Update, BotContext, object]:
+    """The fallback for commands no ``CommandHandler`` of the application has."""
 
     async def on_unknown(update: Update, context: BotContext) -> None:
         message = update.effective_message
@@ -54,7 +58,8 @@ def unknown_command_handler(known: Iterable[str]) -> MessageHandler[BotContext, 
         if entity.type != MessageEntity.BOT_COMMAND or entity.offset != 0:
             return
         name, addressee = command_of(message.text, entity)
-        if name in names:
+        registered = context.application.handlers.values()
+        if name in known_commands(h for group in registered for h in group):
             return
         mine = context.bot.username
         if addressee is not None and addressee.lower() != (mine or "").lower():
@@ -73,11 +78,6 @@ def unknown_command_handler(known: Iterable[str]) -> MessageHandler[BotContext, 
     return MessageHandler(filters.COMMAND & ~filters.UpdateType.EDITED, on_unknown)
 
 
-def known_commands(handlers: Iterable[object]) -> set[str]:
-    """The command names of every ``CommandHandler`` among ``handlers``."""
-    return {c for h in handlers if isinstance(h, CommandHandler) for c in h.commands}
-
-
-def handlers(known: Iterable[str]) -> list[BaseHandler[Update, BotContext, object]]:
+def handlers() -> list[BaseHandler[Update, BotContext, object]]:
     """The fallback, for ``handlers.all_handlers`` (its own last group)."""
-    return [unknown_command_handler(known)]
+    return [unknown_command_handler()]
