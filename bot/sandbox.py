@@ -8,12 +8,15 @@ any self-hosted Bot API server, and people reach it only through the emulator's 
 
 from __future__ import annotations
 
+import ctypes
 import os
 import shlex
+import signal
 import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from pydantic import SecretStr
@@ -64,9 +67,40 @@ def stop_emulator(proc: subprocess.Popen[bytes]) -> None:
         proc.wait()
 
 
+#: ``prctl``'s option that asks the kernel to signal a process when its parent dies
+#: (<linux/prctl.h>).
+PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent() -> Callable[[], None] | None:
+    """A ``preexec_fn`` that makes the child receive SIGTERM when the process starting it dies,
+    however it dies (``kill -9`` included): Linux's parent-death signal, ``prctl(PR_SET_PDEATHSIG)``.
+    Without it a killed sandbox left its emulator running, holding the port the next ``make run``
+    needed. None off Linux (no such call; there the emulator still stops with a clean exit).
+
+    The kernel sends the signal when the *thread* that forked exits: call ``start_emulator`` from
+    the thread that lives as long as the sandbox (the main thread, in ``run_sandbox``). libc is
+    looked up before the fork; the child only calls it, then checks it was not orphaned already
+    (the parent dying between ``fork`` and ``prctl``) and ends itself if it was.
+    """
+    if not sys.platform.startswith("linux"):
+        return None
+    prctl = ctypes.CDLL(None, use_errno=True).prctl
+    parent = os.getpid()
+
+    def preexec() -> None:
+        if prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0) != 0:
+            raise OSError(ctypes.get_errno(), "prctl(PR_SET_PDEATHSIG) failed")
+        if os.getppid() != parent:
+            os.kill(os.getpid(), signal.SIGTERM)
+
+    return preexec
+
+
 def start_emulator(settings: Settings) -> subprocess.Popen[bytes]:
     """Start ``python -m emulator`` in the background and wait until it accepts connections.
 
+    The emulator dies with the process that started it (``die_with_parent``), even on ``kill -9``.
     Raises ``StartupError`` when the port is taken or the emulator does not come up.
     """
     host, port = settings.sandbox_host, settings.sandbox_port
@@ -86,7 +120,12 @@ def start_emulator(settings: Settings) -> subprocess.Popen[bytes]:
     # it: the bot stops polling first, then ``run_sandbox`` stops the emulator; otherwise the
     # emulator died first and the bot's last getUpdates calls logged tracebacks.
     proc = subprocess.Popen(
-        command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True
+        command,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+        # Runs in the child between fork and exec: only the prctl call (libc found before).
+        preexec_fn=die_with_parent(),
     )
     deadline = time.monotonic() + EMULATOR_START_TIMEOUT
     try:

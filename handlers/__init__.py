@@ -10,7 +10,16 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import BaseHandler
 
-from handlers import admin, contact_admin, contacts, onboarding, progress, reports, tasks
+from handlers import (
+    admin,
+    contact_admin,
+    contacts,
+    onboarding,
+    progress,
+    reports,
+    tasks,
+    unknown,
+)
 from handlers.context import BotContext
 
 Handler = BaseHandler[Update, BotContext, object]
@@ -39,4 +48,6 @@ def all_handlers() -> list[tuple[int, list[Handler]]]:
         # Group 1: private text from accounts that are not bound contacts (a newcomer's first
         # words, a pasted invite link); group 0's dialog handler takes all private text first.
         (1, onboarding.fallback_handlers()),
+        # Group 2, last: a command no handler has (``/foo``) gets a short answer, not silence.
+        (2, unknown.handlers()),
     ]

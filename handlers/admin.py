@@ -164,6 +164,13 @@ async def adhoc(update: Update, context: BotContext, actor: Actor) -> None:
     if due is None:
         await update.effective_message.reply_html(_not_a_day(typed))
         return
+    settings = context.settings
+    rules = ReminderRules(
+        send_time=settings.send_time,
+        timezone=str(settings.tz.key),
+        campaign_start=settings.campaign_start,
+        campaign_end=settings.campaign_end,
+    )
     try:
         async with context.session_factory.begin() as session:
             request = await controls.create_adhoc(
@@ -174,7 +181,10 @@ async def adhoc(update: Update, context: BotContext, actor: Actor) -> None:
                 agency_ids=None,
                 now=context.now(),
                 by_contact_id=actor.contact_id,
-                tz=context.settings.tz,
+                rules=rules,
+            )
+            late = await controls.adhoc_sent_after_due(
+                session, context.plan_id, due, context.now(), rules
             )
     except controls.AdhocDueInPast as exc:
         await update.effective_message.reply_text(
@@ -183,10 +193,33 @@ async def adhoc(update: Update, context: BotContext, actor: Actor) -> None:
             )
         )
         return
-    await update.effective_message.reply_text(
-        _(
-            "Đã tạo yêu cầu báo cáo đột xuất số {id} «{subject}», hạn {due}. Bot sẽ gửi đến tất cả cơ quan vào giờ nhắc việc tới.\nXem báo cáo tổng hợp của yêu cầu này: /baocao dot xuat {id}"
-        ).format(id=request.id, subject=subject, due=fmt_date(due))
+    except controls.AdhocAfterCampaign as exc:
+        await update.effective_message.reply_text(adhoc_after_campaign(exc))
+        return
+    text = _(
+        "Đã tạo yêu cầu báo cáo đột xuất số {id} «{subject}», hạn {due}. Bot sẽ gửi đến tất cả cơ quan vào giờ nhắc việc tới.\nXem báo cáo tổng hợp của yêu cầu này: /baocao dot xuat {id}"
+    ).format(id=request.id, subject=subject, due=fmt_date(due))
+    if late is not None:
+        text += "\n\n" + adhoc_late_warning(request.id, due, late)
+    await update.effective_message.reply_text(text)
+
+
+def adhoc_after_campaign(exc: controls.AdhocAfterCampaign) -> str:
+    """What ``/dotxuat`` answers to a due date after the campaign's last day."""
+    return _(
+        "Hạn báo cáo {due} sau ngày kết thúc Chiến dịch ({last}). Chọn hạn đến {last} là muộn nhất."
+    ).format(due=fmt_date(exc.due), last=fmt_date(exc.last_day))
+
+
+def adhoc_late_warning(request_id: int, due: date, sending: datetime) -> str:
+    """The warning after an ad hoc request that goes out only after its due date (``sending``:
+    aware, local): the day and time it goes out, and how to cancel it."""
+    return _(
+        "⚠️ Lưu ý: yêu cầu chỉ được gửi vào giờ nhắc việc tới, {time} ngày {day}, tức là sau hạn "
+        "{due}: các cơ quan nhận được khi đã quá hạn. Nếu cần, hủy bằng /huydotxuat {id} rồi tạo "
+        "lại với hạn muộn hơn."
+    ).format(
+        time=f"{sending:%H:%M}", day=fmt_date(sending.date()), due=fmt_date(due), id=request_id
     )
 
 

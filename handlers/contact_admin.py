@@ -43,6 +43,14 @@ def invite_text(settings: HandlerSettings, target: str, code: str, expires: date
     )
 
 
+def own_account_warning() -> str:
+    """The line under ``/lienhe thuhoi ID``'s question when ID is the sender's own account."""
+    return _(
+        "⚠️ Đây là tài khoản của chính bạn: sau khi thu hồi, bạn sẽ không dùng được bot nữa cho "
+        "đến khi nhận mã mời mới và gửi /start kèm mã đó."
+    )
+
+
 def _confirm(data: str) -> InlineKeyboardMarkup:
     return confirm_keyboard(data, callback_data.build(PREFIX, "cancel"))
 
@@ -65,6 +73,9 @@ async def ask(update: Update, context: BotContext, words: str, rest: str) -> boo
             question = _("Thu hồi liên kết của {name} (id {user_id})?").format(
                 name=html.escape(person.full_name), user_id=user_id
             )
+            sender = update.effective_user
+            if sender is not None and sender.id == user_id:
+                question += "\n" + own_account_warning()
             data = callback_data.build(PREFIX, "revoke", user_id)
         elif words in TRANSFER_WORDS and rest.strip():
             try:

@@ -41,13 +41,16 @@ def _short(text: str) -> str:
 
 
 def task_line(line: TaskLine, *, with_status: bool) -> str:
-    """``• <b>5a</b> Nội dung… — hạn: 31/07/2027`` (+ status)."""
+    """``• <b>5a</b> Nội dung… — hạn: 31/07/2027`` (+ status); a task that goes on after its
+    deadlines (1a, "Tháng 6/2026 và thường xuyên") reads ``hạn: 30/06/2026, sau đó thường
+    xuyên``; one without a deadline shows the plan's timeline text."""
     deadlines = ", ".join(fmt_date(d) for d in line.deadlines)
-    due = (
-        _("hạn: {deadlines}").format(deadlines=deadlines)
-        if deadlines
-        else _("thời gian: {timeline}").format(timeline=html.escape(line.timeline_text))
-    )
+    if not deadlines:
+        due = _("thời gian: {timeline}").format(timeline=html.escape(line.timeline_text))
+    elif line.ongoing:
+        due = _("hạn: {deadlines}, sau đó thường xuyên").format(deadlines=deadlines)
+    else:
+        due = _("hạn: {deadlines}").format(deadlines=deadlines)
     text = f"• <b>{html.escape(line.code)}</b> {html.escape(_short(line.content))} — {due}"
     if with_status:
         status = _(STATUS_NAMES[line.status]) if line.status else _("chưa báo cáo")

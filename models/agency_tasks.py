@@ -10,7 +10,7 @@ from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from models.plan import Task, TaskAssignment, TaskRole
 from models.progress import ProgressReport, ProgressStatus
@@ -20,7 +20,8 @@ from models.progress import ProgressReport, ProgressStatus
 class TaskLine:
     """One task as shown to a person: ``role`` is the agency's (None for a leader's listing);
     ``deadlines`` are calendar dates (Asia/Ho_Chi_Minh), in occurrence order; ``status`` is the
-    latest confirmed reply's status, None when nothing was reported."""
+    latest confirmed reply's status, None when nothing was reported; ``ongoing``: the work goes on
+    after the last deadline ("Tháng 6/2026 và thường xuyên": the schedule's ``ongoing`` flag)."""
 
     task_id: int
     code: str
@@ -29,6 +30,7 @@ class TaskLine:
     role: TaskRole | None
     deadlines: tuple[date, ...]
     status: ProgressStatus | None
+    ongoing: bool = False
 
 
 async def _latest_status(
@@ -54,6 +56,7 @@ def _line(task: Task, role: TaskRole | None, status: ProgressStatus | None) -> T
         role=role,
         deadlines=tuple(d.due for d in task.deadlines),
         status=status,
+        ongoing=task.schedule is not None and task.schedule.ongoing,
     )
 
 
@@ -72,7 +75,7 @@ async def agency_tasks_ordered(
                 Task.archived_at.is_(None),
                 TaskAssignment.agency_id == agency_id,
             )
-            .options(selectinload(Task.deadlines))
+            .options(selectinload(Task.deadlines), joinedload(Task.schedule))
             .order_by(Task.position)
         )
     ).all()
@@ -107,7 +110,7 @@ async def tasks_of_leader(
                 Task.archived_at.is_(None),
                 Task.leader_position_id == leader_position_id,
             )
-            .options(selectinload(Task.deadlines))
+            .options(selectinload(Task.deadlines), joinedload(Task.schedule))
             .order_by(Task.position)
         )
     ).all()

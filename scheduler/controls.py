@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, tzinfo
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import or_, select, update
@@ -32,6 +32,8 @@ PAUSED_KEY = "reminders_paused"
 STANDING_OFFICE_PURPOSE = "standing_office"
 #: The province's time zone (the settings' default): an ad hoc request's due date is a local date.
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+#: The settings' default rules (send time 08:00, campaign ending 27/07/2027, the province's zone).
+DEFAULT_RULES = ReminderRules()
 
 
 class AdhocDueInPast(ValueError):
@@ -42,6 +44,18 @@ class AdhocDueInPast(ValueError):
         super().__init__(f"due date {due:%d/%m/%Y} is before today ({today:%d/%m/%Y})")
         self.due = due
         self.today = today
+
+
+class AdhocAfterCampaign(ValueError):
+    """An ad hoc request due after the campaign's last day (``campaign_end``, the settings or the
+    plan's own setting): nothing is planned past it, so the request would never be followed up."""
+
+    def __init__(self, due: date, last_day: date) -> None:
+        super().__init__(
+            f"due date {due:%d/%m/%Y} is after the campaign's end ({last_day:%d/%m/%Y})"
+        )
+        self.due = due
+        self.last_day = last_day
 
 
 async def is_paused(session: AsyncSession, plan_id: int) -> bool:
@@ -87,22 +101,31 @@ async def create_adhoc(
     agency_ids: Sequence[int] | None,
     now: datetime,
     by_contact_id: int | None = None,
-    tz: tzinfo = LOCAL_TZ,
+    rules: ReminderRules = DEFAULT_RULES,
 ) -> AdhocRequest:
     """Record a "báo cáo đột xuất" request to ``agency_ids`` (``None`` = every agency; an agency
-    named twice is asked once) due ``due`` (a local date in ``tz``; ``now`` aware).
+    named twice is asked once) due ``due`` (a local date in ``rules.tz``; ``now`` aware).
 
     The planner sends it at the next sending time and follows it up like a deadline (issue 5).
-    Raises ``AdhocDueInPast`` when ``due`` is before ``now``'s local date, ``ValueError`` on an
-    empty subject or an empty agency list."""
+    Raises ``AdhocDueInPast`` when ``due`` is before ``now``'s local date, ``AdhocAfterCampaign``
+    when it is after the campaign's last day (``rules.campaign_end``, or the plan's own
+    ``campaign_end`` setting), ``ValueError`` on an empty subject or an empty agency list.
+
+    A request due today made after today's sending time (or due on a day whose sending time has
+    no working day left before it) is still created: the office may want it recorded and
+    followed up, and may cancel it. It is not refused because the office knows best whether a
+    late request is still worth sending; callers warn with ``adhoc_sent_after_due``."""
     subject = subject.strip()
     if not subject:
         raise ValueError("empty subject")
     if agency_ids is not None and not agency_ids:
         raise ValueError("no agency chosen")
-    today = now.astimezone(tz).date()
+    today = now.astimezone(rules.tz).date()
     if due < today:
         raise AdhocDueInPast(due, today)
+    last_day = (await plan_rules(session, plan_id, rules)).campaign_end
+    if due > last_day:
+        raise AdhocAfterCampaign(due, last_day)
     request = AdhocRequest(
         plan_id=plan_id,
         subject=subject,
@@ -117,6 +140,29 @@ async def create_adhoc(
         session.add(AdhocRequestAgency(request_id=request.id, agency_id=agency_id))
     await session.flush()
     return request
+
+
+async def plan_rules(session: AsyncSession, plan_id: int, rules: ReminderRules) -> ReminderRules:
+    """``rules`` with ``plan_id``'s own settings on top (``ReminderRules.with_plan_settings``)."""
+    rows = await session.execute(
+        select(PlanSetting.key, PlanSetting.value).where(PlanSetting.plan_id == plan_id)
+    )
+    return rules.with_plan_settings({key: value for key, value in rows})
+
+
+async def adhoc_sent_after_due(
+    session: AsyncSession,
+    plan_id: int,
+    due: date,
+    now: datetime,
+    rules: ReminderRules = DEFAULT_RULES,
+) -> datetime | None:
+    """When an ad hoc request due ``due`` (local date) made at ``now`` (aware) goes out, if that
+    is after its due date: the next sending time on a working day of ``plan_id``'s calendar
+    (aware, in ``rules.tz``), e.g. tomorrow 08:00 for a request due today made at 10:00. None when
+    it goes out on or before ``due`` (the usual case)."""
+    sending = rules.next_sending_time(now, await plan_calendar(session, plan_id))
+    return sending if sending.date() > due else None
 
 
 async def standing_office_chats(session: AsyncSession, plan_id: int) -> list[int]:

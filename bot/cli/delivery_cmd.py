@@ -11,6 +11,7 @@ import typer
 from sqlalchemy import select
 
 from bot.cli.common import PlanOption, database, fail, get_settings, run
+from bot.settings import reminder_rules
 from locales import N_, _
 from models import access, directory
 from models.reminders import OutboxMessage, OutboxStatus
@@ -189,7 +190,7 @@ def adhoc_create(
     settings = get_settings()
     due_day: date = due.date()
 
-    async def body() -> tuple[int, list[str]]:
+    async def body() -> tuple[int, list[str], datetime | None]:
         async with database(settings) as factory, factory.begin() as session:
             try:
                 plan_row = await get_plan(session, plan or settings.plan_key)
@@ -205,8 +206,8 @@ def adhoc_create(
                     subject=subject,
                     due=due_day,
                     agency_ids=None if all_agencies else [a.id for a in found],
-                    now=datetime.now(UTC),
-                    tz=settings.tz,
+                    now=now,
+                    rules=rules,
                 )
             except controls.AdhocDueInPast as exc:
                 fail(
@@ -214,10 +215,19 @@ def adhoc_create(
                         due=fmt_date(exc.due), today=fmt_date(exc.today)
                     )
                 )
+            except controls.AdhocAfterCampaign as exc:
+                fail(
+                    _("hạn báo cáo {due} sau ngày kết thúc Chiến dịch ({last})").format(
+                        due=fmt_date(exc.due), last=fmt_date(exc.last_day)
+                    )
+                )
+            late = await controls.adhoc_sent_after_due(session, plan_row.id, due_day, now, rules)
             # An agency named twice (by name and by alias) is asked once.
-            return request.id, list(dict.fromkeys(a.name for a in found))
+            return request.id, list(dict.fromkeys(a.name for a in found)), late
 
-    request_id, names = run(body)
+    now = datetime.now(UTC)
+    rules = reminder_rules(settings)
+    request_id, names, late = run(body)
     typer.echo(
         _("yêu cầu báo cáo đột xuất {id}: “{subject}”, hạn {due}, gửi {to}").format(
             id=request_id,
@@ -226,6 +236,18 @@ def adhoc_create(
             to=", ".join(names) if names else _("mọi cơ quan"),
         )
     )
+    if late is not None:
+        typer.echo(
+            _(
+                "lưu ý: yêu cầu chỉ được gửi vào giờ nhắc việc tới, {time} ngày {day}, sau hạn "
+                "{due}; các cơ quan nhận được khi đã quá hạn (hủy: python -m bot adhoc cancel {id})"
+            ).format(
+                time=f"{late:%H:%M}",
+                day=fmt_date(late.date()),
+                due=fmt_date(due_day),
+                id=request_id,
+            )
+        )
 
 
 @adhoc_app.command(

@@ -21,6 +21,7 @@ from models.progress import ProgressReport, ProgressReportVersion, ProgressStatu
 from models.reminders import AdhocRequest, OutboxMessage, OutboxStatus
 from scheduler import controls
 from scheduler.adhoc import CANCELLED_ERROR
+from scheduler.rules import ReminderRules
 from tests.factories import make_small_plan
 
 runner = CliRunner()
@@ -47,6 +48,7 @@ def db(sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> tuple[str, int, int]
                 due=date(2099, 12, 15),
                 agency_ids=[y_te, noi_vu],
                 now=now,
+                rules=ReminderRules(campaign_end=date(2099, 12, 31)),
             )
             two = await controls.create_adhoc(
                 s,

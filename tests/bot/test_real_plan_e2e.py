@@ -82,6 +82,8 @@ async def test_agencies_see_their_tasks_of_the_real_plan(
         ]  # fmt: skip
         assert dict(tasks_shown(greeting))["5a"] == "hạn: 27/07/2027"
         assert dict(tasks_shown(greeting))["1c"] == "thời gian: Thường xuyên"
+        # "Tháng 6/2026 và thường xuyên": the deadline, and that the work goes on after it.
+        assert dict(tasks_shown(greeting))["1a"] == "hạn: 30/06/2026, sau đó thường xuyên"
         assert all(len(t) <= 4096 for t in sent)
         assert await menu_of(app, OFFICE.id) == OFFICE_MENU
 

@@ -303,3 +303,15 @@ async def test_office_revokes_and_hands_over_in_chat(
             plan = await get_plan(s)
             bound = [c.telegram_user_id for c in await directory.list_contacts(s, plan.id)]
         assert bound == [OFFICE.id]
+
+        # The office asks to revoke its own account: the question says so; "Hủy" keeps it.
+        emu.clock.advance(60)
+        await emu.client.send_command(OFFICE, "lienhe", f"thuhoi {OFFICE.id}")
+        question = (await emu.client.wait_for(OFFICE.id, 8))[-1]["message"]
+        assert question["text"] == (
+            "Thu hồi liên kết của Hoàng Minh (id 2001)?\n"
+            "⚠️ Đây là tài khoản của chính bạn: sau khi thu hồi, bạn sẽ không dùng được bot nữa "
+            "cho đến khi nhận mã mời mới và gửi /start kèm mã đó."
+        )
+        await emu.client.press_button(OFFICE, question["message_id"], "lh:v1:cancel")
+        assert (await emu.client.wait_for(OFFICE.id, 10))[-1]["message"]["text"] == "Đã hủy."

@@ -9,6 +9,7 @@ import signal
 import socket
 import subprocess
 import sys
+import time
 import urllib.request
 from pathlib import Path
 
@@ -94,3 +95,47 @@ def test_ctrl_c_stops_the_bot_then_the_emulator_cleanly(tmp_path: Path) -> None:
     assert GOODBYE == "Đã dừng bot và trình giả lập. Tạm biệt! / Bot and emulator stopped. Goodbye!"
     with pytest.raises(OSError):
         socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+
+
+def test_emulator_dies_with_a_killed_sandbox() -> None:
+    """``kill -9`` of the process that started the emulator: the emulator follows it (the
+    parent-death signal) and frees the port instead of blocking the next ``make run``."""
+    port = free_port()
+    script = (
+        "import sys, time\n"
+        "from bot.sandbox import start_emulator\n"
+        "from bot.settings import Settings\n"
+        f"proc = start_emulator(Settings(sandbox_port={port}))\n"
+        "print(proc.pid, flush=True)\n"
+        "time.sleep(60)\n"
+    )
+    parent = subprocess.Popen(
+        [sys.executable, "-c", script], cwd=ROOT, stdout=subprocess.PIPE, text=True
+    )
+    child = None
+    try:
+        assert parent.stdout is not None
+        child = int(parent.stdout.readline())
+        assert Path(f"/proc/{child}").exists()
+        parent.send_signal(signal.SIGKILL)
+        parent.wait(timeout=5)
+        deadline = time.monotonic() + 5
+        while _alive(child) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not _alive(child)
+        with socket.socket() as probe:
+            assert probe.connect_ex(("127.0.0.1", port)) != 0
+    finally:
+        if parent.poll() is None:
+            parent.kill()
+        if child is not None and _alive(child):
+            os.kill(child, signal.SIGKILL)  # an orphan: do not leave it to the next test run
+
+
+def _alive(pid: int) -> bool:
+    """Whether ``pid`` runs (a zombie waiting for its new parent to reap it does not)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except FileNotFoundError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"

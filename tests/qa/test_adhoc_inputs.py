@@ -52,14 +52,23 @@ async def test_dotxuat_refuses_a_past_or_impossible_date_and_names_the_request(
         await emu.client.wait_for(OFFICE.id, 1)
         await emu.client.send_command(OFFICE, "dotxuat", "26/11/2026 Số liệu tháng 11")
         await emu.client.send_command(OFFICE, "dotxuat", "31/02/2027 Số liệu tháng 2")
+        await emu.client.send_command(OFFICE, "dotxuat", "28/07/2027 Tổng kết")
         await emu.client.send_command(OFFICE, "dotxuat", "27/11/2026 Số liệu <ngày> & giờ")
-        replies = texts(await emu.client.wait_for(OFFICE.id, 4))[1:]
+        replies = texts(await emu.client.wait_for(OFFICE.id, 5))[1:]
     assert replies == [
         "Hạn báo cáo 26/11/2026 đã qua. Chọn hạn từ hôm nay (27/11/2026) trở đi.",
         "«31/02/2027» không phải là ngày hợp lệ (ngày/tháng/năm, ví dụ 08/02/2027).",
+        "Hạn báo cáo 28/07/2027 sau ngày kết thúc Chiến dịch (27/07/2027). Chọn hạn đến "
+        "27/07/2027 là muộn nhất.",
+        # Due today, made after today's 08:00: created, with a warning naming when it goes out
+        # (Friday 10:00 → Monday 30/11 08:00, after the weekend).
         "Đã tạo yêu cầu báo cáo đột xuất số 1 «Số liệu <ngày> & giờ», hạn 27/11/2026. Bot sẽ gửi "
         "đến tất cả cơ quan vào giờ nhắc việc tới.\n"
-        "Xem báo cáo tổng hợp của yêu cầu này: /baocao dot xuat 1",
+        "Xem báo cáo tổng hợp của yêu cầu này: /baocao dot xuat 1\n"
+        "\n"
+        "⚠️ Lưu ý: yêu cầu chỉ được gửi vào giờ nhắc việc tới, 08:00 ngày 30/11/2026, tức là sau "
+        "hạn 27/11/2026: các cơ quan nhận được khi đã quá hạn. Nếu cần, hủy bằng /huydotxuat 1 "
+        "rồi tạo lại với hạn muộn hơn.",
     ]
     async with session_factory() as s:
         stored = [(r.id, r.subject, r.due) for r in await s.scalars(select(AdhocRequest))]
@@ -101,8 +110,41 @@ async def test_create_adhoc_refuses_a_due_date_before_the_local_day_and_names_ag
     assert asked == [y_te]
 
 
+async def test_create_adhoc_refuses_a_due_date_after_the_campaign_and_tells_when_late(
+    session_factory: async_sessionmaker[AsyncSession],
+) -> None:
+    async with session_factory.begin() as s:
+        plan = await make_small_plan(s)
+        plan_id = plan.plan.id
+        with pytest.raises(controls.AdhocAfterCampaign) as refused:
+            await controls.create_adhoc(
+                s,
+                plan_id,
+                subject="Tổng kết",
+                due=date(2027, 7, 28),
+                agency_ids=None,
+                now=FRIDAY_10H,
+            )
+        assert (refused.value.due, refused.value.last_day) == (date(2027, 7, 28), date(2027, 7, 27))
+        last = await controls.create_adhoc(
+            s, plan_id, subject="Tổng kết", due=date(2027, 7, 27), agency_ids=None, now=FRIDAY_10H
+        )
+        assert last.due == date(2027, 7, 27)
+        # Due today: at 07:00 it goes out at 08:00 the same day; at 10:00, Monday 08:00.
+        friday_7h = datetime(2026, 11, 27, 0, 0, tzinfo=UTC)
+        today = date(2026, 11, 27)
+        assert await controls.adhoc_sent_after_due(s, plan_id, today, friday_7h) is None
+        late = await controls.adhoc_sent_after_due(s, plan_id, today, FRIDAY_10H)
+        assert late is not None and late.isoformat() == "2026-11-30T08:00:00+07:00"
+        assert (
+            await controls.adhoc_sent_after_due(s, plan_id, date(2026, 11, 30), FRIDAY_10H) is None
+        )
+
+
 @pytest.fixture
-def db(small_plan_db: str) -> str:
+def db(small_plan_db: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    # The CLI reads the real clock: the requests are due in 2099, inside a campaign made that long.
+    monkeypatch.setenv("CAMPAIGN_END", "2099-12-31")
     return small_plan_db
 
 
@@ -150,6 +192,20 @@ def test_adhoc_create_refuses_bad_inputs_without_a_traceback(db: str) -> None:
         "yêu cầu báo cáo đột xuất 1: “Số liệu”, hạn 15/12/2099, gửi Sở Y tế\n",
     )
     assert [(subject, len(agencies)) for subject, agencies in _requests(db)] == [("Số liệu", 1)]
+
+
+def test_adhoc_create_refuses_a_due_date_after_the_campaign(db: str) -> None:
+    late = runner.invoke(app, ["adhoc", "create", "Số liệu", "--due", "2100-01-01", "--all"])
+    assert (late.exit_code, late.stderr) == (
+        1,
+        "lỗi: hạn báo cáo 01/01/2100 sau ngày kết thúc Chiến dịch (31/12/2099)\n",
+    )
+    last = runner.invoke(app, ["adhoc", "create", "Số liệu", "--due", "2099-12-31", "--all"])
+    assert (last.exit_code, last.output) == (
+        0,
+        "yêu cầu báo cáo đột xuất 1: “Số liệu”, hạn 31/12/2099, gửi mọi cơ quan\n",
+    )
+    assert _requests(db) == [("Số liệu", [])]
 
 
 def test_adhoc_create_takes_the_due_date_as_written_in_vietnam_too(db: str) -> None:
