@@ -47,12 +47,13 @@ def redact(text: str, secrets: tuple[str, ...]) -> str:
 
 def configure_logging(level: str, secrets: tuple[str, ...] = ()) -> None:
     """Readable log lines on stderr, ``secrets`` redacted. httpx logs every long-poll request at
-    INFO: keep it quiet."""
+    INFO, matplotlib a line per chart axis of dates: keep them quiet."""
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(RedactingFormatter(secrets))
     logging.basicConfig(level=level.upper(), handlers=[handler], force=True)
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    logging.getLogger("matplotlib").setLevel(logging.WARNING)
 
 
 def webhook_options(settings: Settings) -> dict[str, Any] | None:

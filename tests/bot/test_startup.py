@@ -116,3 +116,25 @@ def test_run_fails_fast_on_an_empty_database_or_a_refused_token(
     )
     assert bad_token.returncode == 1
     assert f"lỗi: không dùng được Bot API tại {api}" in bad_token.stderr
+
+
+def test_chatty_libraries_log_warnings_only_at_info() -> None:
+    """At LOG_LEVEL=INFO the operator sees the bot's lines, not httpx's per-request lines,
+    APScheduler's per-run lines or matplotlib's per-chart notes."""
+    import logging
+
+    from bot.run import configure_logging
+
+    root = logging.getLogger()
+    saved = (root.level, list(root.handlers))
+    try:
+        configure_logging("info")
+        assert root.level == logging.INFO
+        assert [
+            logging.getLogger(name).level for name in ("httpx", "apscheduler", "matplotlib")
+        ] == [logging.WARNING] * 3
+    finally:
+        root.setLevel(saved[0])
+        root.handlers[:] = saved[1]
+        for name in ("httpx", "apscheduler", "matplotlib"):
+            logging.getLogger(name).setLevel(logging.NOTSET)
