@@ -29,7 +29,6 @@ import html
 from datetime import date
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
@@ -41,8 +40,7 @@ from handlers.context import BotContext
 from handlers.menu import roles_for
 from locales import _
 from models.people import Role
-from models.plan import Agency, Plan, Task
-from models.progress import ProgressReport, ProgressReportVersion
+from models.plan import Plan
 from reports.adhoc import compile_request_summary
 from reports.choices import (
     PeriodOutsideCampaign,
@@ -53,6 +51,7 @@ from reports.choices import (
     period_choices,
 )
 from reports.compile import compile_summary
+from reports.deliverables import load_deliverable, may_open
 from reports.html import CHAT_MAX_MESSAGES, render_chunks
 from reports.replies import campaign_window
 from reports.summary import Deliverable, Summary, period_label
@@ -313,48 +312,32 @@ async def send_deliverable(update: Update, context: BotContext, actor: Actor) ->
     except callback_data.CallbackDataError:
         await query.answer(stale, show_alert=True)
         return
-    stmt = (
-        select(
-            ProgressReportVersion.attachment_file_id,
-            ProgressReportVersion.attachment_kind,
-            ProgressReportVersion.attachment_name,
-            ProgressReportVersion.version,
-            ProgressReport.period,
-            ProgressReport.agency_id,
-            Task.code,
-            Agency.name,
-        )
-        .join(ProgressReport, ProgressReport.id == ProgressReportVersion.report_id)
-        .join(Task, Task.id == ProgressReport.task_id)
-        .join(Agency, Agency.id == ProgressReport.agency_id)
-        .where(ProgressReportVersion.id == version_id, ProgressReport.plan_id == context.plan_id)
-    )
     async with context.session_factory() as session:
-        row = (await session.execute(stmt)).one_or_none()
-    if row is None or not row.attachment_file_id:
+        file = await load_deliverable(session, context.plan_id, version_id)
+    if file is None:
         await query.answer(stale, show_alert=True)
         return
-    # Leaders and the office read every agency's files; anyone else only their own agency's.
-    if not (actor.is_office or Role.LEADER in actor.roles) and row.agency_id != actor.agency_id:
+    reads_every_agency = actor.is_office or Role.LEADER in actor.roles
+    if not may_open(file, reads_every_agency=reads_every_agency, agency_id=actor.agency_id):
         await query.answer(refusal_agency(), show_alert=True)
         return
     caption = _("{task} — {agency} — {period}, phiên bản {version}").format(
-        task=row.code,
-        agency=row.name,
-        period=await _period_text(context, row.period),
-        version=row.version,
+        task=file.task_code,
+        agency=file.agency_name,
+        period=await _period_text(context, file.period),
+        version=file.version,
     )[:MAX_CAPTION]
     try:
-        if row.attachment_kind == "photo":
-            await context.bot.send_photo(chat.id, row.attachment_file_id, caption=caption)
+        if file.kind == "photo":
+            await context.bot.send_photo(chat.id, file.file_id, caption=caption)
         else:
-            await context.bot.send_document(chat.id, row.attachment_file_id, caption=caption)
+            await context.bot.send_document(chat.id, file.file_id, caption=caption)
     except BadRequest:
         await query.answer(
             _(
                 "Telegram không còn cung cấp tệp này (tệp cũ hoặc đã bị xóa). Đề nghị {agency} "
                 "gửi lại tệp qua /capnhat."
-            ).format(agency=row.name)[:MAX_ALERT],
+            ).format(agency=file.agency_name)[:MAX_ALERT],
             show_alert=True,
         )
         return

@@ -20,6 +20,8 @@ from handlers.reports import deliverable_messages
 from models.people import Role
 from models.plan import Agency, Task
 from models.progress import ProgressReport, ProgressReportVersion
+from models.repositories import get_plan
+from reports.deliverables import load_deliverable, may_open
 from reports.summary import Deliverable
 from tests.bot.harness import make_invite, running_bot
 from tests.reports.conftest import NOW, summary_for
@@ -186,3 +188,34 @@ def test_deliverable_messages_pages_and_cap() -> None:
     assert messages[0][1].inline_keyboard[0][0].callback_data == "rpt:v1:f:1"
     assert deliverable_messages(items[-1:]) == []
     assert callback_data.deliverable(10**18 - 1) == "rpt:v1:f:" + "9" * 18
+
+
+async def test_load_deliverable_and_who_may_open_it(
+    factory: async_sessionmaker[AsyncSession],
+) -> None:
+    """Without Telegram: the version's file with its task, agency and period; none for a version
+    without a file, another plan's or an unknown one; only its agency or a reader of every agency
+    may open it."""
+    version_id = await attach(factory, "10b", BCHQS, "DOC-1", "document", "bien ban.txt")
+    async with factory() as s:
+        plan_id = (await get_plan(s)).id
+        found = await load_deliverable(s, plan_id, version_id)
+        assert await load_deliverable(s, plan_id + 1, version_id) is None
+        assert await load_deliverable(s, plan_id, version_id + 10_000) is None
+        bchqs = await s.scalar(select(Agency.id).where(Agency.name == BCHQS))
+        vh = await s.scalar(select(Agency.id).where(Agency.name == VH))
+    assert found is not None
+    assert (found.file_id, found.kind, found.period, found.task_code, found.agency_name) == (
+        "DOC-1",
+        "document",
+        "2026-11",
+        "10b",
+        BCHQS,
+    )
+    assert found.agency_id == bchqs
+    assert [
+        may_open(found, reads_every_agency=False, agency_id=bchqs),
+        may_open(found, reads_every_agency=False, agency_id=vh),
+        may_open(found, reads_every_agency=True, agency_id=vh),
+        may_open(found, reads_every_agency=False, agency_id=None),
+    ] == [True, False, True, False]
