@@ -47,6 +47,19 @@ def known_commands(handlers: Iterable[object]) -> set[str]:
     return {c.lower() for h in handlers if isinstance(h, CommandHandler) for c in h.commands}
 
 
+def answers_unknown(
+    name: str, addressee: str | None, *, known: set[str], bot_username: str | None, private: bool
+) -> bool:
+    """Whether ``/name`` (``@addressee``) is an unknown command this bot should answer: not one
+    of ``known``, not addressed to another bot, and in a group only when addressed to this one
+    (a bare command there may be meant for anyone)."""
+    if name in known:
+        return False
+    if addressee is not None and addressee.lower() != (bot_username or "").lower():
+        return False
+    return private or addressee is not None
+
+
 def unknown_command_handler() -> BaseHandler[Update, BotContext, object]:
     """The fallback for commands no ``CommandHandler`` of the application has."""
 
@@ -59,13 +72,14 @@ def unknown_command_handler() -> BaseHandler[Update, BotContext, object]:
             return
         name, addressee = command_of(message.text, entity)
         registered = context.application.handlers.values()
-        if name in known_commands(h for group in registered for h in group):
+        if not answers_unknown(
+            name,
+            addressee,
+            known=known_commands(h for group in registered for h in group),
+            bot_username=context.bot.username,
+            private=message.chat.type == Chat.PRIVATE,
+        ):
             return
-        mine = context.bot.username
-        if addressee is not None and addressee.lower() != (mine or "").lower():
-            return  # another bot's command
-        if message.chat.type != Chat.PRIVATE and addressee is None:
-            return  # a bare command in a group may be for anyone: stay silent
         async with context.session_factory.begin() as session:
             verdict = await check(session, update, context, frozenset())
         if verdict is None:

@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from emulator.client import TgGroup, TgUser
 from emulator.pytest_plugin import TelegramEmulator
+from handlers.unknown import answers_unknown
 from models.people import Role
 from tests.bot.harness import make_invite, running_bot, texts
 from tests.factories import make_small_plan
@@ -82,3 +83,22 @@ async def test_unknown_commands_are_answered(
         got = texts(await emu.client.wait_for(group.id, 3))
         assert got[2].startswith("Các lệnh bạn dùng được trong nhóm này:")
         assert len(await emu.client.transcript(group.id)) == 3
+
+
+def test_which_unknown_commands_are_answered() -> None:
+    known = {"start", "capnhat"}
+    cases = [
+        ("foo", None, True),  # private, bare: answered
+        ("capnhat", None, True),  # a known command: never
+        ("foo", "ChienDich500_Bot", True),  # addressed to this bot (any case)
+        ("foo", "otherbot", True),  # another bot's
+    ]
+    assert [
+        answers_unknown(n, a, known=known, bot_username="chiendich500_bot", private=p)
+        for n, a, p in cases
+    ] == [True, False, True, False]
+    # In a group: only when addressed to this bot.
+    assert [
+        answers_unknown("foo", a, known=known, bot_username="chiendich500_bot", private=False)
+        for a in (None, "chiendich500_bot", "otherbot")
+    ] == [False, True, False]
