@@ -139,6 +139,27 @@ def png(width: int = 40, height: int = 30) -> bytes:
     return buffer.getvalue()
 
 
+async def plan_and_deliver(
+    emu: TelegramEmulator, factory: async_sessionmaker[AsyncSession], plan_id: int, at: datetime
+) -> tuple[int, list[tuple[str, int, str]]]:
+    """At ``at`` (aware): one planner tick with the default reminder rules, then the outbox drained
+    to the emulator. Returns the rows the tick wrote and every outbox row (``outbox_rows``)."""
+    from bot.delivery import planner_tick
+    from bot.settings import Settings, reminder_rules
+    from scheduler.sender import OutboxSender
+    from tests.delivery.conftest import FixedClock, make_bot
+
+    emu.clock.set(at.timestamp())
+    written = await planner_tick(factory, plan_id, reminder_rules(Settings()))(at)
+    rows = await outbox_rows(factory)
+    bot = await make_bot(emu)
+    try:
+        await OutboxSender(bot, factory, FixedClock(at)).drain()
+    finally:
+        await bot.shutdown()
+    return written, rows
+
+
 async def outbox_rows(factory: async_sessionmaker[AsyncSession]) -> list[tuple[str, int, str]]:
     """Every outbox row as (kind, recipient chat, key), sorted: what a planner tick wrote."""
     async with factory() as s:

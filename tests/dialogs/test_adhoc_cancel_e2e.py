@@ -27,10 +27,8 @@ from models.people import Contact, Role
 from models.plan import Agency, Task
 from models.progress import ProgressReport, ProgressReportVersion, ProgressStatus
 from models.reminders import AdhocRequest, OutboxMessage
-from scheduler.sender import OutboxSender
 from tests.bot.harness import running_bot
-from tests.delivery.conftest import FixedClock, make_bot
-from tests.dialogs.e2e import Person, answers, local, outbox_rows, seed_real_plan, shown
+from tests.dialogs.e2e import Person, answers, local, plan_and_deliver, seed_real_plan, shown
 
 THU = TgUser(5101, "Phạm", "Thu")  # Sở Y tế
 MINH = TgUser(5102, "Hoàng", "Minh")  # the standing office (Bộ CHQS tỉnh)
@@ -102,10 +100,8 @@ async def test_office_lists_and_cancels_a_request_and_the_bot_forgets_it(
 
         # Mon 30/11 08:00: both requests go out; Sở Y tế answers the first one.
         monday = local(2026, 11, 30, 8)
-        emu.clock.set(monday.timestamp())
+        written, rows = await plan_and_deliver(emu, sf, plan_id, monday)
         tick = planner_tick(sf, plan_id, reminder_rules(Settings()))
-        written = await tick(monday)
-        rows = await outbox_rows(sf)
         # both requests to both agencies (Sở Y tế a3, the office a1), beside Monday's regular reminders
         assert (written, rows) == (
             7,
@@ -119,11 +115,6 @@ async def test_office_lists_and_cancels_a_request_and_the_bot_forgets_it(
                 ("status_check", MINH.id, "status_check:a1:2026-11-30"),
             ],
         )
-        bot = await make_bot(emu)
-        try:
-            await OutboxSender(bot, sf, FixedClock(monday)).drain()
-        finally:
-            await bot.shutdown()
         reminder = await thu.keyboard_message()
         old_button = f"upd:v1:adhoc:{wrong}"
         assert old_button in [b["callback_data"] for row in reminder["reply_markup"]["inline_keyboard"] for b in row]  # fmt: skip

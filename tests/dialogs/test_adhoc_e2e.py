@@ -22,10 +22,8 @@ from models.people import Role
 from models.plan import Agency
 from models.progress import ProgressReport
 from models.reminders import AdhocRequest, OutboxMessage
-from scheduler.sender import OutboxSender
 from tests.bot.harness import running_bot
-from tests.delivery.conftest import FixedClock, make_bot
-from tests.dialogs.e2e import Person, local, outbox_rows, seed_real_plan, shown
+from tests.dialogs.e2e import Person, local, plan_and_deliver, seed_real_plan, shown
 
 THU = TgUser(5001, "Phạm", "Thu")  # Sở Y tế
 MINH = TgUser(5002, "Hoàng", "Minh")  # the standing office (Bộ CHQS tỉnh)
@@ -71,10 +69,8 @@ async def test_office_asks_agency_answers_from_the_reminder_report_compiled(
 
         # Mon 30/11 08:00: the planner writes the request for every agency, the sender delivers.
         monday = local(2026, 11, 30, 8)
-        emu.clock.set(monday.timestamp())
+        written, rows = await plan_and_deliver(emu, sf, plan_id, monday)
         tick = planner_tick(sf, plan_id, reminder_rules(Settings()))
-        written = await tick(monday)
-        rows = await outbox_rows(sf)
         # the request to both agencies (Sở Y tế a3, the office a1), beside Monday's regular reminders
         assert (written, rows) == (
             5,
@@ -86,11 +82,6 @@ async def test_office_asks_agency_answers_from_the_reminder_report_compiled(
                 ("status_check", MINH.id, "status_check:a1:2026-11-30"),
             ],
         )
-        bot = await make_bot(emu)
-        try:
-            await OutboxSender(bot, sf, FixedClock(monday)).drain()
-        finally:
-            await bot.shutdown()
         reminder = await thu.keyboard_message()
         assert f"Báo cáo đột xuất: {SUBJECT} — hạn 04/12/2026, còn 4 ngày" in reminder["text"]
         _message_id, data = await thu.data_of("Báo cáo ngay (mục 1)", reminder)
